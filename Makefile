@@ -1,0 +1,51 @@
+# awcal — see README.md. `make help` lists the targets.
+GO       ?= go
+BIN      := bin/awcal
+PKGS     := ./...
+# Core packages: everything but the Fyne UI and the main package; they build without cgo.
+CORE     := $(shell $(GO) list ./internal/... 2>/dev/null | grep -v '/internal/ui')
+FUZZTIME ?= 10s
+
+.PHONY: help run test test-core bench lint build package demo deps deps-test stress fuzz clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
+
+deps: ## install Fyne's C dependencies when missing (apt-get, through sudo when not root)
+	@.ci/deps build
+
+deps-test: ## install the build deps and the real servers the tests use (Xvfb, gnome-keyring, Radicale)
+	@.ci/deps test
+
+run: deps ## start the tray app on its embedded defaults
+	$(GO) run ./app
+
+demo: deps ## start the tray app on generated activity and a throw-away calendar
+	$(GO) run ./app demo
+
+build: deps ## build bin/awcal
+	$(GO) build -o $(BIN) ./app
+
+test: deps-test ## run every test: core (also with CGO_ENABLED=0), UI, keyring, Radicale, GUI smoke
+	CGO_ENABLED=0 $(GO) build $(CORE)
+	AWCAL_REQUIRE_REAL=1 .ci/with-keyring $(GO) test -count=1 -timeout 40m $(PKGS)
+
+test-core: ## quick loop: the core packages only, no cgo, no real servers required
+	CGO_ENABLED=0 $(GO) test $(CORE)
+
+bench: ## run the benchmarks and print a table (see docs/PERFORMANCE.md)
+	$(GO) test -run '^$$' -bench . -benchmem $(CORE) | tee bench.out
+
+fuzz: ## run every fuzz target for FUZZTIME each (default 10s)
+	@for pkg in $(CORE); do \
+	  for f in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz'); do \
+	    echo "== $$pkg $$f"; $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
+	  done; \
+	done
+
+lint: ## go vet and staticcheck (pinned as a tool in go.mod)
+	$(GO) vet $(PKGS)
+	$(GO) tool staticcheck $(PKGS)
+
+clean: ## remove build output
+	rm -rf bin bench.out

@@ -1,0 +1,23 @@
+// Command awcal turns ActivityWatch activity into calendar blocks. Without arguments it starts
+// the tray app; "awcal demo" starts it on generated activity; every other command is headless.
+package main
+
+import (
+	"context"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/awcal/awcal/internal/cli"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	env := cli.Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv}
+	args := os.Args[1:]
+	if len(args) > 0 && cli.Has(args[0]) || len(args) > 0 && (args[0] == "help" || args[0] == "-h" || args[0] == "--help") {
+		os.Exit(cli.Main(ctx, env, args))
+	}
+	os.Exit(runGUI(ctx, env, args))
+}

@@ -1,0 +1,75 @@
+// Package calendar maps awcal's blocks to iCalendar VEVENTs (RFC 5545, with RFC 7986 COLOR)
+// and back, and defines what every calendar store offers: listing the events awcal owns in a
+// time range and applying a list of changes. Ownership is explicit: an event is awcal's only
+// when it carries the X-AWCAL-PROFILE marker and a UID in awcal's namespace (SYNC.md §3).
+package calendar
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// Event is one calendar event that awcal owns, as the stores read and write it.
+type Event struct {
+	// UID is in awcal's namespace (see NewUID) and never changes while a block grows.
+	UID string
+	// ProfileID is the ownership marker (X-AWCAL-PROFILE).
+	ProfileID   string
+	Title       string
+	Start, End  time.Time // UTC, whole seconds
+	Category    string
+	Color       string // "#rrggbb"
+	Description string
+	// Version is opaque to callers: the ETag on CalDAV, a content hash in an ICS file. Updates
+	// and deletes carry the version they were planned against; a store refuses a stale one with
+	// ErrConflict.
+	Version string
+}
+
+// Op is what a Change does.
+type Op int
+
+// Change operations.
+const (
+	Create Op = iota + 1
+	Update
+	Delete
+)
+
+// String names the operation for logs and dry runs.
+func (o Op) String() string {
+	switch o {
+	case Create:
+		return "create"
+	case Update:
+		return "update"
+	case Delete:
+		return "delete"
+	}
+	return "unknown"
+}
+
+// Change is one step of a reconciliation plan.
+type Change struct {
+	Op    Op
+	Event Event
+}
+
+// Store is a calendar awcal can keep its blocks in.
+type Store interface {
+	// Owned returns the events awcal owns that overlap [from, to), sorted by start then UID.
+	// An event overlaps when Start < to and End > from; an empty event at from counts too.
+	Owned(ctx context.Context, from, to time.Time) ([]Event, error)
+	// Apply makes the changes. Foreign events are never touched. On ErrConflict nothing after
+	// the conflicting change was applied; the caller re-reads and re-plans.
+	Apply(ctx context.Context, changes []Change) error
+}
+
+// Errors a store returns, to be tested with errors.Is.
+var (
+	// ErrConflict: the event changed (or appeared, or vanished) since it was read.
+	ErrConflict = errors.New("calendar event changed since it was read")
+	// ErrNotOwned: a change named an event awcal does not own.
+	ErrNotOwned = errors.New("event is not owned by awcal")
+)

@@ -1,0 +1,104 @@
+// Package config reads, validates, migrates and writes awcal's config.json and state.json
+// (SYNC.md, ARCHITECTURE.md "Files on disk"). Secrets never live here: the CalDAV password is
+// in the OS keyring.
+package config
+
+import (
+	"time"
+
+	"github.com/awcal/awcal/internal/profile"
+)
+
+// CurrentVersion is the config format this build writes.
+const CurrentVersion = 1
+
+// Sync strategies (SYNC.md §1).
+const (
+	StrategyLastChecked = "last-checked"
+	StrategyCustom      = "custom"
+)
+
+// Calendar kinds.
+const (
+	CalendarICS    = "ics"
+	CalendarCalDAV = "caldav"
+)
+
+// Config is the whole of config.json.
+type Config struct {
+	Version       int           `json:"version"`
+	ActivityWatch ActivityWatch `json:"activitywatch"`
+	Calendar      Calendar      `json:"calendar"`
+	Sync          Sync          `json:"sync"`
+	// AFKMasking removes window, web and editor states while the person is away (ENGINE.md D8).
+	AFKMasking bool `json:"afkMasking"`
+	// AlwaysActivePattern (RE2) exempts calls from AFK masking; empty means the built-in default.
+	AlwaysActivePattern string            `json:"alwaysActivePattern,omitempty"`
+	Browsers            []Browser         `json:"browsers"`
+	Privacy             Privacy           `json:"privacy"`
+	Profiles            []profile.Profile `json:"profiles"`
+}
+
+// ActivityWatch says where aw-server is and what to read from it.
+type ActivityWatch struct {
+	URL string `json:"url"`
+	// Buckets lists bucket ids to read; empty means every window, afk, web and editor bucket of
+	// the selected hostnames.
+	Buckets []string `json:"buckets"`
+	// Hostnames selects hosts; empty means the host aw-server itself runs on.
+	Hostnames []string `json:"hostnames"`
+}
+
+// Calendar says where blocks are written.
+type Calendar struct {
+	Kind string `json:"kind"`
+	// Path of the .ics file (kind "ics").
+	Path string `json:"path,omitempty"`
+	// URL, Username and CalendarPath of a CalDAV calendar (kind "caldav"). The password is in
+	// the keyring under service "awcal", account "user@host".
+	URL          string `json:"url,omitempty"`
+	Username     string `json:"username,omitempty"`
+	CalendarPath string `json:"calendarPath,omitempty"`
+	// TrustedCertificate is the path of a PEM certificate to trust in addition to the system
+	// roots (a self-signed server). TLS verification is never turned off.
+	TrustedCertificate string `json:"trustedCertificate,omitempty"`
+}
+
+// Sync holds the strategy and scheduling settings (SYNC.md §1–§2).
+type Sync struct {
+	Strategy               string     `json:"strategy"`
+	CustomStart            *time.Time `json:"customStart,omitempty"`
+	CustomEnd              *time.Time `json:"customEnd,omitempty"`
+	AutoSync               bool       `json:"autoSync"`
+	IntervalMinutes        float64    `json:"intervalMinutes"`
+	FirstSyncLookbackHours float64    `json:"firstSyncLookbackHours"`
+	ContinuityCapHours     float64    `json:"continuityCapHours"`
+}
+
+// Browser maps a browser, named as aw-watcher-web names its bucket, to its window app names
+// (ENGINE.md D1).
+type Browser struct {
+	Name string   `json:"name"`
+	Apps []string `json:"apps"`
+}
+
+// Privacy keeps private activity out of calendars.
+type Privacy struct {
+	DropIncognito bool          `json:"dropIncognito"`
+	Rules         []PrivacyRule `json:"rules"`
+}
+
+// Privacy rule actions.
+const (
+	PrivacyDrop   = "drop"
+	PrivacyRedact = "redact"
+)
+
+// PrivacyRule drops or redacts events whose field matches, with profile rule semantics.
+type PrivacyRule struct {
+	Bucket  string `json:"bucket"`
+	Field   string `json:"field"`
+	Pattern string `json:"pattern"`
+	Regex   bool   `json:"regex"`
+	Action  string `json:"action"`
+}
