@@ -35,7 +35,14 @@ type Event struct {
 	Timestamp time.Time      `json:"timestamp"`
 	Duration  float64        `json:"duration"`
 	Data      map[string]any `json:"data"`
+	// Private names the data keys whose values are redacted by a privacy rule: rules still
+	// match the real value, but every output (titles, descriptions, previews, logs) shows
+	// RedactedValue instead. It is never serialised.
+	Private []string `json:"-"`
 }
+
+// RedactedValue replaces a redacted value in every output.
+const RedactedValue = "(private)"
 
 // End returns Timestamp + Duration.
 func (e Event) End() time.Time {
