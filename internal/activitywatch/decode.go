@@ -1,0 +1,211 @@
+package activitywatch
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/awcal/awcal/internal/activity"
+)
+
+// replaceNonFinite rewrites the bare NaN, Infinity and -Infinity tokens that Python's json
+// module writes (and encoding/json rejects) as null, outside strings. A duration that was
+// NaN thus becomes a null duration (malformed), and a NaN data value is removed like null.
+func replaceNonFinite(b []byte) []byte {
+	if !bytes.Contains(b, []byte("NaN")) && !bytes.Contains(b, []byte("Infinity")) {
+		return b
+	}
+	out := make([]byte, 0, len(b))
+	inString := false
+	for i := 0; i < len(b); i++ {
+		c := b[i]
+		if inString {
+			out = append(out, c)
+			switch c {
+			case '\\':
+				if i+1 < len(b) {
+					i++
+					out = append(out, b[i])
+				}
+			case '"':
+				inString = false
+			}
+			continue
+		}
+		switch {
+		case c == '"':
+			inString = true
+		case bytes.HasPrefix(b[i:], []byte("NaN")):
+			out = append(out, "null"...)
+			i += len("NaN") - 1
+			continue
+		case bytes.HasPrefix(b[i:], []byte("Infinity")):
+			out = append(out, "null"...)
+			i += len("Infinity") - 1
+			continue
+		case bytes.HasPrefix(b[i:], []byte("-Infinity")):
+			out = append(out, "null"...)
+			i += len("-Infinity") - 1
+			continue
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// decodeEventList decodes a JSON array of events, skipping and counting malformed ones. Only
+// a body that is not a JSON array at all is an error.
+func decodeEventList(body []byte) ([]activity.Event, int, error) {
+	var raws []json.RawMessage
+	if err := json.Unmarshal(replaceNonFinite(body), &raws); err != nil {
+		return nil, 0, fmt.Errorf("not a JSON list of events: %w", err)
+	}
+	events := make([]activity.Event, 0, len(raws))
+	malformed := 0
+	for _, raw := range raws {
+		ev, err := decodeEvent(raw)
+		if err != nil {
+			malformed++
+			continue
+		}
+		events = append(events, ev)
+	}
+	return events, malformed, nil
+}
+
+// rawEvent holds an event's fields undecoded, so each can be judged on its own.
+type rawEvent struct {
+	ID        json.RawMessage `json:"id"`
+	Timestamp json.RawMessage `json:"timestamp"`
+	Duration  json.RawMessage `json:"duration"`
+	Data      json.RawMessage `json:"data"`
+}
+
+var errMissing = errors.New("missing")
+
+// decodeEvent decodes one event (after replaceNonFinite) by ENGINE.md §1.3's rules.
+func decodeEvent(raw json.RawMessage) (activity.Event, error) {
+	var r rawEvent
+	if err := json.Unmarshal(raw, &r); err != nil {
+		return activity.Event{}, fmt.Errorf("event is not an object: %w", err)
+	}
+	ts, err := decodeTime(r.Timestamp)
+	if err != nil {
+		return activity.Event{}, fmt.Errorf("timestamp: %w", err)
+	}
+	dur, err := decodeDuration(r.Duration)
+	if err != nil {
+		return activity.Event{}, fmt.Errorf("duration: %w", err)
+	}
+	data, err := decodeData(r.Data)
+	if err != nil {
+		return activity.Event{}, fmt.Errorf("data: %w", err)
+	}
+	return activity.Event{ID: decodeID(r.ID), Timestamp: ts, Duration: dur, Data: data}, nil
+}
+
+// decodeID returns the event id, or 0 when it is absent or not an integer: the id only helps
+// to rejoin pieces, so a strange one is not worth dropping the event for.
+func decodeID(raw json.RawMessage) int64 {
+	id, err := strconv.ParseInt(string(bytes.TrimSpace(raw)), 10, 64)
+	if err != nil {
+		return 0
+	}
+	return id
+}
+
+func decodeTime(raw json.RawMessage) (time.Time, error) {
+	if isNull(raw) {
+		return time.Time{}, errMissing
+	}
+	var s string
+	if err := json.Unmarshal(raw, &s); err != nil {
+		return time.Time{}, fmt.Errorf("not a string: %s", abbreviate(raw))
+	}
+	return parseTime(s)
+}
+
+// parseTime parses an RFC 3339 timestamp with any offset and any number of fraction digits.
+// Without an offset it is UTC, as aw-server takes it. The result is in UTC.
+func parseTime(s string) (time.Time, error) {
+	s = strings.TrimSpace(s)
+	// RFC 3339 allows lower case t and z, and a space for the T (§5.6 note).
+	if len(s) > 10 && (s[10] == 't' || s[10] == ' ') {
+		s = s[:10] + "T" + s[11:]
+	}
+	if strings.HasSuffix(s, "z") {
+		s = s[:len(s)-1] + "Z"
+	}
+	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
+		return t.UTC(), nil
+	}
+	if t, err := time.ParseInLocation("2006-01-02T15:04:05.999999999", s, time.UTC); err == nil {
+		return t, nil
+	}
+	return time.Time{}, fmt.Errorf("%q is not an RFC 3339 time", s)
+}
+
+func decodeDuration(raw json.RawMessage) (float64, error) {
+	if raw == nil {
+		return 0, nil // missing: an empty event
+	}
+	if isNull(raw) {
+		return 0, errors.New("null or NaN")
+	}
+	var d float64
+	if err := json.Unmarshal(raw, &d); err != nil {
+		return 0, fmt.Errorf("not a number: %s", abbreviate(raw))
+	}
+	if d < 0 || math.IsNaN(d) || math.IsInf(d, 0) {
+		return 0, fmt.Errorf("%v is negative", d)
+	}
+	return d, nil
+}
+
+// decodeData returns the data object without its null values; missing or null data is empty.
+func decodeData(raw json.RawMessage) (map[string]any, error) {
+	data := map[string]any{}
+	if raw == nil || isNull(raw) {
+		return data, nil
+	}
+	if t := bytes.TrimSpace(raw); len(t) == 0 || t[0] != '{' {
+		return nil, fmt.Errorf("not an object: %s", abbreviate(raw))
+	}
+	if err := json.Unmarshal(raw, &data); err != nil {
+		return nil, err
+	}
+	for k, v := range data {
+		if v == nil {
+			delete(data, k)
+		}
+	}
+	return data, nil
+}
+
+func isNull(raw json.RawMessage) bool {
+	return string(bytes.TrimSpace(raw)) == "null"
+}
+
+func abbreviate(raw json.RawMessage) string {
+	s := string(bytes.TrimSpace(raw))
+	if len(s) > 40 {
+		s = s[:40] + "…"
+	}
+	return s
+}
+
+// seconds converts a duration in seconds to a time.Duration, rounding to the nanosecond
+// (truncation would turn 7.363 s into 7.362999999 s).
+func seconds(d float64) time.Duration {
+	return time.Duration(math.Round(d * float64(time.Second)))
+}
+
+// toSeconds is the inverse of seconds, as aw-server computes it from nanoseconds.
+func toSeconds(d time.Duration) float64 {
+	return float64(d.Nanoseconds()) / 1e9
+}

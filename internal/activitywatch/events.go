@@ -1,0 +1,210 @@
+package activitywatch
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"slices"
+	"time"
+
+	"github.com/awcal/awcal/internal/activity"
+)
+
+// Events is what Client.Events read from one bucket.
+type Events struct {
+	// Events are newest first, trimmed to the range, exactly as one unpaged aw-server query
+	// for the range would have returned them.
+	Events []activity.Event
+	// Malformed counts the events skipped because they could not be decoded.
+	Malformed int
+}
+
+// Events returns the events of bucketID that overlap [from, to], trimmed to it, newest first.
+//
+// The range is fetched in pieces of WithPieceSize, oldest piece first, with no limit (so
+// nothing is silently cut off), and reassembled: aw-server trims events to each piece, so an
+// event that crosses a piece boundary comes back once per piece; the parts are joined again
+// (by id, or for servers without ids by equal data meeting at the boundary), and the result
+// keeps the order of an unpaged answer: start descending, and for equal starts aw-server's
+// own order, which the engine uses to break ties.
+func (c *Client) Events(ctx context.Context, bucketID string, from, to time.Time) (Events, error) {
+	if to.Before(from) {
+		return Events{}, fmt.Errorf("events of bucket %s: the range ends (%s) before it starts (%s)",
+			bucketID, to.Format(time.RFC3339), from.Format(time.RFC3339))
+	}
+	if to.Equal(from) {
+		return Events{}, nil
+	}
+	var (
+		asm       assembler
+		malformed int
+	)
+	for i, p := range pieces(from, to, c.pieceSize) {
+		evs, bad, err := c.fetchEvents(ctx, bucketID, p.start, p.end)
+		if err != nil {
+			return Events{}, err
+		}
+		malformed += bad
+		asm.add(i, p, evs)
+	}
+	return Events{Events: asm.result(), Malformed: malformed}, nil
+}
+
+// LastEvent returns the newest event of bucketID (found reports whether it has any).
+func (c *Client) LastEvent(ctx context.Context, bucketID string) (ev activity.Event, found bool, err error) {
+	path := "/api/0/buckets/" + url.PathEscape(bucketID) + "/events"
+	body, err := c.get(ctx, path, url.Values{"limit": {"1"}})
+	if err != nil {
+		return activity.Event{}, false, fmt.Errorf("newest event of bucket %s: %w", bucketID, err)
+	}
+	evs, _, err := decodeEventList(body)
+	if err != nil {
+		return activity.Event{}, false, fmt.Errorf("newest event of bucket %s: aw-server at %s sent %w", bucketID, c.URL(), err)
+	}
+	if len(evs) == 0 {
+		return activity.Event{}, false, nil
+	}
+	return evs[0], true, nil
+}
+
+// fetchEvents runs one events query.
+func (c *Client) fetchEvents(ctx context.Context, bucketID string, start, end time.Time) ([]activity.Event, int, error) {
+	path := "/api/0/buckets/" + url.PathEscape(bucketID) + "/events"
+	q := url.Values{"start": {formatQueryTime(start)}, "end": {formatQueryTime(end)}}
+	body, err := c.get(ctx, path, q)
+	if err != nil {
+		return nil, 0, fmt.Errorf("events of bucket %s from %s to %s: %w",
+			bucketID, start.Format(time.RFC3339), end.Format(time.RFC3339), err)
+	}
+	evs, bad, err := decodeEventList(body)
+	if err != nil {
+		return nil, 0, fmt.Errorf("events of bucket %s: aw-server at %s sent %w", bucketID, c.URL(), err)
+	}
+	return evs, bad, nil
+}
+
+// formatQueryTime writes t in RFC 3339 with its own offset (url.Values escapes the '+').
+// An offset with seconds (local mean time before 1900) cannot be written in RFC 3339, so
+// such a time is sent in UTC.
+func formatQueryTime(t time.Time) string {
+	if _, off := t.Zone(); off%60 != 0 {
+		t = t.UTC()
+	}
+	return t.Format(time.RFC3339Nano)
+}
+
+type piece struct{ start, end time.Time }
+
+// pieces cuts [from, to] into consecutive pieces of at most size, oldest first. Each
+// boundary is an instant computed from from, so pieces never drift from one another.
+func pieces(from, to time.Time, size time.Duration) []piece {
+	if size <= 0 {
+		return []piece{{from, to}}
+	}
+	var ps []piece
+	for start := from; start.Before(to); {
+		end := start.Add(size)
+		if end.After(to) {
+			end = to
+		}
+		ps = append(ps, piece{start, end})
+		start = end
+	}
+	return ps
+}
+
+// assembler joins the answers of consecutive pieces, fed oldest piece first.
+type assembler struct {
+	events []*joined
+	byID   map[int64]*joined
+	// open holds the events without id that reach the end of the last piece added, by
+	// their data: a part at the start of the next piece with equal data continues one.
+	open    map[string][]*joined
+	openEnd time.Time
+}
+
+// joined is one event being reassembled, with where it was first seen.
+type joined struct {
+	ev    activity.Event
+	end   time.Time
+	piece int // index of the oldest piece it appeared in
+	pos   int // its position in that piece's answer
+	// extended: a later piece continued it, so its duration is recomputed from end.
+	extended bool
+}
+
+// add takes the answer for piece p, the pieceIdx-th piece.
+func (a *assembler) add(pieceIdx int, p piece, evs []activity.Event) {
+	if a.byID == nil {
+		a.byID = map[int64]*joined{}
+	}
+	nextOpen := map[string][]*joined{}
+	for pos, ev := range evs {
+		end := ev.Timestamp.Add(seconds(ev.Duration))
+		j := a.continued(ev, p.start)
+		if j == nil {
+			j = &joined{ev: ev, end: end, piece: pieceIdx, pos: pos}
+			a.events = append(a.events, j)
+			if ev.ID != 0 {
+				a.byID[ev.ID] = j
+			}
+		} else if end.After(j.end) {
+			j.end = end
+			j.extended = true
+		}
+		if ev.ID == 0 && !end.Before(p.end) {
+			k := dataKey(ev.Data)
+			nextOpen[k] = append(nextOpen[k], j)
+		}
+	}
+	a.open, a.openEnd = nextOpen, p.end
+}
+
+// continued returns the event that ev (a part at the start of its piece) continues, or nil.
+func (a *assembler) continued(ev activity.Event, pieceStart time.Time) *joined {
+	if ev.ID != 0 {
+		return a.byID[ev.ID]
+	}
+	if !ev.Timestamp.Equal(pieceStart) || !a.openEnd.Equal(pieceStart) {
+		return nil
+	}
+	k := dataKey(ev.Data)
+	cands := a.open[k]
+	if len(cands) == 0 {
+		return nil
+	}
+	a.open[k] = cands[1:]
+	return cands[0]
+}
+
+// result returns the joined events newest first: by start descending; for equal starts, in
+// the order of the oldest piece they all appeared in, which is aw-server's order for them
+// (it sorts on the untrimmed times, which a piece cannot see).
+func (a *assembler) result() []activity.Event {
+	slices.SortStableFunc(a.events, func(x, y *joined) int {
+		if c := y.ev.Timestamp.Compare(x.ev.Timestamp); c != 0 {
+			return c
+		}
+		return cmp.Or(cmp.Compare(x.piece, y.piece), cmp.Compare(x.pos, y.pos))
+	})
+	out := make([]activity.Event, len(a.events))
+	for i, j := range a.events {
+		ev := j.ev
+		if j.extended {
+			ev.Duration = toSeconds(j.end.Sub(ev.Timestamp))
+		}
+		out[i] = ev
+	}
+	return out
+}
+
+// dataKey is a canonical text of an event's data (encoding/json sorts map keys).
+func dataKey(data map[string]any) string {
+	b, err := json.Marshal(data)
+	if err != nil {
+		return fmt.Sprint(data)
+	}
+	return string(b)
+}
