@@ -3,6 +3,12 @@
 // run, and matching. It is pure: no I/O, no clock, no goroutines.
 package profile
 
+import (
+	"math"
+	"math/rand/v2"
+	"strings"
+)
+
 // Rule matches one field of a state's data (ENGINE.md §3.2).
 type Rule struct {
 	// Bucket is a case-insensitive substring of the bucket type; "" or "any" matches every bucket.
@@ -40,4 +46,92 @@ type Profile struct {
 	Primary       []Rule      `json:"primary"`
 	Supporting    []Rule      `json:"supporting"`
 	HardBreak     []Rule      `json:"hardBreak"`
+}
+
+// Defaults for a new profile (ENGINE.md §3.1).
+const (
+	DefaultName          = "New profile"
+	DefaultCategory      = "Work"
+	DefaultThreshold     = 5.0
+	DefaultSoftBreak     = 3.0
+	DefaultTitleTemplate = "{app} - {title}"
+)
+
+// MaxMinutes bounds threshold and soft break. Longer values make no sense for activity blocks
+// and would overflow microsecond arithmetic far beyond it.
+const MaxMinutes = 7 * 24 * 60
+
+// Palette holds the colours handed to new profiles in turn, chosen to stay readable on light and
+// dark calendars.
+var Palette = []string{
+	"#4c8bf5", "#e8710a", "#1e8e3e", "#a142f4", "#d93025",
+	"#12b5cb", "#f9ab00", "#e52592", "#5f6368", "#795548",
+}
+
+// New returns a profile with the defaults of ENGINE.md §3.1, a fresh id and the first palette
+// colour no existing profile uses.
+func New(existing []Profile) Profile {
+	used := make(map[string]bool, len(existing))
+	for _, p := range existing {
+		used[strings.ToLower(p.Color)] = true
+	}
+	color := Palette[len(existing)%len(Palette)]
+	for _, c := range Palette {
+		if !used[c] {
+			color = c
+			break
+		}
+	}
+	return Profile{
+		ID:            NewID(existing),
+		Name:          DefaultName,
+		Category:      DefaultCategory,
+		Color:         color,
+		Threshold:     DefaultThreshold,
+		SoftBreak:     DefaultSoftBreak,
+		TitleTemplate: DefaultTitleTemplate,
+		Enabled:       true,
+	}
+}
+
+// NewID returns an id no profile in existing uses. Ids are random ("p-" and ten base-32
+// characters) rather than counters, so that the id of a deleted profile is never handed out
+// again and its past calendar events are never mistaken for a new profile's.
+func NewID(existing []Profile) string {
+	const alphabet = "abcdefghijklmnopqrstuvwxyz234567"
+	taken := make(map[string]bool, len(existing))
+	for _, p := range existing {
+		taken[p.ID] = true
+	}
+	for {
+		b := []byte("p-..........")
+		for i := 2; i < len(b); i++ {
+			b[i] = alphabet[rand.IntN(len(alphabet))]
+		}
+		if id := string(b); !taken[id] {
+			return id
+		}
+	}
+}
+
+// Template returns the title template the profile's TitleDetail asks for: the configured
+// template (empty → "{app}") for "" and "full", "{app}" for "app", and "" for "name", which
+// means the block is titled with the profile name only (titles still classify, never show).
+func (p Profile) Template() string {
+	switch p.TitleDetail {
+	case TitleApp:
+		return "{app}"
+	case TitleName:
+		return ""
+	}
+	if p.TitleTemplate == "" {
+		return "{app}"
+	}
+	return p.TitleTemplate
+}
+
+// Micros converts a duration in (fractional) minutes to whole microseconds, rounding half away
+// from zero.
+func Micros(minutes float64) int64 {
+	return int64(math.Round(minutes * 60e6))
 }
