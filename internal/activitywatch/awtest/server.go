@@ -1,0 +1,434 @@
+// Package awtest is an in-process fake aw-server for tests (httptest). It follows what
+// aw-server-rust really does, so that a client that passes against it works against the real
+// server:
+//
+//   - GET /api/0/info; /api/0/buckets/ (a map id → bucket, with last_updated);
+//     /api/0/buckets/{id}; /api/0/buckets/{id}/events?start&end&limit;
+//     /api/0/buckets/{id}/events/count?start&end (a bare integer); /api/0/settings;
+//     /api/0/export.
+//   - An events query returns the events with end ≥ start and timestamp ≤ end (both bounds
+//     closed, as aw-server-rust's SQL: an event that only touches the range comes back with
+//     zero duration), ordered newest first by their untrimmed times (start descending, end
+//     ascending, id ascending), cut to limit, then trimmed to the range. No limit = all.
+//   - start and end must be RFC 3339: an offset whose '+' was not sent as %2B arrives as a
+//     space and is answered 400, as aw-server does.
+//   - Errors are JSON {"message": "..."}: 404 for a missing bucket, 400 for bad parameters,
+//     401 for a missing or wrong API key (every /api/ path but /api/0/info), 400 for a Host
+//     header that is not localhost or 127.0.0.1 (httptest's 127.0.0.1:port passes).
+//
+// Faults (SetFault) inject what real deployments do: error statuses, slow answers, invalid
+// JSON and dropped connections.
+package awtest
+
+import (
+	"cmp"
+	"encoding/json"
+	"fmt"
+	"math"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/awcal/awcal/internal/activity"
+)
+
+// Fault is a failure the server injects into matching requests.
+type Fault struct {
+	// Status answers with this HTTP status and a JSON error body (0 = no status fault).
+	Status int
+	// Delay waits this long before answering (or until the client gives up).
+	Delay time.Duration
+	// MalformedJSON answers 200 with a body that is not valid JSON.
+	MalformedJSON bool
+	// CloseConnection drops the connection without answering.
+	CloseConnection bool
+	// Path limits the fault to request paths with this prefix ("" = every request).
+	Path string
+	// Times is how many matching requests fail (0 = every one until ClearFault).
+	Times int
+}
+
+// Server is a running fake aw-server.
+type Server struct {
+	srv *httptest.Server
+
+	mu       sync.Mutex
+	buckets  map[string]*bucket
+	settings map[string]any
+	apiKey   string
+	fault    *Fault
+	left     int // requests the fault still applies to, when fault.Times > 0
+	requests int
+	nextID   int64
+}
+
+type bucket struct {
+	meta   activity.Bucket
+	events []stored // in insertion order (aw-server's row order)
+}
+
+// stored is an event as aw-server-rust keeps it: integer nanoseconds.
+type stored struct {
+	id         int64
+	start, end int64 // Unix ns
+	data       map[string]any
+}
+
+// New starts a fake aw-server; it is closed when the test ends.
+func New(t testing.TB) *Server {
+	t.Helper()
+	s := &Server{buckets: map[string]*bucket{}, settings: map[string]any{}, nextID: 1}
+	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
+	t.Cleanup(s.srv.Close)
+	return s
+}
+
+// URL is the server's base URL (http://127.0.0.1:port).
+func (s *Server) URL() string { return s.srv.URL }
+
+// AddBucket creates or replaces a bucket (its events are kept).
+func (s *Server) AddBucket(b activity.Bucket) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if old, ok := s.buckets[b.ID]; ok {
+		old.meta = b
+		return
+	}
+	s.buckets[b.ID] = &bucket{meta: b}
+}
+
+// AddEvents appends events to a bucket, creating the bucket (type "test") if needed. Events
+// without an id get the next free one, as aw-server assigns row ids. Safe while the server
+// answers requests.
+func (s *Server) AddEvents(bucketID string, evs ...activity.Event) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	b, ok := s.buckets[bucketID]
+	if !ok {
+		b = &bucket{meta: activity.Bucket{ID: bucketID, Type: "test", Hostname: "awtest"}}
+		s.buckets[bucketID] = b
+	}
+	for _, ev := range evs {
+		id := ev.ID
+		if id == 0 {
+			id = s.nextID
+		}
+		s.nextID = max(s.nextID, id+1)
+		start := ev.Timestamp.UnixNano()
+		data := ev.Data
+		if data == nil {
+			data = map[string]any{}
+		}
+		b.events = append(b.events, stored{
+			id:    id,
+			start: start,
+			end:   start + int64(math.Round(ev.Duration*1e9)),
+			data:  data,
+		})
+	}
+}
+
+// SetSettings replaces the settings /api/0/settings answers (values as JSON would hold them).
+func (s *Server) SetSettings(settings map[string]any) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.settings = settings
+}
+
+// RequireAPIKey makes every /api/ path but /api/0/info demand "Authorization: Bearer key"
+// ("" turns the check off), as aw-server-rust's [auth] api_key does.
+func (s *Server) RequireAPIKey(key string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.apiKey = key
+}
+
+// SetFault injects f into the following matching requests.
+func (s *Server) SetFault(f Fault) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.fault = &f
+	s.left = f.Times
+}
+
+// ClearFault stops injecting faults.
+func (s *Server) ClearFault() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.fault = nil
+}
+
+// Requests is the number of requests received so far.
+func (s *Server) Requests() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.requests
+}
+
+// takeFault returns the fault for a request to path, counting it down.
+func (s *Server) takeFault(path string) *Fault {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.requests++
+	f := s.fault
+	if f == nil || !strings.HasPrefix(path, f.Path) {
+		return nil
+	}
+	if f.Times > 0 {
+		s.left--
+		if s.left <= 0 {
+			s.fault = nil
+		}
+	}
+	return f
+}
+
+func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	if f := s.takeFault(r.URL.Path); f != nil && s.injure(w, r, f) {
+		return
+	}
+	host := r.Host
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	if host != "localhost" && host != "127.0.0.1" {
+		writeError(w, http.StatusBadRequest, "Host header is invalid")
+		return
+	}
+	if r.Method != http.MethodGet {
+		writeError(w, http.StatusMethodNotAllowed, "awtest only serves GET")
+		return
+	}
+	path := r.URL.Path
+	if !s.authorized(r, path) {
+		writeError(w, http.StatusUnauthorized, "Missing or invalid API key. Set 'Authorization: Bearer <key>' header.")
+		return
+	}
+	switch {
+	case path == "/api/0/info":
+		writeJSON(w, map[string]any{
+			"hostname":  "awtest",
+			"version":   "v0.13.2 (awtest)",
+			"testing":   true,
+			"device_id": "awtest-device",
+		})
+	case path == "/api/0/buckets/" || path == "/api/0/buckets":
+		s.serveBuckets(w)
+	case path == "/api/0/settings" || path == "/api/0/settings/":
+		s.mu.Lock()
+		body, err := json.Marshal(s.settings)
+		s.mu.Unlock()
+		writeRaw(w, body, err)
+	case path == "/api/0/export" || path == "/api/0/export/":
+		s.serveExport(w)
+	case strings.HasPrefix(path, "/api/0/buckets/"):
+		s.serveBucketPath(w, r, strings.TrimPrefix(path, "/api/0/buckets/"))
+	default:
+		writeError(w, http.StatusNotFound, "no route for "+path)
+	}
+}
+
+// injure applies a fault; it reports whether the request is answered.
+func (s *Server) injure(w http.ResponseWriter, r *http.Request, f *Fault) bool {
+	if f.Delay > 0 {
+		select {
+		case <-time.After(f.Delay):
+		case <-r.Context().Done():
+			return true
+		}
+	}
+	switch {
+	case f.CloseConnection:
+		if hj, ok := w.(http.Hijacker); ok {
+			if conn, _, err := hj.Hijack(); err == nil {
+				conn.Close()
+			}
+		}
+		return true
+	case f.Status != 0:
+		writeError(w, f.Status, fmt.Sprintf("awtest fault: status %d", f.Status))
+		return true
+	case f.MalformedJSON:
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`[{"id": 1, "timestamp": "2024-01-01T00:00:00Z", "dura`))
+		return true
+	}
+	return false
+}
+
+func (s *Server) authorized(r *http.Request, path string) bool {
+	s.mu.Lock()
+	key := s.apiKey
+	s.mu.Unlock()
+	if key == "" || path == "/api/0/info" || !strings.HasPrefix(path, "/api/") {
+		return true
+	}
+	token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	return ok && token == key
+}
+
+func (s *Server) serveBuckets(w http.ResponseWriter) {
+	s.mu.Lock()
+	out := make(map[string]any, len(s.buckets))
+	for id, b := range s.buckets {
+		out[id] = b.json()
+	}
+	s.mu.Unlock()
+	writeJSON(w, out)
+}
+
+func (s *Server) serveExport(w http.ResponseWriter) {
+	s.mu.Lock()
+	out := make(map[string]any, len(s.buckets))
+	for id, b := range s.buckets {
+		m := b.json()
+		m["events"] = b.query(math.MinInt64, math.MaxInt64, -1, false)
+		out[id] = m
+	}
+	s.mu.Unlock()
+	writeJSON(w, map[string]any{"buckets": out})
+}
+
+// serveBucketPath answers /api/0/buckets/{id}[/events[/count]].
+func (s *Server) serveBucketPath(w http.ResponseWriter, r *http.Request, rest string) {
+	id, sub, _ := strings.Cut(rest, "/")
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	b, ok := s.buckets[id]
+	if !ok {
+		writeError(w, http.StatusNotFound, fmt.Sprintf("There's no bucket named %s", id))
+		return
+	}
+	switch sub {
+	case "":
+		writeJSON(w, b.json())
+	case "events", "events/count":
+		q := r.URL.Query()
+		start, err := parseBound(q, "start", math.MinInt64)
+		if err != nil {
+			writeError(w, http.StatusBadRequest, err.Error())
+			return
+		}
+		end, err := parseBound(q, "end", math.MaxInt64)
+		if err != nil {
+			writeError(w, http.StatusBadRequest, err.Error())
+			return
+		}
+		if sub == "events/count" {
+			writeJSON(w, len(b.query(start, end, -1, true)))
+			return
+		}
+		limit := -1
+		if l := q.Get("limit"); l != "" {
+			n, err := strconv.Atoi(l)
+			if err != nil || n < 0 {
+				writeError(w, http.StatusBadRequest, fmt.Sprintf("limit %q is not a number", l))
+				return
+			}
+			limit = n
+		}
+		writeJSON(w, b.query(start, end, limit, true))
+	default:
+		writeError(w, http.StatusNotFound, "no route for /api/0/buckets/"+rest)
+	}
+}
+
+// parseBound reads an RFC 3339 time parameter as Unix nanoseconds (def when absent).
+func parseBound(q map[string][]string, name string, def int64) (int64, error) {
+	v, ok := q[name]
+	if !ok || len(v) == 0 {
+		return def, nil
+	}
+	t, err := time.Parse(time.RFC3339Nano, v[0])
+	if err != nil {
+		return 0, fmt.Errorf("Failed to parse %stime, datetime needs to be in rfc3339 format: %v", name, err)
+	}
+	return t.UnixNano(), nil
+}
+
+// query selects, orders, limits and (when trim) trims events as aw-server-rust does.
+// The caller holds s.mu.
+func (b *bucket) query(start, end int64, limit int, trim bool) []map[string]any {
+	sel := []stored{}
+	if start > end {
+		return []map[string]any{} // aw-server-rust answers an inverted range with nothing
+	}
+	for _, e := range b.events {
+		if e.end >= start && e.start <= end {
+			sel = append(sel, e)
+		}
+	}
+	slices.SortStableFunc(sel, func(x, y stored) int {
+		return cmp.Or(cmp.Compare(y.start, x.start), cmp.Compare(x.end, y.end), cmp.Compare(x.id, y.id))
+	})
+	if limit >= 0 && len(sel) > limit {
+		sel = sel[:limit]
+	}
+	out := make([]map[string]any, len(sel))
+	for i, e := range sel {
+		if trim {
+			e.start, e.end = max(e.start, start), min(e.end, end)
+		}
+		out[i] = map[string]any{
+			"id":        e.id,
+			"timestamp": time.Unix(0, e.start).UTC().Format(time.RFC3339Nano),
+			"duration":  float64(e.end-e.start) / 1e9,
+			"data":      e.data,
+		}
+	}
+	return out
+}
+
+// json is the bucket as aw-server-rust lists it; the caller holds s.mu.
+func (b *bucket) json() map[string]any {
+	m := map[string]any{
+		"id":       b.meta.ID,
+		"name":     nil,
+		"type":     b.meta.Type,
+		"client":   b.meta.Client,
+		"hostname": b.meta.Hostname,
+		"created":  b.meta.Created.UTC().Format(time.RFC3339Nano),
+		"data":     map[string]any{},
+	}
+	if b.meta.Data != nil {
+		m["data"] = b.meta.Data
+	}
+	if b.meta.Created.IsZero() {
+		m["created"] = time.Unix(0, 0).UTC().Format(time.RFC3339Nano)
+	}
+	var last int64 = math.MinInt64
+	for _, e := range b.events {
+		last = max(last, e.end)
+	}
+	if len(b.events) > 0 {
+		m["last_updated"] = time.Unix(0, last).UTC().Format(time.RFC3339Nano)
+	}
+	return m
+}
+
+func writeJSON(w http.ResponseWriter, v any) {
+	body, err := json.Marshal(v)
+	writeRaw(w, body, err)
+}
+
+func writeRaw(w http.ResponseWriter, body []byte, err error) {
+	if err != nil {
+		writeError(w, http.StatusInternalServerError, err.Error())
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	_, _ = w.Write(body)
+}
+
+func writeError(w http.ResponseWriter, status int, msg string) {
+	body, _ := json.Marshal(map[string]string{"message": msg})
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
+}
