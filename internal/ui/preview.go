@@ -1,0 +1,327 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/awcal/awcal/internal/activity"
+	"github.com/awcal/awcal/internal/config"
+	"github.com/awcal/awcal/internal/engine"
+	"github.com/awcal/awcal/internal/profile"
+)
+
+// PreviewConfig is what the preview derives with, snapshotted on the Fyne goroutine.
+type PreviewConfig struct {
+	Profiles   []profile.Profile
+	AFKMasking bool
+	Browsers   map[string][]string
+	Privacy    config.Privacy
+	AWURL      string
+	// Buckets and Hostnames select buckets as config.ActivityWatch does.
+	Buckets, Hostnames []string
+}
+
+// previewDebounce is how long the preview waits after the last edit before re-deriving.
+const previewDebounce = 300 * time.Millisecond
+
+// Preview shows one day: aw-server's activity per bucket kind and the blocks the profiles being
+// edited would make. Events are fetched once per day; edits only re-derive, debounced, in a
+// goroutine, and the result is applied with fyne.Do.
+type Preview struct {
+	deps   Deps
+	input  func() PreviewConfig
+	onData func([]activity.BucketEvents, PrivacyStats)
+
+	day      time.Time // local midnight
+	raw      []activity.BucketEvents
+	rawKey   string // url + day the raw events belong to
+	loading  bool
+	gen      int // bumps on every request; stale results are dropped
+	timer    *time.Timer
+	mu       sync.Mutex // guards timer only (time.AfterFunc callbacks)
+	debounce time.Duration
+	async    func(func())
+
+	date     *widget.DateEntry
+	timeline *Timeline
+	status   *widget.Label
+	detail   *widget.Label
+	root     fyne.CanvasObject
+}
+
+// NewPreview builds the preview for today. input snapshots the settings being edited; onData
+// (may be nil) receives each derived day's filtered buckets and privacy counts.
+func NewPreview(deps Deps, input func() PreviewConfig, onData func([]activity.BucketEvents, PrivacyStats)) *Preview {
+	now := time.Now
+	if deps.Now != nil {
+		now = deps.Now
+	}
+	p := &Preview{deps: deps, input: input, onData: onData, debounce: previewDebounce,
+		async: func(f func()) { go f() }}
+	p.day = midnight(now())
+	p.timeline = NewTimeline(p.day, p.day.AddDate(0, 0, 1))
+	p.detail = widget.NewLabel("Hover over the timeline for details; drag across it to zoom.")
+	p.detail.Wrapping = fyne.TextWrapWord
+	p.detail.Importance = widget.LowImportance
+	p.timeline.OnHover = func(s string) {
+		if s == "" {
+			s = " "
+		}
+		p.detail.SetText(s)
+	}
+	p.status = widget.NewLabel("")
+	p.status.Wrapping = fyne.TextWrapWord
+
+	p.date = widget.NewDateEntry()
+	p.date.SetDate(&p.day)
+	p.date.OnChanged = func(d *time.Time) {
+		if d != nil && !midnight(*d).Equal(p.day) {
+			p.SetDay(*d)
+		}
+	}
+	prev := widget.NewButtonWithIcon("", theme.NavigateBackIcon(), func() { p.SetDay(p.day.AddDate(0, 0, -1)) })
+	next := widget.NewButtonWithIcon("", theme.NavigateNextIcon(), func() { p.SetDay(p.day.AddDate(0, 0, 1)) })
+	whole := widget.NewButtonWithIcon("Whole day", theme.ZoomFitIcon(), func() {
+		p.timeline.SetRange(p.day, p.day.AddDate(0, 0, 1))
+	})
+	in := widget.NewButtonWithIcon("", theme.ZoomInIcon(), func() { p.zoom(0.5) })
+	out := widget.NewButtonWithIcon("", theme.ZoomOutIcon(), func() { p.zoom(2) })
+	reload := widget.NewButtonWithIcon("Reload", theme.ViewRefreshIcon(), func() { p.rawKey = ""; p.Load() })
+	bar := container.NewBorder(nil, nil,
+		container.NewHBox(prev, container.NewGridWrap(fyne.NewSize(150, p.date.MinSize().Height), p.date), next),
+		container.NewHBox(in, out, whole, reload))
+	p.root = container.NewBorder(bar, container.NewVBox(p.status, p.detail), nil, nil,
+		container.NewVScroll(p.timeline))
+	return p
+}
+
+// Root is the preview's content.
+func (p *Preview) Root() fyne.CanvasObject { return p.root }
+
+// Timeline is the preview's timeline widget.
+func (p *Preview) Timeline() *Timeline { return p.timeline }
+
+// Day is the previewed day (local midnight).
+func (p *Preview) Day() time.Time { return p.day }
+
+// SetDay shows another day and loads it.
+func (p *Preview) SetDay(d time.Time) {
+	p.day = midnight(d)
+	if p.date.Date == nil || !midnight(*p.date.Date).Equal(p.day) {
+		day := p.day
+		p.date.SetDate(&day)
+	}
+	p.timeline.SetRange(p.day, p.day.AddDate(0, 0, 1))
+	p.Load()
+}
+
+// zoom scales the shown range around its centre, within the day.
+func (p *Preview) zoom(f float64) {
+	from, to := p.timeline.Range()
+	span := time.Duration(float64(to.Sub(from)) * f)
+	span = max(span, 10*time.Minute)
+	mid := from.Add(to.Sub(from) / 2)
+	a, b := mid.Add(-span/2), mid.Add(span/2)
+	dayEnd := p.day.AddDate(0, 0, 1)
+	if span >= 24*time.Hour {
+		a, b = p.day, dayEnd
+	}
+	if a.Before(p.day) {
+		a, b = p.day, p.day.Add(span)
+	}
+	if b.After(dayEnd) {
+		a, b = dayEnd.Add(-span), dayEnd
+	}
+	p.timeline.SetRange(a, b)
+}
+
+func midnight(t time.Time) time.Time {
+	t = t.Local()
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.Local)
+}
+
+// Load fetches the day's events (once per day and aw-server URL) and derives.
+func (p *Preview) Load() {
+	cfg := p.input()
+	key := cfg.AWURL + "|" + p.day.Format(time.DateOnly)
+	if key == p.rawKey {
+		p.Schedule()
+		return
+	}
+	if p.deps.Activity == nil {
+		return
+	}
+	p.gen++
+	gen, day := p.gen, p.day
+	p.loading = true
+	p.status.SetText("Reading " + day.Format("Mon 2 Jan") + " from aw-server…")
+	src := p.deps.Activity(cfg.AWURL)
+	p.async(func() {
+		raw, err := fetchDay(context.Background(), src, cfg, day)
+		fyne.Do(func() {
+			if gen != p.gen {
+				return
+			}
+			p.loading = false
+			if err != nil {
+				p.status.SetText(err.Error())
+				return
+			}
+			p.raw, p.rawKey = raw, key
+			p.derive(gen, cfg, raw)
+		})
+	})
+}
+
+// fetchDay reads the selected buckets' events of one local day.
+func fetchDay(ctx context.Context, src ActivitySource, cfg PreviewConfig, day time.Time) ([]activity.BucketEvents, error) {
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	bs, err := src.Buckets(ctx)
+	if err != nil {
+		return nil, err
+	}
+	end := day.AddDate(0, 0, 1)
+	var out []activity.BucketEvents
+	for _, b := range selectBuckets(bs, cfg.Buckets, cfg.Hostnames) {
+		evs, err := src.Events(ctx, b.ID, day, end)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, activity.BucketEvents{Bucket: b, Events: evs})
+	}
+	return out, nil
+}
+
+// selectBuckets applies the config's bucket selection: the listed ids, or else every window,
+// web, editor and AFK bucket of the listed hosts (all hosts when none is listed — the preview
+// cannot know which host aw-server runs on, and showing more is harmless here).
+func selectBuckets(bs []activity.Bucket, ids, hosts []string) []activity.Bucket {
+	var out []activity.Bucket
+	for _, b := range bs {
+		switch {
+		case len(ids) > 0:
+			if contains(ids, b.ID) {
+				out = append(out, b)
+			}
+		case activity.KindOf(b) == activity.KindOther:
+		case len(hosts) == 0 || contains(hosts, b.Hostname):
+			out = append(out, b)
+		}
+	}
+	return out
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// Schedule re-derives after the debounce delay; every call restarts the delay. It snapshots
+// the settings now, on the Fyne goroutine.
+func (p *Preview) Schedule() {
+	if p.raw == nil || p.loading {
+		return
+	}
+	p.gen++
+	gen, cfg, raw := p.gen, p.input(), p.raw
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.timer != nil {
+		p.timer.Stop()
+	}
+	if p.debounce == 0 {
+		p.derive(gen, cfg, raw)
+		return
+	}
+	p.timer = time.AfterFunc(p.debounce, func() { fyne.Do(func() { p.derive(gen, cfg, raw) }) })
+}
+
+// PreviewResult is one derived day, ready to draw.
+type PreviewResult struct {
+	Lanes   []Lane
+	Blocks  int
+	Stats   PrivacyStats
+	Buckets []activity.BucketEvents // after the privacy filter
+}
+
+// derive computes in the background and applies the result unless a newer request came.
+func (p *Preview) derive(gen int, cfg PreviewConfig, raw []activity.BucketEvents) {
+	if p.deps.Derive == nil {
+		return
+	}
+	day := p.day
+	p.async(func() {
+		res, err := ComputePreview(p.deps, cfg, raw, day)
+		fyne.Do(func() {
+			if gen != p.gen {
+				return
+			}
+			if err != nil {
+				p.status.SetText(err.Error())
+				p.timeline.SetLanes(nil)
+				return
+			}
+			p.timeline.SetLanes(res.Lanes)
+			p.status.SetText(previewSummary(day, res))
+			if p.onData != nil {
+				p.onData(res.Buckets, res.Stats)
+			}
+		})
+	})
+}
+
+// ComputePreview filters, derives and lays out one day. It touches no widget, so it runs on
+// any goroutine.
+func ComputePreview(deps Deps, cfg PreviewConfig, raw []activity.BucketEvents, day time.Time) (PreviewResult, error) {
+	var res PreviewResult
+	bs := raw
+	if deps.Privacy != nil {
+		var err error
+		bs, res.Stats, err = deps.Privacy(cfg.Privacy, raw)
+		if err != nil {
+			return res, fmt.Errorf("privacy rules: %w", err)
+		}
+	}
+	var enabled []profile.Profile
+	for _, pr := range cfg.Profiles {
+		if pr.Enabled {
+			enabled = append(enabled, pr)
+		}
+	}
+	r, err := deps.Derive(enabled, engine.Options{AFKMasking: cfg.AFKMasking, Browsers: cfg.Browsers},
+		engine.Input{From: day, To: day.AddDate(0, 0, 1), Buckets: bs})
+	if err != nil {
+		return res, fmt.Errorf("cannot preview with these profiles: %w", err)
+	}
+	res.Lanes = BuildLanes(bs, r, cfg.Profiles)
+	res.Blocks = len(r.Blocks)
+	res.Buckets = bs
+	return res, nil
+}
+
+func previewSummary(day time.Time, r PreviewResult) string {
+	var parts []string
+	parts = append(parts, fmt.Sprintf("%s: %d block(s)", day.Format("Mon 2 Jan"), r.Blocks))
+	events := 0
+	for _, b := range r.Buckets {
+		events += len(b.Events)
+	}
+	parts = append(parts, fmt.Sprintf("%d events in %d buckets", events, len(r.Buckets)))
+	if r.Stats.Dropped+r.Stats.Redacted > 0 {
+		parts = append(parts, fmt.Sprintf("privacy: %d hidden, %d redacted", r.Stats.Dropped, r.Stats.Redacted))
+	}
+	return strings.Join(parts, " · ")
+}

@@ -1,0 +1,527 @@
+package ui
+
+import (
+	"fmt"
+	"hash/fnv"
+	"image"
+	"image/color"
+	"image/draw"
+	"net/url"
+	"sort"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/awcal/awcal/internal/activity"
+	"github.com/awcal/awcal/internal/engine"
+	"github.com/awcal/awcal/internal/profile"
+)
+
+// Segment is one coloured stretch of a lane.
+type Segment struct {
+	Start, End time.Time
+	Label      string // drawn on blocks; the hover line for activity
+	Detail     string // hover text
+	Color      color.Color
+}
+
+// Lane is one row of the timeline: a bucket kind's activity, or the derived blocks.
+type Lane struct {
+	Name     string
+	Blocks   bool // derived blocks: taller, with titles
+	Segments []Segment
+}
+
+// laneOrder is the order of activity lanes (blocks come first, above them).
+var laneOrder = []struct {
+	kind activity.Kind
+	name string
+}{
+	{activity.KindWindow, "Apps"},
+	{activity.KindWeb, "Web"},
+	{activity.KindEditor, "Editor"},
+	{activity.KindAFK, "AFK"},
+}
+
+// BuildLanes turns a day's buckets and the derived blocks into timeline lanes: blocks in their
+// profiles' colours, then one lane per bucket kind (window apps colour-coded by app). Values a
+// privacy rule redacted show as activity.RedactedValue.
+func BuildLanes(bs []activity.BucketEvents, res engine.Result, profiles []profile.Profile) []Lane {
+	byID := map[string]profile.Profile{}
+	for _, p := range profiles {
+		byID[p.ID] = p
+	}
+	blocks := Lane{Name: "Blocks", Blocks: true}
+	for _, b := range res.Blocks {
+		p := byID[b.ProfileID]
+		var ev []string
+		for _, e := range b.Evidence {
+			ev = append(ev, fmt.Sprintf("%s (%s)", e.Label, minutes(e.Duration)))
+		}
+		detail := fmt.Sprintf("%s · %s–%s · %s\n%s", p.Name, clock(b.Start), clock(b.End), b.Title, strings.Join(ev, ", "))
+		blocks.Segments = append(blocks.Segments, Segment{
+			Start: b.Start, End: b.End, Label: b.Title, Detail: detail, Color: parseHex(p.Color),
+		})
+	}
+	lanes := []Lane{blocks}
+	for _, lo := range laneOrder {
+		lane := Lane{Name: lo.name}
+		for _, b := range bs {
+			if activity.KindOf(b.Bucket) != lo.kind {
+				continue
+			}
+			for _, e := range b.Events {
+				if e.Duration <= 0 {
+					continue
+				}
+				lane.Segments = append(lane.Segments, segmentFor(lo.kind, e))
+			}
+		}
+		sort.Slice(lane.Segments, func(i, j int) bool { return lane.Segments[i].Start.Before(lane.Segments[j].Start) })
+		lanes = append(lanes, lane)
+	}
+	return lanes
+}
+
+// field returns a data value as text, or the redaction marker when a privacy rule redacted it.
+func field(e activity.Event, key string) string {
+	k, v, ok := profile.FieldValue(e.Data, key)
+	if !ok {
+		return ""
+	}
+	for _, p := range e.Private {
+		if p == k {
+			return activity.RedactedValue
+		}
+	}
+	return profile.ValueText(v)
+}
+
+func segmentFor(k activity.Kind, e activity.Event) Segment {
+	s := Segment{Start: e.Timestamp, End: e.End()}
+	span := clock(s.Start) + "–" + clock(s.End)
+	switch k {
+	case activity.KindWindow:
+		app, title := field(e, "app"), field(e, "title")
+		s.Label, s.Color = app, hashColor(app, 0.62, 0.50)
+		s.Detail = fmt.Sprintf("%s · %s — %s", span, app, title)
+	case activity.KindWeb:
+		u, title := field(e, "url"), field(e, "title")
+		host := u
+		if pu, err := url.Parse(u); err == nil && pu.Host != "" {
+			host = pu.Host
+		}
+		s.Label, s.Color = host, hashColor(host, 0.45, 0.62)
+		s.Detail = fmt.Sprintf("%s · %s — %s", span, host, title)
+	case activity.KindEditor:
+		proj, file := field(e, "project"), field(e, "file")
+		s.Label, s.Color = proj, hashColor(proj, 0.40, 0.55)
+		s.Detail = fmt.Sprintf("%s · %s — %s", span, proj, file)
+	default:
+		st := field(e, "status")
+		s.Label = st
+		s.Color = color.NRGBA{0x9e, 0x9e, 0x9e, 0xff}
+		if st == "not-afk" {
+			s.Color = color.NRGBA{0x66, 0xbb, 0x6a, 0xff}
+		}
+		s.Detail = fmt.Sprintf("%s · %s", span, st)
+	}
+	return s
+}
+
+// hashColor gives a stable colour per name (saturation s, lightness l).
+func hashColor(name string, s, l float64) color.Color {
+	h := fnv.New32a()
+	h.Write([]byte(name))
+	return hsl(float64(h.Sum32()%360), s, l)
+}
+
+func hsl(h, s, l float64) color.NRGBA {
+	c := (1 - abs(2*l-1)) * s
+	hp := h / 60
+	x := c * (1 - abs(mod2(hp)-1))
+	var r, g, b float64
+	switch {
+	case hp < 1:
+		r, g = c, x
+	case hp < 2:
+		r, g = x, c
+	case hp < 3:
+		g, b = c, x
+	case hp < 4:
+		g, b = x, c
+	case hp < 5:
+		r, b = x, c
+	default:
+		r, b = c, x
+	}
+	m := l - c/2
+	return color.NRGBA{uint8((r + m) * 255), uint8((g + m) * 255), uint8((b + m) * 255), 255}
+}
+
+func abs(f float64) float64 {
+	if f < 0 {
+		return -f
+	}
+	return f
+}
+
+func mod2(f float64) float64 {
+	for f >= 2 {
+		f -= 2
+	}
+	return f
+}
+
+func clock(t time.Time) string { return t.Local().Format("15:04") }
+
+func minutes(d time.Duration) string {
+	if d < time.Minute {
+		return fmt.Sprintf("%ds", int(d.Seconds()))
+	}
+	return fmt.Sprintf("%d min", int(d.Round(time.Minute).Minutes()))
+}
+
+// Timeline layout, in Fyne units.
+const (
+	tlLabelWidth = 72
+	tlAxis       = 22
+	tlBlockLane  = 40
+	tlLane       = 24
+	tlGap        = 6
+)
+
+// Timeline draws lanes of segments over a time range. Hovering reports a segment's details
+// through OnHover; dragging across it selects a range to zoom to (OnZoom).
+type Timeline struct {
+	widget.BaseWidget
+
+	lanes    []Lane
+	from, to time.Time
+
+	// OnHover receives the details of the segment under the pointer ("" when none).
+	OnHover func(detail string)
+	// OnZoom receives the range selected by dragging.
+	OnZoom func(from, to time.Time)
+
+	dragFrom, dragTo float32
+	dragging         bool
+}
+
+// NewTimeline returns an empty timeline over [from, to).
+func NewTimeline(from, to time.Time) *Timeline {
+	t := &Timeline{from: from, to: to}
+	t.ExtendBaseWidget(t)
+	return t
+}
+
+// SetLanes replaces the lanes and redraws.
+func (t *Timeline) SetLanes(lanes []Lane) {
+	t.lanes = lanes
+	t.Refresh()
+}
+
+// SetRange shows [from, to) and redraws.
+func (t *Timeline) SetRange(from, to time.Time) {
+	if !to.After(from) {
+		return
+	}
+	t.from, t.to = from, to
+	t.Refresh()
+}
+
+// Range returns the time range shown.
+func (t *Timeline) Range() (from, to time.Time) { return t.from, t.to }
+
+// MinSize fits every lane.
+func (t *Timeline) MinSize() fyne.Size {
+	t.ExtendBaseWidget(t)
+	return fyne.NewSize(tlLabelWidth+320, t.height())
+}
+
+func (t *Timeline) height() float32 {
+	h := float32(tlAxis)
+	for _, l := range t.lanes {
+		h += laneHeight(l) + tlGap
+	}
+	return h
+}
+
+func laneHeight(l Lane) float32 {
+	if l.Blocks {
+		return tlBlockLane
+	}
+	return tlLane
+}
+
+// xOf maps a time to an x position inside width w.
+func (t *Timeline) xOf(at time.Time, w float32) float32 {
+	span := t.to.Sub(t.from)
+	return tlLabelWidth + (w-tlLabelWidth)*float32(float64(at.Sub(t.from))/float64(span))
+}
+
+// timeAt maps an x position back to a time.
+func (t *Timeline) timeAt(x, w float32) time.Time {
+	f := float64(x-tlLabelWidth) / float64(w-tlLabelWidth)
+	f = max(0, min(1, f))
+	return t.from.Add(time.Duration(f * float64(t.to.Sub(t.from))))
+}
+
+// segmentAt returns the segment under a point, if any.
+func (t *Timeline) segmentAt(p fyne.Position) (Segment, bool) {
+	w := t.Size().Width
+	if p.X < tlLabelWidth {
+		return Segment{}, false
+	}
+	y := float32(tlAxis)
+	at := t.timeAt(p.X, w)
+	for _, l := range t.lanes {
+		h := laneHeight(l)
+		if p.Y >= y && p.Y < y+h {
+			// The latest segment starting at or before at (segments are sorted by start).
+			i := sort.Search(len(l.Segments), func(i int) bool { return l.Segments[i].Start.After(at) })
+			for j := i - 1; j >= 0 && j >= i-50; j-- {
+				if !l.Segments[j].End.Before(at) {
+					return l.Segments[j], true
+				}
+			}
+			return Segment{}, false
+		}
+		y += h + tlGap
+	}
+	return Segment{}, false
+}
+
+// MouseIn is part of desktop.Hoverable.
+func (t *Timeline) MouseIn(e *desktop.MouseEvent) { t.MouseMoved(e) }
+
+// MouseMoved reports the hovered segment.
+func (t *Timeline) MouseMoved(e *desktop.MouseEvent) {
+	if t.OnHover == nil {
+		return
+	}
+	if s, ok := t.segmentAt(e.Position); ok {
+		t.OnHover(s.Detail)
+	} else {
+		t.OnHover("")
+	}
+}
+
+// MouseOut clears the hover details.
+func (t *Timeline) MouseOut() {
+	if t.OnHover != nil {
+		t.OnHover("")
+	}
+}
+
+// Dragged extends the zoom selection.
+func (t *Timeline) Dragged(e *fyne.DragEvent) {
+	if !t.dragging {
+		t.dragging = true
+		t.dragFrom = e.Position.X - e.Dragged.DX
+	}
+	t.dragTo = e.Position.X
+	t.Refresh()
+}
+
+// DragEnd zooms to the selected range (at least five minutes wide).
+func (t *Timeline) DragEnd() {
+	if !t.dragging {
+		return
+	}
+	t.dragging = false
+	w := t.Size().Width
+	a, b := t.timeAt(min(t.dragFrom, t.dragTo), w), t.timeAt(max(t.dragFrom, t.dragTo), w)
+	t.Refresh()
+	if b.Sub(a) < 5*time.Minute {
+		return
+	}
+	t.SetRange(a, b)
+	if t.OnZoom != nil {
+		t.OnZoom(a, b)
+	}
+}
+
+// CreateRenderer is part of fyne.Widget.
+func (t *Timeline) CreateRenderer() fyne.WidgetRenderer {
+	r := &timelineRenderer{t: t}
+	r.selection = canvas.NewRectangle(color.NRGBA{0x42, 0x85, 0xf4, 0x40})
+	r.selection.StrokeColor = color.NRGBA{0x42, 0x85, 0xf4, 0xc0}
+	r.selection.StrokeWidth = 1
+	r.activity = canvas.NewRaster(r.paintActivity)
+	r.activity.ScaleMode = canvas.ImageScaleFastest
+	return r
+}
+
+type timelineRenderer struct {
+	t         *Timeline
+	activity  *canvas.Raster // every activity lane, painted as one image
+	selection *canvas.Rectangle
+	objects   []fyne.CanvasObject
+}
+
+func (r *timelineRenderer) Destroy() {}
+
+func (r *timelineRenderer) Layout(fyne.Size) { r.build() }
+
+func (r *timelineRenderer) MinSize() fyne.Size { return r.t.MinSize() }
+
+func (r *timelineRenderer) Objects() []fyne.CanvasObject { return r.objects }
+
+func (r *timelineRenderer) Refresh() {
+	r.build()
+	r.activity.Refresh()
+	canvas.Refresh(r.t)
+}
+
+// build lays out the axis, the lane labels, the blocks and the activity raster. Blocks are few
+// and get real objects (rounded, titled); activity can be thousands of events, so it is one
+// raster painted column by column.
+func (r *timelineRenderer) build() {
+	t := r.t
+	size := t.Size()
+	w := size.Width
+	fg := theme.Color(theme.ColorNameForeground)
+	muted := theme.Color(theme.ColorNameDisabled)
+	grid := theme.Color(theme.ColorNameSeparator)
+	objs := []fyne.CanvasObject{}
+
+	// Axis: ticks at a step that keeps labels about 70 units apart.
+	step := tickStep(t.to.Sub(t.from), w-tlLabelWidth)
+	first := t.from.Truncate(step)
+	if first.Before(t.from) {
+		first = first.Add(step)
+	}
+	for at := first; at.Before(t.to); at = at.Add(step) {
+		x := t.xOf(at, w)
+		line := canvas.NewLine(grid)
+		line.Position1 = fyne.NewPos(x, tlAxis-4)
+		line.Position2 = fyne.NewPos(x, size.Height)
+		label := canvas.NewText(clock(at), muted)
+		label.TextSize = theme.CaptionTextSize()
+		label.Move(fyne.NewPos(x+2, 2))
+		objs = append(objs, line, label)
+	}
+
+	r.activity.Move(fyne.NewPos(tlLabelWidth, 0))
+	r.activity.Resize(fyne.NewSize(w-tlLabelWidth, size.Height))
+	objs = append(objs, r.activity)
+
+	y := float32(tlAxis)
+	for _, l := range t.lanes {
+		h := laneHeight(l)
+		name := canvas.NewText(l.Name, fg)
+		name.TextSize = theme.CaptionTextSize()
+		name.TextStyle.Bold = l.Blocks
+		name.Move(fyne.NewPos(4, y+(h-name.MinSize().Height)/2))
+		objs = append(objs, name)
+		if l.Blocks {
+			objs = append(objs, r.blocks(l, y, w)...)
+		}
+		y += h + tlGap
+	}
+
+	if t.dragging {
+		a, b := min(t.dragFrom, t.dragTo), max(t.dragFrom, t.dragTo)
+		r.selection.Move(fyne.NewPos(max(a, tlLabelWidth), tlAxis))
+		r.selection.Resize(fyne.NewSize(b-max(a, tlLabelWidth), size.Height-tlAxis))
+		objs = append(objs, r.selection)
+	}
+	r.objects = objs
+}
+
+// blocks draws the derived blocks as rounded boxes with their titles where they fit.
+func (r *timelineRenderer) blocks(l Lane, y, w float32) []fyne.CanvasObject {
+	t := r.t
+	var objs []fyne.CanvasObject
+	for _, s := range l.Segments {
+		if !s.End.After(t.from) || !s.Start.Before(t.to) {
+			continue
+		}
+		x0 := max(t.xOf(s.Start, w), tlLabelWidth)
+		x1 := min(t.xOf(s.End, w), w)
+		box := canvas.NewRectangle(s.Color)
+		box.CornerRadius = 4
+		box.Move(fyne.NewPos(x0, y))
+		box.Resize(fyne.NewSize(max(x1-x0, 2), tlBlockLane))
+		objs = append(objs, box)
+		if x1-x0 > 24 {
+			title := canvas.NewText(fitText(s.Label, x1-x0-8), color.White)
+			title.TextSize = theme.CaptionTextSize()
+			title.TextStyle.Bold = true
+			title.Move(fyne.NewPos(x0+4, y+(tlBlockLane-title.MinSize().Height)/2))
+			objs = append(objs, title)
+		}
+	}
+	return objs
+}
+
+// fitText shortens s with an ellipsis so it fits width (caption size, bold).
+func fitText(s string, width float32) string {
+	size := theme.CaptionTextSize()
+	style := fyne.TextStyle{Bold: true}
+	if fyne.MeasureText(s, size, style).Width <= width {
+		return s
+	}
+	r := []rune(s)
+	for len(r) > 0 {
+		r = r[:len(r)-1]
+		if fyne.MeasureText(string(r)+"…", size, style).Width <= width {
+			return string(r) + "…"
+		}
+	}
+	return ""
+}
+
+// tickStep picks an axis step for a span drawn over width units.
+func tickStep(span time.Duration, width float32) time.Duration {
+	for _, s := range []time.Duration{5 * time.Minute, 10 * time.Minute, 15 * time.Minute, 30 * time.Minute,
+		time.Hour, 2 * time.Hour, 3 * time.Hour, 6 * time.Hour} {
+		if float64(width)*float64(s)/float64(span) >= 70 {
+			return s
+		}
+	}
+	return 12 * time.Hour
+}
+
+// paintActivity paints the activity lanes into a w×h pixel image: for each segment, the pixel
+// columns it covers in its lane's band. Cost is linear in segments plus pixels.
+func (r *timelineRenderer) paintActivity(w, h int) image.Image {
+	img := image.NewNRGBA(image.Rect(0, 0, w, h))
+	t := r.t
+	size := t.Size()
+	if w <= 0 || size.Height <= 0 || size.Width <= tlLabelWidth {
+		return img
+	}
+	scale := float32(h) / size.Height // pixels per unit
+	span := float64(t.to.Sub(t.from))
+	col := func(at time.Time) int {
+		return int(float64(w) * float64(at.Sub(t.from)) / span)
+	}
+	bg := color.NRGBAModel.Convert(theme.Color(theme.ColorNameInputBackground)).(color.NRGBA)
+	y := float32(tlAxis)
+	for _, l := range t.lanes {
+		lh := laneHeight(l)
+		if !l.Blocks {
+			top, bottom := int(y*scale), int((y+lh)*scale)
+			draw.Draw(img, image.Rect(0, top, w, bottom), &image.Uniform{bg}, image.Point{}, draw.Src)
+			for _, s := range l.Segments {
+				x0, x1 := max(col(s.Start), 0), min(col(s.End), w)
+				if x1 <= x0 {
+					if x0 >= w || s.End.Before(t.from) {
+						continue
+					}
+					x1 = x0 + 1 // keep short events visible as a hairline
+				}
+				draw.Draw(img, image.Rect(x0, top, x1, bottom), &image.Uniform{s.Color}, image.Point{}, draw.Src)
+			}
+		}
+		y += lh + tlGap
+	}
+	return img
+}

@@ -1,0 +1,176 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/systray"
+
+	"github.com/awcal/awcal/assets"
+)
+
+// TrayActions are what the tray menu opens; each runs on the Fyne goroutine.
+type TrayActions struct {
+	ShowSettings func()
+	ShowBackfill func()
+	OpenCalendar func()
+}
+
+// Tray is the system tray item: an icon per state, a tooltip with the last result and the
+// menu. It uses the app's own tray (desktop.App); there is never a second systray loop.
+type Tray struct {
+	app  fyne.App
+	sync SyncController
+	menu *fyne.Menu
+
+	status, syncNow, pause *fyne.MenuItem
+	paused                 bool
+	lastErr                string
+	now                    func() time.Time
+}
+
+// NewTray builds the tray menu. Call Install to show it and follow the runtime's status.
+func NewTray(a fyne.App, sc SyncController, act TrayActions, now func() time.Time) *Tray {
+	t := &Tray{app: a, sync: sc, now: now}
+	t.status = fyne.NewMenuItem("Not synced yet", nil)
+	t.status.Disabled = true
+	// Runs happen in the runtime's goroutine; the request itself must not block the UI either,
+	// so it is sent from a goroutine.
+	t.syncNow = fyne.NewMenuItem("Sync now", func() { go t.sync.SyncNow() })
+	t.pause = fyne.NewMenuItem("Pause auto sync", t.togglePause)
+	quit := fyne.NewMenuItem("Quit", nil) // the driver fills in its quit action
+	quit.IsQuit = true
+	t.menu = fyne.NewMenu("awcal",
+		t.status,
+		fyne.NewMenuItemSeparator(),
+		t.syncNow,
+		t.pause,
+		fyne.NewMenuItem("Backfill range…", act.ShowBackfill),
+		fyne.NewMenuItemSeparator(),
+		fyne.NewMenuItem("Settings…", act.ShowSettings),
+		fyne.NewMenuItem("Open calendar", act.OpenCalendar),
+		fyne.NewMenuItemSeparator(),
+		quit,
+	)
+	return t
+}
+
+// Menu returns the tray menu (for tests and for desktops without a tray).
+func (t *Tray) Menu() *fyne.Menu { return t.menu }
+
+// Install shows the tray item and applies src's status now and on every change until the
+// returned func is called. It does nothing visible on a driver without a system tray.
+func (t *Tray) Install(src StatusSource) (stop func()) {
+	if d, ok := t.app.(desktop.App); ok {
+		d.SetSystemTrayMenu(t.menu)
+		d.SetSystemTrayIcon(assets.TrayIdle)
+	}
+	t.Apply(src.Status())
+	return src.Subscribe(func(s Status) { fyne.Do(func() { t.Apply(s) }) })
+}
+
+func (t *Tray) togglePause() {
+	if t.paused {
+		go t.sync.Resume()
+	} else {
+		go t.sync.Pause()
+	}
+	// Show the new state at once; the runtime's next status confirms it.
+	t.paused = !t.paused
+	t.refreshPause()
+}
+
+func (t *Tray) refreshPause() {
+	if t.paused {
+		t.pause.Label = "Resume auto sync"
+	} else {
+		t.pause.Label = "Pause auto sync"
+	}
+	t.menu.Refresh()
+}
+
+// Apply shows s: menu labels, icon, tooltip, and a notification when a new failure appears.
+// It runs on the Fyne goroutine.
+func (t *Tray) Apply(s Status) {
+	t.status.Label = statusLine(s)
+	t.syncNow.Disabled = s.State == StateSyncing
+	t.paused = s.State == StatePaused
+	t.refreshPause()
+	if d, ok := t.app.(desktop.App); ok {
+		d.SetSystemTrayIcon(trayIcon(s.State))
+	}
+	systray.SetTooltip(tooltip(s, t.now()))
+	if s.State == StateError && s.Error != "" && s.Error != t.lastErr {
+		t.app.SendNotification(fyne.NewNotification("awcal: sync failed", s.Error))
+	}
+	t.lastErr = s.Error
+}
+
+func trayIcon(s State) fyne.Resource {
+	switch s {
+	case StateSyncing:
+		return assets.TraySyncing
+	case StateError:
+		return assets.TrayError
+	case StatePaused:
+		return assets.TrayPaused
+	default:
+		return assets.TrayIdle
+	}
+}
+
+// statusLine is the menu's first line, e.g. "Last sync 10:42 · 2 updated".
+func statusLine(s Status) string {
+	switch {
+	case s.State == StateSyncing:
+		return "Syncing…"
+	case s.State == StateError:
+		if s.Last.At.IsZero() {
+			return "Last sync failed"
+		}
+		return "Last sync failed · previous " + s.Last.At.Local().Format("15:04")
+	case s.Last.At.IsZero():
+		return "Not synced yet"
+	}
+	return "Last sync " + s.Last.At.Local().Format("15:04") + " · " + changes(s.Last)
+}
+
+// changes says what a run changed: "2 created, 1 updated" or "no changes".
+func changes(r RunSummary) string {
+	var parts []string
+	for _, c := range []struct {
+		n    int
+		verb string
+	}{{r.Created, "created"}, {r.Updated, "updated"}, {r.Deleted, "deleted"}} {
+		if c.n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", c.n, c.verb))
+		}
+	}
+	if len(parts) == 0 {
+		return "no changes"
+	}
+	return strings.Join(parts, ", ")
+}
+
+// tooltip is the tray icon's hover text: the status line, the error, and the next run.
+func tooltip(s Status, now time.Time) string {
+	lines := []string{"awcal — " + statusLine(s)}
+	if s.Error != "" {
+		lines = append(lines, s.Error)
+	}
+	switch {
+	case s.State == StatePaused:
+		lines = append(lines, "Auto sync paused")
+	case !s.Next.IsZero():
+		d := s.Next.Sub(now).Round(time.Minute)
+		if d < time.Minute {
+			lines = append(lines, "Next sync in less than a minute")
+		} else {
+			lines = append(lines, fmt.Sprintf("Next sync in %d min", int(d.Minutes())))
+		}
+	}
+	return strings.Join(lines, "\n")
+}
