@@ -1,0 +1,175 @@
+package engine
+
+import (
+	"fmt"
+	"math/bits"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/awcal/awcal/internal/profile"
+)
+
+// Engine derives blocks for a fixed list of profiles and options. Everything that can be done
+// once (validation, rule and pattern compilation, the browser table) is done by New; Derive may
+// be called any number of times, also concurrently.
+type Engine struct {
+	profiles []*profile.Compiled // enabled profiles, list order
+	byID     map[string]int
+	// Rules of all profiles get consecutive bits: per profile its hard-break, primary and
+	// supporting rules in list order, so the lowest set bit of a list is its first matching rule.
+	rules     []*profile.Matcher
+	words     int     // uint64 words per rule bitset
+	masks     []masks // per profile
+	threshold []int64 // per profile, µs
+	softBreak []int64 // per profile, µs
+	masking   bool    // D8
+	always    *regexp.Regexp
+	browsers  browsers // D1
+}
+
+// masks select one profile's rule lists in a rule bitset.
+type masks struct {
+	hardBreak, primary, supporting []uint64
+}
+
+// browsers is the compiled browser table (D1).
+type browsers struct {
+	names []string           // sorted; a browser's index is its position
+	index map[string]int32   // lower-cased browser name → index
+	apps  map[string][]int32 // normalised app name → the browsers listing it
+}
+
+// New validates the enabled profiles (disabled ones take no part), compiles their rules, the
+// always-active pattern and the browser table once. Its error names every problem.
+func New(profiles []profile.Profile, opts Options) (*Engine, error) {
+	var enabled []profile.Profile
+	for _, p := range profiles {
+		if p.Enabled {
+			enabled = append(enabled, p)
+		}
+	}
+	set, err := profile.Compile(enabled)
+	if err != nil {
+		return nil, fmt.Errorf("checking profiles: %w", err)
+	}
+	e := &Engine{profiles: set.Profiles, byID: make(map[string]int, len(enabled)), masking: opts.AFKMasking}
+
+	pattern := opts.AlwaysActive
+	if pattern == "" {
+		pattern = DefaultAlwaysActive
+	}
+	// Checking through a rule gives the error position; the pattern itself is used as written
+	// (case-sensitive unless it says (?i), like aw-server's always_active_pattern).
+	if _, err := (profile.Rule{Pattern: pattern, Regex: true}).Compile(); err != nil {
+		return nil, fmt.Errorf("always-active pattern %q: %w", pattern, err)
+	}
+	e.always = regexp.MustCompile(pattern)
+
+	n := 0
+	for _, c := range e.profiles {
+		n += len(c.HardBreak) + len(c.Primary) + len(c.Supporting)
+	}
+	e.words = max(1, (n+63)/64)
+	for i, c := range e.profiles {
+		p := c.Profile
+		e.byID[p.ID] = i
+		e.threshold = append(e.threshold, profile.Micros(p.Threshold))
+		e.softBreak = append(e.softBreak, profile.Micros(p.SoftBreak))
+		var m masks
+		m.hardBreak = e.addRules(c.HardBreak)
+		m.primary = e.addRules(c.Primary)
+		m.supporting = e.addRules(c.Supporting)
+		e.masks = append(e.masks, m)
+	}
+
+	table := opts.Browsers
+	if table == nil {
+		table = DefaultBrowsers()
+	}
+	e.browsers = compileBrowsers(table)
+	return e, nil
+}
+
+// addRules gives the matchers the next bits and returns the mask selecting them.
+func (e *Engine) addRules(ms []*profile.Matcher) []uint64 {
+	mask := make([]uint64, e.words)
+	for _, m := range ms {
+		b := len(e.rules)
+		mask[b/64] |= 1 << (b % 64)
+		e.rules = append(e.rules, m)
+	}
+	return mask
+}
+
+func compileBrowsers(table map[string][]string) browsers {
+	b := browsers{index: map[string]int32{}, apps: map[string][]int32{}}
+	for name := range table {
+		b.names = append(b.names, strings.ToLower(strings.TrimSpace(name)))
+	}
+	sort.Strings(b.names)
+	b.names = dedupSorted(b.names)
+	for i, n := range b.names {
+		b.index[n] = int32(i)
+	}
+	for name, apps := range table {
+		i := b.index[strings.ToLower(strings.TrimSpace(name))]
+		for _, a := range apps {
+			k := normApp(a)
+			if k != "" && !contains32(b.apps[k], i) {
+				b.apps[k] = append(b.apps[k], i)
+			}
+		}
+	}
+	return b
+}
+
+func dedupSorted(s []string) []string {
+	out := s[:0]
+	for i, v := range s {
+		if i == 0 || v != s[i-1] {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// normApp is an app name as the browser table compares it: trimmed, lower-cased, without a
+// trailing ".exe".
+func normApp(app string) string {
+	return strings.TrimSuffix(strings.ToLower(strings.TrimSpace(app)), ".exe")
+}
+
+// IsBrowser reports whether app is a browser of the engine's table (D1).
+func (e *Engine) IsBrowser(app string) bool {
+	return len(e.browsers.apps[normApp(app)]) > 0
+}
+
+func contains32(s []int32, v int32) bool {
+	for _, x := range s {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+// firstBit returns the lowest bit set in both a and mask, or -1.
+func firstBit(a, mask []uint64) int {
+	for w := range mask {
+		if x := a[w] & mask[w]; x != 0 {
+			return w*64 + bits.TrailingZeros64(x)
+		}
+	}
+	return -1
+}
+
+// anyBit reports whether a and mask share a bit.
+func anyBit(a, mask []uint64) bool {
+	for w := range mask {
+		if a[w]&mask[w] != 0 {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,339 @@
+package engine
+
+import (
+	"cmp"
+	"encoding/binary"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/awcal/awcal/internal/activity"
+	"github.com/awcal/awcal/internal/profile"
+)
+
+// Event flags, computed once per normalised event so that slicing tests bits only.
+const (
+	fBrowser uint8 = 1 << iota // window state whose app is a browser (D1)
+	fEscape                    // …of a browser with no selected web bucket on its host (D9)
+	fAlways                    // window state exempt from masking: always-active pattern
+	fAudible                   // web state exempt from masking: audible is JSON true
+	fAway                      // afk state with status "afk"
+)
+
+// wildcardHost is the host of a web bucket whose hostname is empty or "unknown": it belongs to
+// any host (§2).
+const wildcardHost = -1
+
+// bucketInfo is one input bucket as slicing sees it.
+type bucketInfo struct {
+	id      string
+	typ     string
+	kind    activity.Kind
+	host    int32 // interned hostname; wildcardHost for web buckets of unknown host
+	browser int32 // web buckets: index in the browser table, -1 when unknown
+	tk      int32 // interned (type, kind)
+}
+
+// nevent is a normalised event (§1.3). Its index in derivation.events is its position in the
+// event order, so a slice's states sorted by index are in state order.
+type nevent struct {
+	start, end int64
+	match      int32 // interned (type, kind, data)
+	host       int32
+	browser    int32
+	bucket     int32
+	kind       activity.Kind
+	flags      uint8
+}
+
+// dataRec is one distinct data map (null values removed) with its private keys.
+type dataRec struct {
+	data    map[string]any
+	private []string
+}
+
+// typeKind identifies what a rule's bucket word and the slicing flags depend on.
+type typeKind struct {
+	typ  string
+	kind activity.Kind
+}
+
+// matchRec is what depends only on a state's bucket type, kind and data: which rules it
+// matches (a bitset in derivation.bits) and its slicing flags. Real activity repeats the same
+// data over and over, so each distinct state is matched once.
+type matchRec struct {
+	data     int32
+	tk       int32
+	flags    uint8
+	browsers []int32 // window states: the browsers whose table entry lists the app
+}
+
+// load normalises every bucket's events into d.events in event order, interning data.
+func (d *derivation) load(buckets []activity.BucketEvents) {
+	order := make([]int, len(buckets))
+	for i := range order {
+		order[i] = i
+	}
+	kinds := make([]activity.Kind, len(buckets))
+	for i, b := range buckets {
+		kinds[i] = activity.KindOf(b.Bucket)
+	}
+	// Bucket order (§1.2): kind, then id; input order for equal ids keeps it deterministic.
+	slices.SortStableFunc(order, func(a, b int) int {
+		if c := cmp.Compare(kinds[a], kinds[b]); c != 0 {
+			return c
+		}
+		return strings.Compare(buckets[a].Bucket.ID, buckets[b].Bucket.ID)
+	})
+
+	total := 0
+	for _, b := range buckets {
+		total += len(b.Events)
+	}
+	d.events = make([]nevent, 0, total)
+	d.buckets = make([]bucketInfo, len(buckets))
+	for bi, oi := range order {
+		b := buckets[oi].Bucket
+		info := bucketInfo{id: b.ID, typ: b.Type, kind: kinds[oi], host: d.host(b.Hostname), browser: -1}
+		if info.kind == activity.KindWeb {
+			if isUnknownHost(b.Hostname) {
+				info.host = wildcardHost
+			}
+			if i, ok := d.e.browsers.index[activity.BrowserOf(b.ID)]; ok {
+				info.browser = i
+				d.addWebBucket(i, info.host)
+			}
+		}
+		info.tk = d.typeKind(typeKind{b.Type, info.kind})
+		d.buckets[bi] = info
+	}
+	for bi, oi := range order {
+		d.loadBucket(int32(bi), buckets[oi].Events)
+	}
+}
+
+func isUnknownHost(h string) bool {
+	return h == "" || strings.EqualFold(h, "unknown")
+}
+
+// loadBucket appends one bucket's events, sorted by start with ties in reverse server order.
+func (d *derivation) loadBucket(bi int32, evs []activity.Event) {
+	info := &d.buckets[bi]
+	first := len(d.events)
+	// Walking the server's list backwards makes "reverse server order" the stable order, and
+	// aw-server's newest-first answers then arrive already sorted.
+	for j := len(evs) - 1; j >= 0; j-- {
+		ev := &evs[j]
+		dur := ev.Duration
+		if ev.Timestamp.IsZero() || math.IsNaN(dur) || dur < 0 || dur > maxDurationSeconds {
+			d.malformed(info.id)
+			continue
+		}
+		start := ev.Timestamp.UnixMicro()
+		end := start + int64(math.Round(dur*1e6))
+		start, end = max(start, d.from), min(end, d.to)
+		if end <= start {
+			continue
+		}
+		if info.kind == activity.KindAFK {
+			if s, ok := ev.Data["status"].(string); ok && s == "not-afk" {
+				continue
+			}
+		}
+		m := d.match(info.tk, d.intern(ev.Data, ev.Private))
+		ne := nevent{start: start, end: end, match: m, host: info.host, browser: info.browser, bucket: bi, kind: info.kind,
+			flags: d.matches[m].flags}
+		if ne.flags&fBrowser != 0 && !d.hasWebBucket(d.matches[m].browsers, info.host) {
+			ne.flags |= fEscape
+		}
+		d.events = append(d.events, ne)
+	}
+	slices.SortStableFunc(d.events[first:], func(a, b nevent) int { return cmp.Compare(a.start, b.start) })
+}
+
+// maxDurationSeconds bounds durations so that µs arithmetic cannot overflow; a longer duration
+// (over 31,000 years) can only be corrupt.
+const maxDurationSeconds = 1e12
+
+func (d *derivation) malformed(bucket string) {
+	if d.diag.Malformed == nil {
+		d.diag.Malformed = map[string]int{}
+	}
+	d.diag.Malformed[bucket]++
+}
+
+func (d *derivation) host(name string) int32 {
+	if i, ok := d.hosts[name]; ok {
+		return i
+	}
+	i := int32(len(d.hosts))
+	d.hosts[name] = i
+	return i
+}
+
+// addWebBucket records that a selected web bucket of this browser exists on host (D9's escape
+// clause looks at selected buckets, with or without events).
+func (d *derivation) addWebBucket(browser, host int32) {
+	for len(d.webHosts) <= int(browser) {
+		d.webHosts = append(d.webHosts, nil)
+	}
+	d.webHosts[browser] = append(d.webHosts[browser], host)
+}
+
+// hasWebBucket reports whether any of these browsers has a selected web bucket on host; a web
+// bucket of unknown host counts for every host.
+func (d *derivation) hasWebBucket(browsers []int32, host int32) bool {
+	for _, b := range browsers {
+		if int(b) >= len(d.webHosts) {
+			continue
+		}
+		for _, h := range d.webHosts[b] {
+			if h == host || h == wildcardHost {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func (d *derivation) typeKind(tk typeKind) int32 {
+	if i, ok := d.tkIDs[tk]; ok {
+		return i
+	}
+	i := int32(len(d.tks))
+	d.tkIDs[tk] = i
+	// Which rules' bucket words select this type: tested once per type, not per state.
+	pass := make([]uint64, d.e.words)
+	for r, m := range d.e.rules {
+		if m.MatchesBucket(tk.typ) {
+			pass[r/64] |= 1 << (r % 64)
+		}
+	}
+	d.tks = append(d.tks, tkRec{typeKind: tk, pass: pass})
+	return i
+}
+
+type tkRec struct {
+	typeKind
+	pass []uint64 // rules whose bucket word selects this type
+}
+
+var emptyData = map[string]any{}
+
+// intern returns the id of the data map (null values removed) with these private keys. Equal
+// maps get equal ids whatever their key order, which is what title grouping compares.
+func (d *derivation) intern(data map[string]any, private []string) int32 {
+	keys := d.keyBuf[:0]
+	hasNull := false
+	for k, v := range data {
+		if v == nil {
+			hasNull = true
+			continue
+		}
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	buf := d.buf[:0]
+	for _, k := range keys {
+		buf = appendString(buf, k)
+		buf = appendValue(buf, data[k])
+	}
+	if len(private) > 0 {
+		p := slices.Clone(private)
+		slices.Sort(p)
+		buf = append(buf, 0xff)
+		for _, k := range p {
+			buf = appendString(buf, k)
+		}
+	}
+	d.keyBuf, d.buf = keys, buf
+	if id, ok := d.dataIDs[string(buf)]; ok {
+		return id
+	}
+	m := data
+	switch {
+	case m == nil:
+		m = emptyData
+	case hasNull:
+		m = make(map[string]any, len(keys))
+		for _, k := range keys {
+			m[k] = data[k]
+		}
+	}
+	id := int32(len(d.datas))
+	d.dataIDs[string(buf)] = id
+	d.datas = append(d.datas, dataRec{data: m, private: private})
+	return id
+}
+
+func appendString(b []byte, s string) []byte {
+	b = binary.AppendUvarint(b, uint64(len(s)))
+	return append(b, s...)
+}
+
+// appendValue writes a typed, length-prefixed form of v, so that distinct values never collide.
+func appendValue(b []byte, v any) []byte {
+	switch x := v.(type) {
+	case string:
+		return appendString(append(b, 's'), x)
+	case float64:
+		return strconv.AppendFloat(append(b, 'n'), x, 'g', -1, 64)
+	case bool:
+		if x {
+			return append(b, 't')
+		}
+		return append(b, 'f')
+	}
+	return appendString(append(b, 'j'), profile.ValueText(v))
+}
+
+// match returns the id of (type and kind, data), matching the rules and computing the slicing
+// flags the first time.
+func (d *derivation) match(tk, data int32) int32 {
+	key := [2]int32{tk, data}
+	if i, ok := d.matchIDs[key]; ok {
+		return i
+	}
+	i := int32(len(d.matches))
+	d.matchIDs[key] = i
+	rec := matchRec{data: data, tk: tk}
+	t := &d.tks[tk]
+	m := d.datas[data].data
+	w := d.e.words
+	d.bits = append(d.bits, make([]uint64, w)...)
+	bitset := d.bits[len(d.bits)-w:]
+	for r, rule := range d.e.rules {
+		if t.pass[r/64]&(1<<(r%64)) != 0 && rule.MatchData(m) {
+			bitset[r/64] |= 1 << (r % 64)
+		}
+	}
+	switch t.kind {
+	case activity.KindWindow:
+		app, _ := m["app"].(string)
+		rec.browsers = d.e.browsers.apps[normApp(app)]
+		if len(rec.browsers) > 0 {
+			rec.flags |= fBrowser
+		}
+		title, _ := m["title"].(string)
+		if d.e.always.MatchString(app) || d.e.always.MatchString(title) {
+			rec.flags |= fAlways
+		}
+	case activity.KindWeb:
+		if a, ok := m["audible"].(bool); ok && a {
+			rec.flags |= fAudible
+		}
+	case activity.KindAFK:
+		if s, ok := m["status"].(string); ok && s == "afk" {
+			rec.flags |= fAway
+		}
+	}
+	d.matches = append(d.matches, rec)
+	return i
+}
+
+// ruleBits returns the rule bitset of a match id.
+func (d *derivation) ruleBits(match int32) []uint64 {
+	w := d.e.words
+	return d.bits[int(match)*w : int(match)*w+w]
+}

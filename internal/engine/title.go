@@ -1,0 +1,310 @@
+package engine
+
+import (
+	"cmp"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/awcal/awcal/internal/activity"
+	"github.com/awcal/awcal/internal/profile"
+)
+
+// blockSlice is one slice of a block as titles and evidence see it.
+type blockSlice struct {
+	slice int32
+	tok   profile.Token
+	state int32 // the event whose data is this slice's evidence
+	dur   int64 // clipped to the block
+}
+
+// union ORs the rule bitsets of the states into d.unionBuf.
+func (d *derivation) union(states []int32) []uint64 {
+	u := d.unionBuf
+	clear(u)
+	w := d.e.words
+	for _, s := range states {
+		b := d.bits[int(d.events[s].match)*w:]
+		for i := range u {
+			u[i] |= b[i]
+		}
+	}
+	return u
+}
+
+// classify applies §3.3 to a slice whose rule bits are union, for profile p. It returns the
+// token and the bit of the deciding rule (-1 for a mismatch).
+func (d *derivation) classify(union []uint64, p int) (profile.Token, int) {
+	m := &d.e.masks[p]
+	if r := firstBit(union, m.hardBreak); r >= 0 {
+		return profile.HardBreak, r
+	}
+	if r := firstBit(union, m.primary); r >= 0 {
+		return profile.Primary, r
+	}
+	if r := firstBit(union, m.supporting); r >= 0 {
+		return profile.Supporting, r
+	}
+	return profile.Mismatch, -1
+}
+
+// blockSlices lists the candidate's slices that overlap the booked fragment, each with the
+// state its rule matched first (a mismatch: its first state).
+func (d *derivation) blockSlices(b booking, c *candidate) []blockSlice {
+	var out []blockSlice
+	for i := c.sliceLo; i < c.slice; i++ {
+		sl := d.slices[i]
+		if sl.end <= b.start || sl.start >= b.end {
+			continue
+		}
+		states := d.sliceStates(sl)
+		tok, rule := d.classify(d.union(states), int(c.profile))
+		state := states[0]
+		if rule >= 0 {
+			for _, s := range states {
+				if d.ruleBits(d.events[s].match)[rule/64]&(1<<(rule%64)) != 0 {
+					state = s
+					break
+				}
+			}
+		}
+		out = append(out, blockSlice{slice: i, tok: tok, state: state, dur: min(sl.end, b.end) - max(sl.start, b.start)})
+	}
+	return out
+}
+
+// dataOf returns the interned data id of an event.
+func (d *derivation) dataOf(ev int32) int32 {
+	return d.matches[d.events[ev].match].data
+}
+
+// title derives a block's title (§6): the largest group of evidence data fills the template,
+// missing keys come from the other states of that group's slices (D2).
+func (d *derivation) title(p *profile.Profile, bs []blockSlice) string {
+	tmpl := p.Template()
+	if tmpl == "" { // TitleDetail "name": classify on titles, never show them
+		return p.Name
+	}
+	evidence := bs
+	if slices.ContainsFunc(bs, func(b blockSlice) bool { return b.tok == profile.Primary }) {
+		evidence = make([]blockSlice, 0, len(bs))
+		for _, b := range bs {
+			if b.tok == profile.Primary {
+				evidence = append(evidence, b)
+			}
+		}
+	}
+	// No evidence at all (a seeded block before its first slice) leaves placeholders empty.
+	winner, group := d.largestGroup(evidence)
+	var sb strings.Builder
+	rest := tmpl
+	for {
+		open := strings.IndexByte(rest, '{')
+		if open < 0 {
+			sb.WriteString(rest)
+			break
+		}
+		end := strings.IndexAny(rest[open+1:], "{}")
+		if end <= 0 || rest[open+1+end] == '{' {
+			// "{}" or "{{…": not a placeholder; keep the brace and go on after it.
+			sb.WriteString(rest[:open+1])
+			rest = rest[open+1:]
+			continue
+		}
+		sb.WriteString(rest[:open])
+		sb.WriteString(d.placeholder(rest[open+1:open+1+end], winner, group))
+		rest = rest[open+2+end:]
+	}
+	return cleanTitle(sb.String(), p.Name)
+}
+
+// largestGroup groups evidence slices by data and returns the data with the most time (ties:
+// first seen) and the slices of that group in time order.
+func (d *derivation) largestGroup(evidence []blockSlice) (int32, []blockSlice) {
+	type group struct {
+		data int32
+		dur  int64
+	}
+	var groups []group
+	index := map[int32]int{}
+	for _, b := range evidence {
+		data := d.dataOf(b.state)
+		i, ok := index[data]
+		if !ok {
+			i = len(groups)
+			index[data] = i
+			groups = append(groups, group{data: data})
+		}
+		groups[i].dur += b.dur
+	}
+	best := -1
+	for i, g := range groups {
+		if best < 0 || g.dur > groups[best].dur {
+			best = i
+		}
+	}
+	if best < 0 {
+		return -1, nil
+	}
+	winner := groups[best].data
+	var members []blockSlice
+	for _, b := range evidence {
+		if d.dataOf(b.state) == winner {
+			members = append(members, b)
+		}
+	}
+	return winner, members
+}
+
+// placeholder is the value of {key}: from the winning data, else from the first state of the
+// group's slices (time order, then state order, which puts window states first) that has it.
+func (d *derivation) placeholder(key string, winner int32, group []blockSlice) string {
+	if winner < 0 {
+		return ""
+	}
+	if v, ok := d.titleValue(winner, key); ok {
+		return v
+	}
+	for _, b := range group {
+		for _, s := range d.sliceStates(d.slices[b.slice]) {
+			if v, ok := d.titleValue(d.dataOf(s), key); ok {
+				return v
+			}
+		}
+	}
+	return ""
+}
+
+// titleValue renders data[key] for a title: strings as they are, numbers and true as JSON
+// text, false as empty; a private key as activity.RedactedValue. ok is false when the key is
+// absent (missing or null).
+func (d *derivation) titleValue(data int32, key string) (string, bool) {
+	rec := &d.datas[data]
+	k, v, ok := profile.FieldValue(rec.data, key)
+	if !ok {
+		return "", false
+	}
+	if isPrivate(rec.private, k) {
+		return activity.RedactedValue, true
+	}
+	if b, isBool := v.(bool); isBool && !b {
+		return "", true
+	}
+	return profile.ValueText(v), true
+}
+
+func isPrivate(private []string, key string) bool {
+	for _, p := range private {
+		if strings.EqualFold(p, key) {
+			return true
+		}
+	}
+	return false
+}
+
+// separators are stripped when left dangling at either end of a title ("Code -" → "Code").
+const separators = " -|:·–—"
+
+// cleanTitle collapses white space, trims, strips dangling separators, and falls back to name.
+func cleanTitle(s, name string) string {
+	s = strings.Join(strings.FieldsFunc(s, unicode.IsSpace), " ")
+	s = strings.Trim(s, separators)
+	if s == "" {
+		return name
+	}
+	return s
+}
+
+// maxEvidence and maxLabel keep a block's description short.
+const (
+	maxEvidence = 5
+	maxLabel    = 100
+)
+
+// evidence summarises a block's primary and supporting slices by label, longest first (ties:
+// first seen), at most maxEvidence lines.
+func (d *derivation) evidence(bs []blockSlice) []Evidence {
+	var out []Evidence
+	index := map[string]int{}
+	for _, b := range bs {
+		if b.tok != profile.Primary && b.tok != profile.Supporting {
+			continue
+		}
+		kind := d.events[b.state].kind
+		label := d.label(b.state)
+		key := kind.String() + "\x00" + label
+		i, ok := index[key]
+		if !ok {
+			i = len(out)
+			index[key] = i
+			out = append(out, Evidence{Kind: kind, Label: label})
+		}
+		out[i].Duration += time.Duration(b.dur) * time.Microsecond
+	}
+	slices.SortStableFunc(out, func(a, b Evidence) int { return cmp.Compare(b.Duration, a.Duration) })
+	if len(out) > maxEvidence {
+		out = out[:maxEvidence]
+	}
+	return out
+}
+
+// label names what a state shows: "app — title" for a window, the site for a web tab,
+// "project — file" for an editor, "away" for AFK; private values are redacted.
+func (d *derivation) label(ev int32) string {
+	data := d.dataOf(ev)
+	get := func(key string) string {
+		v, _ := d.titleValue(data, key)
+		return v
+	}
+	var parts []string
+	kind := d.events[ev].kind
+	switch kind {
+	case activity.KindWindow:
+		parts = []string{get("app"), get("title")}
+	case activity.KindWeb:
+		site := get("url")
+		if u, err := url.Parse(site); err == nil && u.Host != "" {
+			site = u.Host
+		}
+		if site == "" {
+			site = get("title")
+		}
+		parts = []string{site}
+	case activity.KindEditor:
+		file := get("file")
+		if i := strings.LastIndexAny(file, `/\`); i >= 0 {
+			file = file[i+1:]
+		}
+		parts = []string{get("project"), file}
+	case activity.KindAFK:
+		parts = []string{"away"}
+	default:
+		for _, f := range profile.FallbackFields {
+			if v := get(f); v != "" {
+				parts = []string{v}
+				break
+			}
+		}
+	}
+	var kept []string
+	for _, p := range parts {
+		if p = strings.Join(strings.FieldsFunc(p, unicode.IsSpace), " "); p != "" {
+			kept = append(kept, p)
+		}
+	}
+	label := strings.Join(kept, " — ")
+	if label == "" {
+		label = d.buckets[d.events[ev].bucket].typ
+	}
+	if label == "" {
+		label = kind.String()
+	}
+	if utf8.RuneCountInString(label) > maxLabel {
+		r := []rune(label)
+		label = string(r[:maxLabel-1]) + "…"
+	}
+	return label
+}
