@@ -1,8 +1,10 @@
 package calendar
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -260,4 +262,11 @@ func sanitizeText(s string) string {
 		}
 		return r
 	}, s)
+}
+
+// SortEvents puts events in the order Store.Owned returns them: by start, then by UID.
+func SortEvents(evs []Event) {
+	slices.SortFunc(evs, func(a, b Event) int {
+		return cmp.Or(a.Start.Compare(b.Start), cmp.Compare(a.UID, b.UID))
+	})
 }
