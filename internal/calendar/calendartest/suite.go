@@ -60,7 +60,9 @@ var (
 // day is an ordinary Monday without a DST change.
 var day = time.Date(2025, 3, 10, 0, 0, 0, 0, time.UTC)
 
-func at(h, m int) time.Time { return day.Add(time.Duration(h)*time.Hour + time.Duration(m)*time.Minute) }
+func at(h, m int) time.Time {
+	return day.Add(time.Duration(h)*time.Hour + time.Duration(m)*time.Minute)
+}
 
 func berlin(t *testing.T) *time.Location {
 	loc, err := time.LoadLocation("Europe/Berlin")
@@ -143,7 +145,7 @@ func assertSame(t *testing.T, want, got calendar.Event) {
 const (
 	foreignMeeting    = "meeting-1@example.com"
 	foreignFolded     = "4F2A-folded@example.org"
-	foreignImpostor   = "impostor@example.net"            // carries awcal's marker, foreign UID
+	foreignImpostor   = "impostor@example.net"                   // carries awcal's marker, foreign UID
 	foreignAwcalNoMrk = "00000000000000000000000000000001@awcal" // awcal's UID form, no marker
 )
 
