@@ -102,3 +102,9 @@ type PrivacyRule struct {
 	Regex   bool   `json:"regex"`
 	Action  string `json:"action"`
 }
+
+// Rule returns the profile rule that decides which events a privacy rule applies to: privacy
+// rules match exactly as profile rules do (ENGINE.md §3.2).
+func (r PrivacyRule) Rule() profile.Rule {
+	return profile.Rule{Bucket: r.Bucket, Field: r.Field, Pattern: r.Pattern, Regex: r.Regex}
+}
