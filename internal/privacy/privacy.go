@@ -1,0 +1,176 @@
+// Package privacy keeps private activity out of calendars (issue #8): it drops incognito tabs
+// and the events that "drop" rules match before the engine slices anything, and marks the
+// values that "redact" rules match so that every output shows activity.RedactedValue instead.
+// Rules match exactly as profile rules do (ENGINE.md §3.2): they are compiled by
+// internal/profile. The package is pure: no I/O, and it never changes what it is given.
+package privacy
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/awcal/awcal/internal/activity"
+	"github.com/awcal/awcal/internal/config"
+	"github.com/awcal/awcal/internal/profile"
+)
+
+// Filter is a compiled config.Privacy. It is safe for concurrent use.
+type Filter struct {
+	dropIncognito bool
+	rules         []rule
+}
+
+type rule struct {
+	action  string // config.PrivacyDrop or config.PrivacyRedact
+	field   string // the rule's field; "" = the fallback fields
+	matcher *profile.Matcher
+}
+
+// Stats says what a Filter hid, for the UI's "what would be hidden" count.
+type Stats struct {
+	// Incognito counts web events dropped because their tab was incognito.
+	Incognito int
+	// Dropped counts events removed by drop rules.
+	Dropped int
+	// Redacted counts kept events with at least one redacted value.
+	Redacted int
+	// PerRule counts, for each rule in config order, the events it matched among those that
+	// were not incognito (an event two rules match counts for both).
+	PerRule []int
+}
+
+// Hidden is the number of events no output shows at all.
+func (s Stats) Hidden() int { return s.Incognito + s.Dropped }
+
+// New compiles the privacy settings. An invalid rule is an error that names it by its 1-based
+// position ("privacy rule 2: invalid regex at position 3: …").
+func New(p config.Privacy) (*Filter, error) {
+	f := &Filter{dropIncognito: p.DropIncognito, rules: make([]rule, len(p.Rules))}
+	for i, r := range p.Rules {
+		switch r.Action {
+		case config.PrivacyDrop, config.PrivacyRedact:
+		default:
+			return nil, fmt.Errorf("privacy rule %d: action is %q: use %q or %q", i+1, r.Action, config.PrivacyDrop, config.PrivacyRedact)
+		}
+		m, err := r.Rule().Compile()
+		if err != nil {
+			return nil, fmt.Errorf("privacy rule %d: %w", i+1, err)
+		}
+		f.rules[i] = rule{action: r.Action, field: r.Field, matcher: m}
+	}
+	return f, nil
+}
+
+// Apply returns the buckets with incognito tabs (when enabled) and the events of drop rules
+// removed, and the values of redact rules named in activity.Event.Private. Drop rules win over
+// redact rules. It never modifies the buckets, events, data maps or Private slices it is given:
+// a bucket with changes gets a new event slice, a redacted event a new Private slice, and
+// unchanged buckets share the caller's events.
+func (f *Filter) Apply(buckets []activity.BucketEvents) ([]activity.BucketEvents, Stats) {
+	st := Stats{PerRule: make([]int, len(f.rules))}
+	out := make([]activity.BucketEvents, len(buckets))
+	matched := make([]bool, len(f.rules))
+	for bi, b := range buckets {
+		out[bi] = b
+		web := activity.KindOf(b.Bucket) == activity.KindWeb
+		var events []activity.Event // nil until the first change: copy on write
+		for ei, e := range b.Events {
+			keep, changed := true, false
+			if f.dropIncognito && web && incognito(e.Data) {
+				st.Incognito++
+				keep = false
+			} else {
+				keep, e, changed = f.event(b.Bucket.Type, e, matched, &st)
+			}
+			if (!keep || changed) && events == nil {
+				events = make([]activity.Event, ei, len(b.Events))
+				copy(events, b.Events[:ei])
+			}
+			if keep && events != nil {
+				events = append(events, e)
+			}
+		}
+		if events != nil {
+			out[bi].Events = events
+		}
+	}
+	return out, st
+}
+
+// event applies the rules to one event that is not an incognito tab. It returns whether to keep
+// it, the event to keep and whether that differs from e.
+func (f *Filter) event(bucketType string, e activity.Event, matched []bool, st *Stats) (bool, activity.Event, bool) {
+	drop, redact := false, false
+	for i, r := range f.rules {
+		matched[i] = r.matcher.Match(bucketType, e.Data)
+		if matched[i] {
+			st.PerRule[i]++
+			drop = drop || r.action == config.PrivacyDrop
+			redact = redact || r.action == config.PrivacyRedact
+		}
+	}
+	if drop {
+		st.Dropped++
+		return false, e, false
+	}
+	if !redact {
+		return true, e, false
+	}
+	private := slices.Clip(e.Private) // appending must never write into the caller's array
+	for i, r := range f.rules {
+		if matched[i] && r.action == config.PrivacyRedact {
+			if key, ok := subjectKey(e.Data, r.field); ok && !slices.Contains(private, key) {
+				private = append(private, key)
+			}
+		}
+	}
+	if len(private) == len(e.Private) {
+		return true, e, false // every matched value was private already
+	}
+	st.Redacted++
+	e.Private = private
+	return true, e, true
+}
+
+// incognito reports whether a web event's tab is incognito: "incognito" is true (as JSON true
+// or, defensively, the string "true").
+func incognito(data map[string]any) bool {
+	_, v, ok := profile.FieldValue(data, "incognito")
+	return ok && profile.ValueText(v) == "true"
+}
+
+// subjectKey returns the data key whose value a rule with this field tests (ENGINE.md §3.2):
+// the field itself (as the data spells it) when it holds a non-empty value, else the first
+// fallback field that does. Privacy rules have no negation, so the fallback always applies.
+func subjectKey(data map[string]any, field string) (string, bool) {
+	if field != "" {
+		if key, v, ok := profile.FieldValue(data, field); ok && profile.ValueText(v) != "" {
+			return key, true
+		}
+	}
+	for _, fb := range profile.FallbackFields {
+		if key, v, ok := profile.FieldValue(data, fb); ok && profile.ValueText(v) != "" {
+			return key, true
+		}
+	}
+	return "", false
+}
+
+// Redacted returns an event's data as outputs that show raw data (previews, JSON, logs) must
+// show it: a copy in which every key named in e.Private holds activity.RedactedValue, or e.Data
+// itself when nothing is private. Callers must not modify the result.
+func Redacted(e activity.Event) map[string]any {
+	if len(e.Private) == 0 {
+		return e.Data
+	}
+	out := make(map[string]any, len(e.Data))
+	for k, v := range e.Data {
+		out[k] = v
+	}
+	for _, k := range e.Private {
+		if _, ok := out[k]; ok {
+			out[k] = activity.RedactedValue
+		}
+	}
+	return out
+}

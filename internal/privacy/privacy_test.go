@@ -1,0 +1,338 @@
+package privacy
+
+import (
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/awcal/awcal/internal/activity"
+	"github.com/awcal/awcal/internal/config"
+	"github.com/awcal/awcal/internal/profile"
+)
+
+// Marker strings: if one shows up where it should not, a test names it.
+const (
+	secretURL   = "https://SECRET-BANK.example/login"
+	secretTitle = "SECRET-TITLE chat with doctor"
+	plainTitle  = "PLAIN-TITLE main.go"
+)
+
+var t0 = time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC)
+
+func ev(min int, data map[string]any) activity.Event {
+	return activity.Event{Timestamp: t0.Add(time.Duration(min) * time.Minute), Duration: 60, Data: data}
+}
+
+func webBucket(events ...activity.Event) activity.BucketEvents {
+	return activity.BucketEvents{Bucket: activity.Bucket{ID: "aw-watcher-web-firefox_host", Type: activity.TypeWeb, Hostname: "host"}, Events: events}
+}
+
+func windowBucket(events ...activity.Event) activity.BucketEvents {
+	return activity.BucketEvents{Bucket: activity.Bucket{ID: "aw-watcher-window_host", Type: activity.TypeWindow, Hostname: "host"}, Events: events}
+}
+
+func mustNew(t *testing.T, p config.Privacy) *Filter {
+	t.Helper()
+	f, err := New(p)
+	require.NoError(t, err)
+	return f
+}
+
+// values lists the displayed value of key for every event, in order.
+func values(bs []activity.BucketEvents, key string) []string {
+	var out []string
+	for _, b := range bs {
+		for _, e := range b.Events {
+			out = append(out, fmt.Sprint(Redacted(e)[key]))
+		}
+	}
+	return out
+}
+
+func TestDropIncognito(t *testing.T) {
+	in := []activity.BucketEvents{
+		webBucket(
+			ev(0, map[string]any{"url": secretURL, "title": "a", "incognito": true}),
+			ev(1, map[string]any{"url": "https://go.dev/", "title": "b", "incognito": false}),
+			ev(2, map[string]any{"url": secretURL, "title": "c", "Incognito": "true"}),
+			ev(3, map[string]any{"url": "https://go.dev/", "title": "d"}),
+		),
+		windowBucket(ev(0, map[string]any{"app": "Firefox", "title": "e", "incognito": true})),
+	}
+	tests := []struct {
+		name      string
+		drop      bool
+		want      []string
+		incognito int
+	}{
+		{"on", true, []string{"b", "d", "e"}, 2},
+		{"off", false, []string{"a", "b", "c", "d", "e"}, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out, st := mustNew(t, config.Privacy{DropIncognito: tt.drop}).Apply(in)
+			assert.Equal(t, tt.want, values(out, "title"), "only web events are incognito tabs")
+			assert.Equal(t, tt.incognito, st.Incognito)
+			assert.Equal(t, tt.incognito, st.Hidden())
+		})
+	}
+}
+
+func TestDropRules(t *testing.T) {
+	in := []activity.BucketEvents{
+		webBucket(
+			ev(0, map[string]any{"url": secretURL, "title": "bank"}),
+			ev(1, map[string]any{"url": "https://go.dev/", "title": "docs"}),
+		),
+		windowBucket(
+			ev(0, map[string]any{"app": "Firefox", "title": "SECRET-BANK - Firefox"}),
+			ev(1, map[string]any{"app": "Code", "title": plainTitle}),
+		),
+	}
+	tests := []struct {
+		name    string
+		rule    config.PrivacyRule
+		want    []string
+		dropped int
+	}{
+		{"substring, case-insensitive, any bucket", config.PrivacyRule{Pattern: "secret-bank", Action: config.PrivacyDrop},
+			[]string{"docs", "SECRET-BANK - Firefox", plainTitle}, 1},
+		{"named field in every bucket", config.PrivacyRule{Field: "title", Pattern: "secret-bank", Action: config.PrivacyDrop},
+			[]string{"bank", "docs", plainTitle}, 1},
+		{"bucket word", config.PrivacyRule{Bucket: "web", Field: "url", Pattern: "bank", Action: config.PrivacyDrop},
+			[]string{"docs", "SECRET-BANK - Firefox", plainTitle}, 1},
+		{"regex", config.PrivacyRule{Field: "title", Pattern: `^(bank|secret-bank\b)`, Regex: true, Action: config.PrivacyDrop},
+			[]string{"docs", plainTitle}, 2},
+		{"absent field falls back to app, url, title…", config.PrivacyRule{Field: "nothing", Pattern: "SECRET-BANK.example", Action: config.PrivacyDrop},
+			[]string{"docs", "SECRET-BANK - Firefox", plainTitle}, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out, st := mustNew(t, config.Privacy{Rules: []config.PrivacyRule{tt.rule}}).Apply(in)
+			assert.Equal(t, tt.want, values(out, "title"))
+			assert.Equal(t, tt.dropped, st.Dropped)
+			assert.Equal(t, []int{tt.dropped}, st.PerRule)
+			assert.Zero(t, st.Redacted)
+		})
+	}
+}
+
+func TestRedactRules(t *testing.T) {
+	in := []activity.BucketEvents{
+		windowBucket(
+			ev(0, map[string]any{"app": "Signal", "Title": secretTitle}),
+			ev(1, map[string]any{"app": "Code", "title": plainTitle}),
+			ev(2, map[string]any{"title": secretTitle}),
+		),
+	}
+	tests := []struct {
+		name    string
+		rule    config.PrivacyRule
+		private [][]string // Private of each output event
+	}{
+		{"named field, key as the data spells it", config.PrivacyRule{Bucket: "window", Field: "title", Pattern: "SECRET-TITLE", Action: config.PrivacyRedact},
+			[][]string{{"Title"}, nil, {"title"}}},
+		{"empty field redacts the fallback field that matched", config.PrivacyRule{Pattern: "signal", Action: config.PrivacyRedact},
+			[][]string{{"app"}, nil, nil}},
+		{"fallback past an absent app", config.PrivacyRule{Pattern: "secret-title", Action: config.PrivacyRedact},
+			[][]string{nil, nil, {"title"}}},
+		{"absent named field falls back", config.PrivacyRule{Field: "url", Pattern: "code", Action: config.PrivacyRedact},
+			[][]string{nil, {"app"}, nil}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out, st := mustNew(t, config.Privacy{Rules: []config.PrivacyRule{tt.rule}}).Apply(in)
+			require.Len(t, out[0].Events, 3, "redaction keeps every event")
+			redacted := 0
+			for i, e := range out[0].Events {
+				assert.Equal(t, tt.private[i], e.Private, "event %d", i)
+				assert.Equal(t, in[0].Events[i].Data, e.Data, "the data keeps the real value: later rules match it")
+				if tt.private[i] != nil {
+					redacted++
+				}
+			}
+			assert.Equal(t, redacted, st.Redacted)
+			assert.Zero(t, st.Hidden())
+		})
+	}
+}
+
+func TestRedactedOutputHidesMarkers(t *testing.T) {
+	f := mustNew(t, config.Privacy{Rules: []config.PrivacyRule{
+		{Field: "title", Pattern: "SECRET-TITLE", Action: config.PrivacyRedact},
+		{Bucket: "web", Field: "url", Pattern: "secret-bank", Action: config.PrivacyRedact},
+	}})
+	out, st := f.Apply([]activity.BucketEvents{
+		windowBucket(ev(0, map[string]any{"app": "Signal", "title": secretTitle}), ev(1, map[string]any{"app": "Code", "title": plainTitle})),
+		webBucket(ev(0, map[string]any{"url": secretURL, "title": "Login"})),
+	})
+	assert.Equal(t, 2, st.Redacted)
+	assert.Equal(t, []int{1, 1}, st.PerRule)
+	var shown strings.Builder
+	for _, b := range out {
+		for _, e := range b.Events {
+			fmt.Fprintln(&shown, Redacted(e))
+		}
+	}
+	assert.NotContains(t, shown.String(), "SECRET")
+	assert.Contains(t, shown.String(), plainTitle)
+	assert.Contains(t, shown.String(), "Signal")
+	assert.Equal(t, 2, strings.Count(shown.String(), activity.RedactedValue))
+}
+
+func TestDropWinsOverRedact(t *testing.T) {
+	f := mustNew(t, config.Privacy{Rules: []config.PrivacyRule{
+		{Field: "title", Pattern: "SECRET", Action: config.PrivacyRedact},
+		{Field: "app", Pattern: "signal", Action: config.PrivacyDrop},
+	}})
+	out, st := f.Apply([]activity.BucketEvents{windowBucket(
+		ev(0, map[string]any{"app": "Signal", "title": secretTitle}),
+		ev(1, map[string]any{"app": "Notes", "title": secretTitle}),
+	)})
+	require.Len(t, out[0].Events, 1)
+	assert.Equal(t, "Notes", out[0].Events[0].Data["app"])
+	assert.Equal(t, []string{"title"}, out[0].Events[0].Private)
+	assert.Equal(t, Stats{Dropped: 1, Redacted: 1, PerRule: []int{2, 1}}, st)
+}
+
+func TestRedactKeepsExistingPrivateKeys(t *testing.T) {
+	f := mustNew(t, config.Privacy{Rules: []config.PrivacyRule{
+		{Field: "title", Pattern: "SECRET", Action: config.PrivacyRedact},
+		{Field: "title", Pattern: "chat", Action: config.PrivacyRedact},
+	}})
+	e := ev(0, map[string]any{"app": "Signal", "title": secretTitle})
+	e.Private = []string{"app"}
+	out, st := f.Apply([]activity.BucketEvents{windowBucket(e)})
+	assert.Equal(t, []string{"app", "title"}, out[0].Events[0].Private, "each key once")
+	assert.Equal(t, 1, st.Redacted)
+
+	e.Private = []string{"title"}
+	out, st = f.Apply([]activity.BucketEvents{windowBucket(e)})
+	assert.Equal(t, []string{"title"}, out[0].Events[0].Private)
+	assert.Zero(t, st.Redacted, "already private: nothing new was hidden")
+}
+
+func TestApplyNeverMutatesInput(t *testing.T) {
+	f := mustNew(t, config.Privacy{DropIncognito: true, Rules: []config.PrivacyRule{
+		{Field: "title", Pattern: "SECRET", Action: config.PrivacyRedact},
+		{Field: "url", Pattern: "bank", Action: config.PrivacyDrop},
+	}})
+	// A Private slice with spare capacity: a careless append would write into the caller's array.
+	private := make([]string, 1, 4)
+	private[0] = "app"
+	window := windowBucket(
+		ev(0, map[string]any{"app": "Code", "title": plainTitle}),
+		ev(1, map[string]any{"app": "Signal", "title": secretTitle}),
+	)
+	window.Events[1].Private = private
+	web := webBucket(
+		ev(0, map[string]any{"url": secretURL, "title": "x"}),
+		ev(1, map[string]any{"url": "https://go.dev/", "title": "y", "incognito": true}),
+		ev(2, map[string]any{"url": "https://go.dev/", "title": "z"}),
+	)
+	untouched := windowBucket(ev(5, map[string]any{"app": "Code", "title": plainTitle}))
+	in := []activity.BucketEvents{window, web, untouched}
+	snapshot := deepCopy(in)
+
+	out, _ := f.Apply(in)
+	assert.Equal(t, snapshot, in, "the caller's buckets, events and maps are unchanged")
+	assert.Equal(t, []string{"app", "title"}, out[0].Events[1].Private)
+	assert.Equal(t, "app", private[:2][0])
+	assert.Empty(t, private[1:2][0], "nothing was written past the caller's length")
+	assert.Len(t, out[1].Events, 1)
+	assert.Same(t, &in[2].Events[0], &out[2].Events[0], "an unchanged bucket shares its events")
+}
+
+func deepCopy(bs []activity.BucketEvents) []activity.BucketEvents {
+	out := make([]activity.BucketEvents, len(bs))
+	for i, b := range bs {
+		out[i] = b
+		out[i].Events = make([]activity.Event, len(b.Events))
+		for j, e := range b.Events {
+			c := e
+			c.Data = make(map[string]any, len(e.Data))
+			for k, v := range e.Data {
+				c.Data[k] = v
+			}
+			c.Private = append([]string(nil), e.Private...)
+			if e.Private == nil {
+				c.Private = nil
+			}
+			out[i].Events[j] = c
+		}
+	}
+	return out
+}
+
+func TestNewErrorsNameTheRule(t *testing.T) {
+	tests := []struct {
+		name  string
+		rules []config.PrivacyRule
+		want  string
+		is    error
+	}{
+		{"invalid regex", []config.PrivacyRule{{Pattern: "ok", Action: "drop"}, {Pattern: "a(b", Regex: true, Action: "redact"}},
+			"privacy rule 2: invalid regex at position 2", profile.ErrInvalidRegex},
+		{"empty pattern", []config.PrivacyRule{{Action: "drop"}}, "privacy rule 1: pattern is empty", profile.ErrEmptyPattern},
+		{"unknown bucket", []config.PrivacyRule{{Bucket: "browser", Pattern: "x", Action: "drop"}}, `privacy rule 1: unknown bucket "browser"`, profile.ErrUnknownBucket},
+		{"unknown action", []config.PrivacyRule{{Pattern: "x", Action: "hide"}}, `privacy rule 1: action is "hide"`, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f, err := New(config.Privacy{Rules: tt.rules})
+			require.Error(t, err)
+			assert.Nil(t, f)
+			assert.True(t, strings.HasPrefix(err.Error(), tt.want), "got %q", err)
+			if tt.is != nil {
+				assert.True(t, errors.Is(err, tt.is))
+			}
+		})
+	}
+}
+
+func TestRedacted(t *testing.T) {
+	e := ev(0, map[string]any{"app": "Signal", "title": secretTitle})
+	assert.Equal(t, e.Data, Redacted(e))
+	e.Private = []string{"title", "missing"}
+	got := Redacted(e)
+	assert.Equal(t, map[string]any{"app": "Signal", "title": activity.RedactedValue}, got, "absent keys are not added")
+	assert.Equal(t, secretTitle, e.Data["title"], "the event's data is unchanged")
+}
+
+// TestSubjectKeyAgreesWithMatcher checks that the key Apply redacts is the value the profile
+// matcher tested: a rule whose pattern is that key's whole value must match, on random data.
+func TestSubjectKeyAgreesWithMatcher(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	keys := []string{"app", "App", "url", "title", "TITLE", "project", "file", "status", "n"}
+	vals := []any{"", "Code", "https://go.dev/", nil, 3.0, true, false, "x y"}
+	fields := []string{"", "title", "Title", "status", "n", "absent"}
+	for i := range 2000 {
+		data := map[string]any{}
+		for range rng.IntN(5) {
+			k, v := keys[rng.IntN(len(keys))], vals[rng.IntN(len(vals))]
+			if s, ok := v.(string); ok && s != "" {
+				v = s + "-" + k // distinct texts, so matching the text pins the key
+			}
+			data[k] = v
+		}
+		field := fields[rng.IntN(len(fields))]
+		key, ok := subjectKey(data, field)
+		if !ok {
+			m, err := profile.Rule{Field: field, Pattern: ".", Regex: true}.Compile()
+			require.NoError(t, err)
+			assert.False(t, m.Match("currentwindow", data), "case %d: no subject, so nothing matches: %v field %q", i, data, field)
+			continue
+		}
+		text := profile.ValueText(data[key])
+		m, err := profile.Rule{Field: field, Pattern: "^" + regexp.QuoteMeta(text) + "$", Regex: true}.Compile()
+		require.NoError(t, err)
+		assert.True(t, m.Match("currentwindow", data), "case %d: subject %q = %q in %v (field %q)", i, key, text, data, field)
+	}
+}
