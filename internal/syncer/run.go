@@ -1,0 +1,300 @@
+package syncer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/awcal/awcal/internal/activity"
+	"github.com/awcal/awcal/internal/calendar"
+	"github.com/awcal/awcal/internal/config"
+	"github.com/awcal/awcal/internal/engine"
+	"github.com/awcal/awcal/internal/profile"
+)
+
+// Constants of SYNC.md §2 and of this implementation.
+const (
+	// tolerance is SYNC.md's ±60 s: how near lastSyncTime an event counts as at the boundary.
+	tolerance = 60 * time.Second
+	// lookbackSafety, minLookback and maxLookback bound the warm start's lookback.
+	lookbackSafety = 5 * time.Minute
+	minLookback    = 30 * time.Minute
+	maxLookback    = 6 * time.Hour
+	// settleLag is how far before the run's end the saved quiescent point must lie. The newest
+	// minutes of activity are still moving: the newest event of each bucket grows with every
+	// heartbeat, and aw-watcher-afk writes an away period 3 minutes after it began, back-dated.
+	// A point that is quiescent in what aw-server shows now could be covered by a slice later;
+	// one that lies before all of that stays quiescent.
+	settleLag = 10 * time.Minute
+	// pieceLen bounds how much activity one derivation holds: a long range is processed in
+	// pieces that end at quiescent points, each fetched, derived, planned and applied in turn.
+	pieceLen = 24 * time.Hour
+	// maxAttempts bounds the re-read and re-plan after calendar.ErrConflict.
+	maxAttempts = 3
+)
+
+// run is one Run in progress.
+type run struct {
+	s   *Syncer
+	cfg config.Config
+	req Request
+	rep *Report
+	// end is the run's end E: the clock's reading at the start.
+	end      time.Time
+	pipe     pipeline
+	live     map[string]profile.Profile // enabled profiles by id
+	enabled  []profile.Profile
+	buckets  []activity.Bucket
+	// span is the whole derivation window and piece the part being processed, for Progress.
+	span, piece struct{ from, to time.Time }
+}
+
+func (s *Syncer) newRun(cfg config.Config, req Request, rep *Report, now time.Time) (*run, error) {
+	pipe, err := newPipeline(cfg)
+	if err != nil {
+		return nil, &ConfigError{err}
+	}
+	r := &run{s: s, cfg: cfg, req: req, rep: rep, end: now, pipe: pipe, live: map[string]profile.Profile{}}
+	for _, p := range cfg.Profiles {
+		if p.Enabled {
+			r.live[p.ID] = p
+			r.enabled = append(r.enabled, p)
+		}
+	}
+	return r, nil
+}
+
+// do runs the strategy and, on success, moves st forward.
+func (r *run) do(ctx context.Context, st *config.State) error {
+	custom, from, to, err := r.strategy()
+	if err != nil {
+		return err
+	}
+	if r.buckets, err = r.selectBuckets(ctx); err != nil {
+		return err
+	}
+	var w window
+	if custom {
+		r.rep.Strategy = config.StrategyCustom
+		w, err = r.customWindow(ctx, from, to)
+	} else {
+		r.rep.Strategy = config.StrategyLastChecked
+		w, err = r.lastCheckedWindow(ctx, *st)
+	}
+	if err != nil {
+		return err
+	}
+	r.rep.Mode = w.mode
+	r.rep.From, r.rep.To = w.scope.From, w.scope.To
+	r.rep.DerivedFrom, r.rep.DerivedTo = w.from, w.to
+	r.span.from, r.span.to = w.from, w.to
+	q, err := r.process(ctx, w)
+	if err != nil {
+		return err
+	}
+	if !custom && !r.req.DryRun {
+		end := r.end
+		st.LastSyncTime = &end
+		st.Quiescent = nil
+		if !q.IsZero() {
+			st.Quiescent = &q
+		}
+	}
+	r.piece = r.span
+	r.report(PhaseDone, 1)
+	return nil
+}
+
+// strategy resolves what the run covers: a custom range [from, to), or the last-checked window.
+func (r *run) strategy() (custom bool, from, to time.Time, err error) {
+	if !r.req.From.IsZero() || !r.req.To.IsZero() {
+		if r.req.Trigger == Automatic {
+			return false, from, to, fmt.Errorf("%w: automatic runs never backfill a custom range", ErrNotAllowed)
+		}
+		if r.req.From.IsZero() || r.req.To.IsZero() {
+			return false, from, to, &ConfigError{errors.New("a custom range needs both a start and an end")}
+		}
+		return true, r.req.From, r.req.To, nil
+	}
+	if r.cfg.Sync.Strategy == config.StrategyCustom {
+		if r.cfg.Sync.CustomStart == nil || r.cfg.Sync.CustomEnd == nil {
+			return false, from, to, &ConfigError{errors.New("the custom date range has no start or no end: set both in the sync settings")}
+		}
+		return true, *r.cfg.Sync.CustomStart, *r.cfg.Sync.CustomEnd, nil
+	}
+	return false, from, to, nil
+}
+
+// report calls the progress callback: the run is in phase, within (0–1) of the current piece.
+func (r *run) report(phase Phase, within float64) {
+	if r.req.Progress == nil {
+		return
+	}
+	f := 1.0
+	if total := r.span.to.Sub(r.span.from); total > 0 {
+		done := float64(r.piece.from.Sub(r.span.from)) + within*float64(r.piece.to.Sub(r.piece.from))
+		f = done / float64(total)
+	}
+	r.req.Progress(Progress{Phase: phase, Fraction: min(max(f, 0), 1)})
+}
+
+// fetch reads the selected buckets over [from, to] and applies the privacy filter.
+func (r *run) fetch(ctx context.Context, from, to time.Time) ([]activity.BucketEvents, error) {
+	out := make([]activity.BucketEvents, 0, len(r.buckets))
+	if !from.Before(to) {
+		return out, nil
+	}
+	for _, b := range r.buckets {
+		evs, err := r.s.source.Events(ctx, b.ID, from, to)
+		if err != nil {
+			return nil, fmt.Errorf("reading activity: %w", err)
+		}
+		if evs.Malformed > 0 {
+			if r.rep.Malformed == nil {
+				r.rep.Malformed = map[string]int{}
+			}
+			r.rep.Malformed[b.ID] += evs.Malformed
+		}
+		out = append(out, activity.BucketEvents{Bucket: b, Events: evs.Events})
+	}
+	return r.pipe.filter(out), nil
+}
+
+func (r *run) derive(data []activity.BucketEvents, from, to time.Time, seeds []engine.Seed) engine.Result {
+	return r.pipe.derive(engine.Input{From: from, To: to, Buckets: data, Seeds: seeds})
+}
+
+// process derives the window piece by piece and reconciles each piece. It returns the
+// quiescent point to save (zero when none is known).
+func (r *run) process(ctx context.Context, w window) (time.Time, error) {
+	cap := r.cfg.ContinuityCap()
+	c0, seeds, fromQuiescent := w.from, w.seeds, w.fromQuiescent
+	for first := true; ; first = false {
+		if err := ctx.Err(); err != nil {
+			return time.Time{}, err
+		}
+		c1, final := w.to, true
+		if w.to.Sub(c0) > pieceLen+cap {
+			c1, final = c0.Add(pieceLen), false
+		}
+		r.piece.from, r.piece.to = c0, c1
+		r.report(PhaseReading, 0)
+		data, err := r.fetch(ctx, c0, c1)
+		if err != nil {
+			return time.Time{}, err
+		}
+		r.report(PhaseDeriving, 0.4)
+		var blocks []engine.Block
+		var q time.Time
+		cutAt := c1
+		if final {
+			blocks, q = r.deriveFinal(data, c0, c1, seeds, fromQuiescent, w.settle)
+		} else {
+			res := r.derive(data, c0, c1, seeds)
+			fromQuiescent = false
+			if rq := res.Quiescent; rq.After(c0) && !rq.After(c1) {
+				cutAt, fromQuiescent = rq, true
+			}
+			blocks = endingBy(res.Blocks, cutAt)
+		}
+		data = nil // the piece's activity is no longer needed
+		sc := w.scope
+		if !first {
+			sc.From, sc.TrustFrom, sc.ExtendOnly = maxTime(sc.From, c0), c0, false
+		}
+		sc.To, sc.DerivedTo = minTime(sc.To, cutAt), cutAt
+		if sc.From.Before(sc.To) {
+			if err := r.reconcile(ctx, sc, blocks); err != nil {
+				return time.Time{}, err
+			}
+		}
+		if final {
+			return q, nil
+		}
+		c0, seeds = cutAt, nil
+	}
+}
+
+// deriveFinal derives the last piece [c0, c1]. When settle is set it also finds the quiescent
+// point to save: the latest one at least settleLag before the end. It derives up to there,
+// keeps the blocks before that point, and derives the rest from it (exact, and only the newest
+// stretch is derived twice).
+func (r *run) deriveFinal(data []activity.BucketEvents, c0, c1 time.Time, seeds []engine.Seed, fromQuiescent, settle bool) ([]engine.Block, time.Time) {
+	if settled := c1.Add(-settleLag); settle && settled.After(c0) {
+		res := r.derive(data, c0, settled, seeds)
+		if q := res.Quiescent; q.After(c0) && !q.After(settled) {
+			blocks := endingBy(res.Blocks, q)
+			rest := r.derive(data, q, c1, nil)
+			return append(blocks, rest.Blocks...), q
+		}
+	}
+	res := r.derive(data, c0, c1, seeds)
+	if fromQuiescent {
+		return res.Blocks, c0
+	}
+	return res.Blocks, time.Time{}
+}
+
+// endingBy keeps the blocks that end at or before t.
+func endingBy(blocks []engine.Block, t time.Time) []engine.Block {
+	return slices.DeleteFunc(slices.Clone(blocks), func(b engine.Block) bool { return b.End.After(t) })
+}
+
+// reconcile plans and applies one piece: read the owned events around the blocks, plan,
+// write. A conflict (the calendar changed since it was read) re-reads and re-plans.
+func (r *run) reconcile(ctx context.Context, sc scope, blocks []engine.Block) error {
+	readFrom, readTo := sc.From, sc.To
+	for _, b := range blocks {
+		readFrom = minTime(readFrom, roundSecond(b.Start))
+		readTo = maxTime(readTo, roundSecond(b.End))
+	}
+	pl := planner{scope: sc, profiles: r.live, newUID: r.s.newUID}
+	for attempt := 1; ; attempt++ {
+		r.report(PhasePlanning, 0.7)
+		owned, err := r.s.store.Owned(ctx, readFrom, readTo)
+		if err != nil {
+			return fmt.Errorf("reading the calendar: %w", err)
+		}
+		p := pl.makePlan(blocks, owned)
+		if r.req.DryRun {
+			r.rep.Changes = append(r.rep.Changes, p.Changes...)
+			r.rep.Counts.add(p.Counts)
+			return nil
+		}
+		if len(p.Changes) > 0 {
+			if err := r.s.gate(r.req); err != nil {
+				return err
+			}
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			r.report(PhaseWriting, 0.8)
+			err = r.s.store.Apply(ctx, p.Changes)
+			if errors.Is(err, calendar.ErrConflict) && attempt < maxAttempts {
+				r.s.log.Info("calendar changed during the sync; reading it again", "attempt", attempt, "error", err)
+				continue
+			}
+			if err != nil {
+				return fmt.Errorf("writing the calendar: %w", err)
+			}
+		}
+		r.rep.Counts.add(p.Counts)
+		return nil
+	}
+}
+
+func minTime(a, b time.Time) time.Time {
+	if b.Before(a) {
+		return b
+	}
+	return a
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
+}

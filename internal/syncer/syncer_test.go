@@ -1,0 +1,83 @@
+package syncer_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/awcal/awcal/internal/config"
+	"github.com/awcal/awcal/internal/syncer"
+)
+
+// TestBlockKeepsIdentityWhileGrowing: the event written at 10:10 for "Coding 09:00–10:10" is
+// the same event, updated in place, as "Coding 09:00–11:30" later (SYNC.md §3).
+func TestBlockKeepsIdentityWhileGrowing(t *testing.T) {
+	w := newWorld(t, coding, meetings)
+	w.window(hm(9, 0), hm(11, 30), "Code", "main.go")
+	w.window(hm(11, 30), hm(12, 0), "zoom", "Standup")
+
+	rep := w.mustSync(hm(10, 10))
+	assert.Equal(t, syncer.Counts{Created: 1}, rep.Counts)
+	first := w.owned()
+	require.Len(t, first, 1)
+	assert.Equal(t, brief{"coding", "Code - main.go", hm(9, 0), hm(10, 10)}, briefs(first)[0])
+
+	rep = w.mustSync(hm(11, 30))
+	assert.Equal(t, syncer.Counts{Updated: 1}, rep.Counts)
+	later := w.owned()
+	require.Len(t, later, 1)
+	assert.Equal(t, first[0].UID, later[0].UID, "the growing block must keep its UID")
+	assert.Equal(t, brief{"coding", "Code - main.go", hm(9, 0), hm(11, 30)}, briefs(later)[0])
+
+	rep = w.mustSync(hm(12, 30))
+	assert.Equal(t, syncer.Counts{Created: 1, Unchanged: 1}, rep.Counts)
+	assert.Equal(t, []brief{
+		{"coding", "Code - main.go", hm(9, 0), hm(11, 30)},
+		{"meetings", "Standup", hm(11, 30), hm(12, 0)},
+	}, briefs(w.owned()))
+}
+
+// TestIdempotence: a second run with no new activity writes nothing (SYNC.md §5).
+func TestIdempotence(t *testing.T) {
+	w := newWorld(t, coding, meetings)
+	w.window(hm(9, 0), hm(10, 0), "Code", "main.go")
+	w.window(hm(10, 0), hm(10, 40), "zoom", "Planning")
+	w.window(hm(10, 40), hm(11, 0), "Code", "sync.go")
+
+	w.mustSync(hm(12, 0))
+	before := w.owned()
+	require.NotEmpty(t, before)
+	for _, at := range []time.Time{hm(12, 0), hm(12, 1), hm(13, 0)} {
+		rep := w.mustSync(at)
+		assert.Zero(t, rep.Created+rep.Updated+rep.Deleted, "run at %s wrote something", at.Format("15:04"))
+		assert.Equal(t, before, w.owned(), "run at %s changed the calendar", at.Format("15:04"))
+	}
+	// A custom range over the same day, twice, writes nothing either.
+	for range 2 {
+		rep, err := w.backfill(hm(13, 0), hm(8, 0), hm(12, 0))
+		require.NoError(t, err)
+		assert.Zero(t, rep.Created+rep.Updated+rep.Deleted)
+	}
+	assert.Equal(t, before, w.owned())
+}
+
+// TestStateAdvancesOnlyAfterSuccess checks what the state file holds after runs.
+func TestStateAdvancesOnlyAfterSuccess(t *testing.T) {
+	w := newWorld(t, coding)
+	w.window(hm(9, 0), hm(10, 0), "Code", "main.go")
+	rep := w.mustSync(hm(10, 0))
+	st := w.state()
+	require.NotNil(t, st.LastSyncTime)
+	assert.True(t, st.LastSyncTime.Equal(hm(10, 0)))
+	require.NotNil(t, st.LastRun)
+	assert.Equal(t, config.StrategyLastChecked, st.LastRun.Strategy)
+	assert.Equal(t, 1, st.LastRun.Created)
+	assert.Equal(t, syncer.ModeLookback, rep.Mode, "the first run has no quiescent point")
+	if st.Quiescent != nil {
+		assert.False(t, st.Quiescent.After(hm(10, 0).Add(-10*time.Minute)), "the saved quiescent point must have settled")
+	}
+	rep = w.mustSync(hm(10, 30))
+	assert.Equal(t, syncer.ModeQuiescent, rep.Mode)
+}

@@ -1,0 +1,220 @@
+package syncer
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/awcal/awcal/internal/activity"
+	"github.com/awcal/awcal/internal/calendar"
+	"github.com/awcal/awcal/internal/config"
+	"github.com/awcal/awcal/internal/engine"
+	"github.com/awcal/awcal/internal/profile"
+)
+
+// window is what one run derives and what it may change.
+type window struct {
+	mode Mode
+	// from and to bound the derivation.
+	from, to time.Time
+	// scope is the reconciliation of the first piece (DerivedTo is set per piece).
+	scope scope
+	seeds []engine.Seed
+	// fromQuiescent: from is a known quiescent point.
+	fromQuiescent bool
+	// settle: find a settled quiescent point to save (last-checked runs).
+	settle bool
+}
+
+// lastCheckedWindow chooses the window of a last-checked run (SYNC.md §2): from the saved
+// quiescent point when it is recent enough; else a validated continuity rewrite; else a
+// boundary warm start (seeded when possible) with a bounded lookback.
+func (r *run) lastCheckedWindow(ctx context.Context, st config.State) (window, error) {
+	end := r.end
+	b := end.Add(-r.cfg.FirstSyncLookback())
+	if st.LastSyncTime != nil {
+		b = minTime(*st.LastSyncTime, end)
+	}
+	limit := r.cfg.ContinuityCap()
+	if q := st.Quiescent; q != nil && !q.After(b) && b.Sub(*q) <= limit {
+		return window{
+			mode: ModeQuiescent, from: *q, to: end, fromQuiescent: true, settle: true,
+			scope: scope{From: *q, To: end, TrustFrom: *q},
+		}, nil
+	}
+
+	look := r.lookback(nil)
+	near, err := r.s.store.Owned(ctx, b.Add(-look), b.Add(tolerance))
+	if err != nil {
+		return window{}, fmt.Errorf("reading the calendar: %w", err)
+	}
+	// Continuity rewrite, bounded by the cap (FCR rewrote a many-hour session on every run).
+	if c, ok := r.latestOwned(near); ok && !c.Start.Before(b.Add(-limit)) {
+		valid, err := r.validContinuity(ctx, c)
+		if err != nil {
+			return window{}, err
+		}
+		if valid {
+			anchor := c.Start.Add(-tolerance)
+			return window{
+				mode: ModeContinuity, from: anchor, to: end, settle: true,
+				scope: scope{From: anchor, To: end, TrustFrom: anchor},
+			}, nil
+		}
+	}
+	// Boundary warm start. The events before b − tolerance were written by runs that saw
+	// them whole: they stay, and only an event reaching b may grow.
+	w := window{
+		mode: ModeLookback, to: end, settle: true,
+		scope: scope{From: b.Add(-tolerance), To: end, TrustFrom: b.Add(-tolerance), ExtendOnly: true},
+	}
+	if ev, ok := boundaryEvent(near, b); ok {
+		if p, ok := r.live[ev.ProfileID]; ok && len(p.Supporting) > 0 {
+			w.mode = ModeSeed
+			w.seeds = []engine.Seed{{
+				ProfileID: p.ID, Active: true, SessionStart: ev.Start, LastEvidenceEnd: b,
+				Target: minutes(p.Threshold),
+			}}
+			look = r.lookback(&p)
+		}
+	}
+	w.from = b.Add(-look)
+	return w, nil
+}
+
+// lookback is the bounded lookback of SYNC.md §2: the seed profile's threshold and soft
+// break (or the largest over the enabled profiles) plus 5 minutes, within [30 min, 6 h].
+func (r *run) lookback(seed *profile.Profile) time.Duration {
+	var th, sb float64
+	if seed != nil {
+		th, sb = seed.Threshold, seed.SoftBreak
+	} else {
+		for _, p := range r.enabled {
+			th, sb = max(th, p.Threshold), max(sb, p.SoftBreak)
+		}
+	}
+	return min(max(minutes(th)+minutes(sb)+lookbackSafety, minLookback), maxLookback)
+}
+
+// later reports whether a ends after b, or ends with it and starts after it: the order in
+// which SYNC.md picks "the latest" event.
+func later(a, b calendar.Event) bool {
+	if !a.End.Equal(b.End) {
+		return a.End.After(b.End)
+	}
+	return a.Start.After(b.Start)
+}
+
+// latestOwned is the continuity candidate: the latest owned event of a live profile with a
+// title (only owned events: FCR took any event, so a manual one near the boundary disabled
+// the rewrite).
+func (r *run) latestOwned(evs []calendar.Event) (calendar.Event, bool) {
+	var best calendar.Event
+	found := false
+	for _, e := range evs {
+		if _, ok := r.live[e.ProfileID]; !ok || normTitle(e.Title) == "" {
+			continue
+		}
+		if !found || later(e, best) {
+			best, found = e, true
+		}
+	}
+	return best, found
+}
+
+// boundaryEvent is the owned event that overlaps b within the tolerance, with a title; on
+// ties the latest end, then the latest start.
+func boundaryEvent(evs []calendar.Event, b time.Time) (calendar.Event, bool) {
+	var best calendar.Event
+	found := false
+	for _, e := range evs {
+		if e.Start.After(b.Add(tolerance)) || e.End.Before(b.Add(-tolerance)) || normTitle(e.Title) == "" {
+			continue
+		}
+		if !found || later(e, best) {
+			best, found = e, true
+		}
+	}
+	return best, found
+}
+
+// validContinuity checks the continuity candidate c: re-deriving exactly its range gives a
+// block of its profile with the same normalised title, and aw-server still has evidence
+// within ±60 s of its start.
+func (r *run) validContinuity(ctx context.Context, c calendar.Event) (bool, error) {
+	data, err := r.fetch(ctx, c.Start.Add(-tolerance), maxTime(c.End, c.Start.Add(tolerance)))
+	if err != nil {
+		return false, err
+	}
+	if !hasEvidence(data, c.Start.Add(-tolerance), c.Start.Add(tolerance)) {
+		return false, nil
+	}
+	res := r.derive(data, c.Start, c.End, nil)
+	blk, ok := bestFit(res.Blocks, c)
+	return ok && blk.ProfileID == c.ProfileID && normTitle(blk.Title) == normTitle(c.Title), nil
+}
+
+// hasEvidence reports whether any event with a positive duration that is not an afk
+// "not-afk" overlaps [from, to).
+func hasEvidence(data []activity.BucketEvents, from, to time.Time) bool {
+	for _, be := range data {
+		afk := activity.KindOf(be.Bucket) == activity.KindAFK
+		for _, e := range be.Events {
+			if e.Duration <= 0 || (afk && e.Data["status"] == "not-afk") {
+				continue
+			}
+			if e.Timestamp.Before(to) && e.End().After(from) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// bestFit picks the re-derived block that best fits c: among blocks of c's profile if there
+// are any, the largest overlap; then the start closest to c's; then the earlier.
+func bestFit(blocks []engine.Block, c calendar.Event) (engine.Block, bool) {
+	same := false
+	for _, b := range blocks {
+		same = same || b.ProfileID == c.ProfileID
+	}
+	var best engine.Block
+	var bestOv, bestDist time.Duration
+	found := false
+	for _, b := range blocks {
+		if same && b.ProfileID != c.ProfileID {
+			continue
+		}
+		ov := overlap(span{b.Start, b.End}, spanOf(c))
+		dist := b.Start.Sub(c.Start).Abs()
+		if !found || ov > bestOv || ov == bestOv && dist < bestDist {
+			best, bestOv, bestDist, found = b, ov, dist, true
+		}
+	}
+	return best, found
+}
+
+// customWindow is the window of a custom range [from, to) (SYNC.md §1): derived from the
+// latest quiescent point before from (at most the continuity cap before it) to the cap after
+// to, so that a block crossing an edge is derived whole; only owned events overlapping the
+// range are reconciled.
+func (r *run) customWindow(ctx context.Context, from, to time.Time) (window, error) {
+	to = minTime(to, r.end)
+	if !from.Before(to) {
+		return window{}, &ConfigError{fmt.Errorf("the custom range %s – %s is empty or in the future: pick a start before the end and before now",
+			from.Format(time.RFC3339), to.Format(time.RFC3339))}
+	}
+	limit := r.cfg.ContinuityCap()
+	start := from.Add(-limit)
+	data, err := r.fetch(ctx, start, from)
+	if err != nil {
+		return window{}, err
+	}
+	res := r.derive(data, start, from, nil)
+	w := window{mode: ModeCustom, from: start, to: minTime(to.Add(limit), r.end)}
+	if q := res.Quiescent; !q.Before(start) && !q.After(from) && !q.IsZero() {
+		w.from, w.fromQuiescent = q, true
+	}
+	w.scope = scope{From: from, To: to, TrustFrom: w.from}
+	return w, nil
+}
