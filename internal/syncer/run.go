@@ -42,11 +42,11 @@ type run struct {
 	req Request
 	rep *Report
 	// end is the run's end E: the clock's reading at the start.
-	end      time.Time
-	pipe     pipeline
-	live     map[string]profile.Profile // enabled profiles by id
-	enabled  []profile.Profile
-	buckets  []activity.Bucket
+	end     time.Time
+	pipe    pipeline
+	live    map[string]profile.Profile // enabled profiles by id
+	enabled []profile.Profile
+	buckets []activity.Bucket
 	// span is the whole derivation window and piece the part being processed, for Progress.
 	span, piece struct{ from, to time.Time }
 }
