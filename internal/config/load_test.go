@@ -259,6 +259,7 @@ func TestLoadSyntaxErrors(t *testing.T) {
 		{"empty", "  \n", 1, 1, "the file is empty"},
 		{"data after the end", "{}\n{}", 2, 1, ""},
 		{"column counts characters", "{\"é\": 1 x}", 1, 9, "invalid character 'x'"},
+		{"bad literal in a nested value", "{\n  \"version\": 1,\n  \"sync\": {\"autoSync\": tru}\n}", 3, 27, "in literal true"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

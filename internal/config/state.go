@@ -57,8 +57,9 @@ func LoadState(path string) (State, error) {
 		return State{}, fmt.Errorf("reading sync state: %w", err)
 	}
 	const hint = "move it away to start over (the next run then syncs the first-sync lookback again)"
+	corrupt := "sync state " + path + " is corrupt, " + hint
 	if trimmed := bytes.TrimSpace(data); len(trimmed) == 0 || trimmed[0] != '{' {
-		return State{}, fmt.Errorf("sync state %s is corrupt (%s): not a JSON object", path, hint)
+		return State{}, fmt.Errorf("%s: not a JSON object", corrupt)
 	}
 	var s State
 	dec := json.NewDecoder(bytes.NewReader(data))
@@ -69,10 +70,10 @@ func LoadState(path string) (State, error) {
 			line, col := newLineIndex(data).pos(int(se.Offset) - 1) // Decode counts the offending byte
 			err = &SyntaxError{Line: line, Column: col, Msg: se.Error()}
 		}
-		return State{}, fmt.Errorf("sync state %s is corrupt (%s): %w", path, hint, err)
+		return State{}, fmt.Errorf("%s: %w", corrupt, err)
 	}
 	if _, err := dec.Token(); err != io.EOF {
-		return State{}, fmt.Errorf("sync state %s is corrupt (%s): unexpected data after the end", path, hint)
+		return State{}, fmt.Errorf("%s: unexpected data after the end", corrupt)
 	}
 	if s.Version > StateVersion {
 		return State{}, fmt.Errorf("sync state %s has format version %d, and this build of awcal reads up to %d: upgrade awcal, or %s", path, s.Version, StateVersion, hint)

@@ -132,7 +132,13 @@ func parseTree(data []byte) (*node, error) {
 	var se *json.SyntaxError
 	switch {
 	case errors.As(err, &se):
-		// The decoder's syntax errors point at the offending byte.
+		// The streaming decoder's offsets are relative to the value it was reading; a full
+		// scan gives the same error with the offset just past the offending byte.
+		var full *json.SyntaxError
+		if errors.As(json.Unmarshal(data, new(any)), &full) {
+			line, col := li.pos(int(full.Offset) - 1)
+			return nil, &SyntaxError{Line: line, Column: col, Msg: full.Error()}
+		}
 		line, col := li.pos(int(se.Offset))
 		return nil, &SyntaxError{Line: line, Column: col, Msg: se.Error()}
 	case errors.Is(err, io.EOF) && len(bytes.TrimSpace(data)) == 0:
