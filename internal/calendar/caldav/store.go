@@ -3,6 +3,7 @@ package caldav
 import (
 	"bytes"
 	"context"
+	"encoding/xml"
 	"errors"
 	"fmt"
 	"net/http"
@@ -185,47 +186,129 @@ func (s *Store) Apply(ctx context.Context, changes []calendar.Change) error {
 }
 
 func (s *Store) apply(ctx context.Context, c calendar.Change) error {
-	u := s.resourceURL(c.Event.UID)
-	var (
-		req *http.Request
-		err error
-	)
-	switch c.Op {
-	case calendar.Create, calendar.Update:
-		body, encErr := s.encode(c.Event)
-		if encErr != nil {
-			return encErr
-		}
-		if req, err = s.t.request(ctx, http.MethodPut, u, body, "text/calendar; charset=utf-8"); err != nil {
+	uid := c.Event.UID
+	s.mu.Lock()
+	href, known := s.hrefs[uid]
+	s.mu.Unlock()
+	if c.Op == calendar.Create || !known {
+		// Ask the server what holds the UID: a create must not collide with any event (a
+		// server need not enforce RFC 4791's no-uid-conflict), and an update or delete must
+		// not touch an event that is not awcal's, wherever it lives.
+		h, found, err := s.find(ctx, uid)
+		if err != nil {
 			return err
 		}
-		if c.Op == calendar.Create {
-			req.Header.Set("If-None-Match", "*")
-		}
-	case calendar.Delete:
-		if req, err = s.t.request(ctx, http.MethodDelete, u, nil, ""); err != nil {
-			return err
+		switch {
+		case c.Op == calendar.Create && found:
+			return fmt.Errorf("%w: the calendar already holds an event with this UID, at %s", calendar.ErrConflict, h.href)
+		case c.Op == calendar.Create:
+			href = s.cal.Path + ResourceName(uid)
+		case !found:
+			return fmt.Errorf("%w: the event is gone from the calendar", calendar.ErrConflict)
+		case !h.owned:
+			return fmt.Errorf("the calendar holds it at %s, but not as awcal's: %w", h.href, calendar.ErrNotOwned)
+		default:
+			href = h.href
 		}
 	}
-	if c.Op != calendar.Create && c.Event.Version != "" {
+	u := s.cal.ResolveReference(&url.URL{Path: href})
+
+	var body []byte
+	method := http.MethodDelete
+	if c.Op != calendar.Delete {
+		var err error
+		if body, err = s.encode(c.Event); err != nil {
+			return err
+		}
+		method = http.MethodPut
+	}
+	req, err := s.t.request(ctx, method, u, body, "text/calendar; charset=utf-8")
+	if err != nil {
+		return err
+	}
+	if body == nil {
+		req.Header.Del("Content-Type")
+	}
+	switch {
+	case c.Op == calendar.Create:
+		req.Header.Set("If-None-Match", "*")
+	case c.Event.Version != "":
 		req.Header.Set("If-Match", c.Event.Version)
 	}
 	resp, err := s.t.Do(req)
 	if err != nil {
+		if known {
+			// Where it was seen is no longer to be trusted: look it up next time.
+			s.forget(uid)
+		}
 		if c.Op != calendar.Create && errors.Is(err, ErrNotFound) {
 			return fmt.Errorf("%w: it is gone from the server: %w", calendar.ErrConflict, err)
 		}
 		return err
 	}
 	resp.Body.Close()
-	s.mu.Lock()
 	if c.Op == calendar.Delete {
-		delete(s.hrefs, c.Event.UID)
+		s.forget(uid)
 	} else {
-		s.hrefs[c.Event.UID] = u.Path
+		s.mu.Lock()
+		s.hrefs[uid] = u.Path
+		s.mu.Unlock()
 	}
-	s.mu.Unlock()
 	return nil
+}
+
+func (s *Store) forget(uid string) {
+	s.mu.Lock()
+	delete(s.hrefs, uid)
+	s.mu.Unlock()
+}
+
+// holder is the resource that holds a UID.
+type holder struct {
+	href  string
+	owned bool
+}
+
+// uidQueryBody is a calendar-query for the VEVENTs whose UID contains a text.
+const uidQueryBody = `<C:calendar-query xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav">` +
+	`<D:prop><D:getetag/><C:calendar-data/></D:prop>` +
+	`<C:filter><C:comp-filter name="VCALENDAR"><C:comp-filter name="VEVENT">` +
+	`<C:prop-filter name="UID"><C:text-match collation="i;octet">%s</C:text-match></C:prop-filter>` +
+	`</C:comp-filter></C:comp-filter></C:filter></C:calendar-query>`
+
+// find looks up the resource holding uid. The server's filter only narrows the answer; the
+// match is checked here on the exact UID. A resource that names the UID but does not parse
+// counts as held and not owned, so that it is never overwritten.
+func (s *Store) find(ctx context.Context, uid string) (holder, bool, error) {
+	var escaped strings.Builder
+	_ = xml.EscapeText(&escaped, []byte(uid))
+	ms, err := s.t.multistatus(ctx, "REPORT", s.cal, "1", fmt.Sprintf(uidQueryBody, escaped.String()))
+	if err != nil {
+		return holder{}, false, fmt.Errorf("looking up the event in %s: %w", s.cal.Redacted(), err)
+	}
+	for _, r := range ms.Responses {
+		p, ok := r.props()
+		if !ok || !strings.Contains(p.CalendarData, uid) {
+			continue
+		}
+		href, err := r.path(s.cal)
+		if err != nil {
+			return holder{}, false, err
+		}
+		cal, err := ical.NewDecoder(strings.NewReader(p.CalendarData)).Decode()
+		if err != nil {
+			return holder{href: href}, true, nil
+		}
+		for _, ev := range cal.Events() {
+			if p := ev.Props.Get(ical.PropUID); p == nil || p.Value != uid {
+				continue
+			}
+			// An owned event whose times are broken is still awcal's to rewrite.
+			_, owned, _ := calendar.FromVEvent(&ev)
+			return holder{href: href, owned: owned}, true, nil
+		}
+	}
+	return holder{}, false, nil
 }
 
 // encode renders one event as a calendar object resource.
@@ -237,18 +320,6 @@ func (s *Store) encode(e calendar.Event) ([]byte, error) {
 		return nil, err
 	}
 	return buf.Bytes(), nil
-}
-
-// resourceURL is where the event with uid lives: where it was last seen, else
-// <calendar>/<uid with unsafe characters replaced>.ics.
-func (s *Store) resourceURL(uid string) *url.URL {
-	s.mu.Lock()
-	href, ok := s.hrefs[uid]
-	s.mu.Unlock()
-	if !ok {
-		href = s.cal.Path + ResourceName(uid)
-	}
-	return s.cal.ResolveReference(&url.URL{Path: href})
 }
 
 // ResourceName is the file name awcal gives the resource of the event with uid: the UID with

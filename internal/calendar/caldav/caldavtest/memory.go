@@ -190,22 +190,42 @@ func (b *backend) objectsIn(p string, keep func(*ical.Calendar) bool) ([]caldav.
 }
 
 // QueryCalendarObjects applies the VEVENT time range with RFC 4791 §9.9's overlap rules
-// (caldav.Filter misses an event exactly equal to the range).
+// (caldav.Filter misses an event exactly equal to the range) and text-match prop-filters
+// (substring, case-sensitive: i;octet).
 func (b *backend) QueryCalendarObjects(_ context.Context, p string, q *caldav.CalendarQuery) ([]caldav.CalendarObject, error) {
-	var start, end time.Time
+	var filter caldav.CompFilter
 	for _, cf := range q.CompFilter.Comps {
 		if cf.Name == ical.CompEvent {
-			start, end = cf.Start, cf.End
+			filter = cf
 		}
 	}
 	return b.objectsIn(p, func(cal *ical.Calendar) bool {
 		for _, ev := range cal.Events() {
-			if inRange(ev, start, end) {
+			if inRange(ev, filter.Start, filter.End) && propsMatch(ev, filter.Props) {
 				return true
 			}
 		}
 		return false
 	})
+}
+
+func propsMatch(ev ical.Event, filters []caldav.PropFilter) bool {
+	for _, pf := range filters {
+		prop := ev.Props.Get(pf.Name)
+		switch {
+		case pf.IsNotDefined:
+			if prop != nil {
+				return false
+			}
+		case prop == nil:
+			return false
+		case pf.TextMatch != nil:
+			if strings.Contains(prop.Value, pf.TextMatch.Text) == pf.TextMatch.NegateCondition {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 func inRange(ev ical.Event, start, end time.Time) bool {
@@ -224,7 +244,8 @@ func inRange(ev ical.Event, start, end time.Time) bool {
 }
 
 func (b *backend) PutCalendarObject(_ context.Context, p string, cal *ical.Calendar, opts *caldav.PutCalendarObjectOptions) (*caldav.CalendarObject, error) {
-	if _, _, err := caldav.ValidateCalendarObject(cal); err != nil {
+	_, uid, err := caldav.ValidateCalendarObject(cal)
+	if err != nil {
 		return nil, webdav.NewHTTPError(http.StatusBadRequest, err)
 	}
 	b.mu.Lock()
@@ -233,6 +254,12 @@ func (b *backend) PutCalendarObject(_ context.Context, p string, cal *ical.Calen
 		return nil, webdav.NewHTTPError(http.StatusConflict, fmt.Errorf("no calendar at %s", path.Dir(p)))
 	}
 	old, exists := b.objects[p]
+	// RFC 4791 §5.3.2.1: one UID per calendar collection.
+	for op, o := range b.objects {
+		if _, other, _ := caldav.ValidateCalendarObject(o.Data); op != p && path.Dir(op) == path.Dir(p) && other == uid {
+			return nil, caldav.NewPreconditionError(caldav.PreconditionNoUIDConflict)
+		}
+	}
 	if opts.IfNoneMatch.IsWildcard() && exists {
 		return nil, webdav.NewHTTPError(http.StatusPreconditionFailed, errors.New("the resource exists"))
 	}
