@@ -25,13 +25,12 @@ type phase struct {
 	k          int   // window events planned (work and meeting phases)
 }
 
-func (p phase) input() bool { return p.kind == phaseWork || p.kind == phaseMeeting }
-
 // call is a meeting (zoom, Teams, or Google Meet in Firefox) or a video watched in Firefox.
 type call struct {
 	app   app
 	title string // window title of a zoom or Teams call
 	tab   *tab   // the audible Firefox tab of a Meet call or a video
+	video bool   // a video at the weekend rather than a meeting
 }
 
 type taskSpan struct {
@@ -169,14 +168,14 @@ func (d *daySim) planWeekend() {
 		vs := s + r.between(5*minute, e-s-vl-10*minute)
 		d.add(phase{start: s, end: vs, kind: phaseWork})
 		v := videos[r.pick(len(videos))]
-		d.addCall(&call{app: appFirefox, tab: &tab{url: v.url, title: v.title, audible: true}}, vs, vs+vl)
+		d.addCall(&call{app: appFirefox, tab: &tab{url: v.url, title: v.title, audible: true}, video: true}, vs, vs+vl)
 		d.add(phase{start: vs + vl, end: e, kind: phaseWork})
 	} else {
 		d.add(phase{start: s, end: e, kind: phaseWork})
 	}
 	d.insertPauses(int(r.intn(2)))
 	d.add(phase{start: e, end: d.dayEnd, kind: phaseAway})
-	d.planCounts(0, 35*second)
+	d.planCounts(0, 38*second)
 }
 
 func (d *daySim) add(p phase) {
@@ -286,7 +285,7 @@ func (d *daySim) planCounts(target int64, pace int64) {
 			k = rest*cum/workLen - given
 			given += k
 		} else {
-			k = l / r.between(pace/2, pace*3/2)
+			k = l / r.between(pace*3/4, pace*5/4)
 		}
 		p.k = int(max(1, min(k, (l-second)/(2100))))
 	}

@@ -265,10 +265,14 @@ func (d *daySim) canChange(p *phase, a app) bool {
 // choose draws the next focused app for the task (or call) at t, other than prev if exclude.
 func (d *daySim) choose(p *phase, t int64, prev app, exclude bool) app {
 	var w [numApps]int64
-	if p.kind == phaseMeeting {
+	switch {
+	case p.kind == phaseMeeting && p.call.video:
+		w = taskApps[taskLeisure]
+		w[p.call.app] += callOwnWeight
+	case p.kind == phaseMeeting:
 		w = callApps
 		w[p.call.app] += callOwnWeight
-	} else {
+	default:
 		w = taskApps[d.taskAt(t)]
 	}
 	if exclude {
@@ -312,10 +316,10 @@ func (d *daySim) leaveCall(c *call, at int64) {
 		return
 	}
 	t := d.ff.tab
-	if len(t.url) > 24 && t.url[:24] == "https://meet.google.com/" {
-		t = d.savedTab
-	} else {
+	if c.video {
 		t.audible = false
+	} else {
+		t = d.savedTab
 	}
 	d.ff.setTab(d, at, t)
 }
