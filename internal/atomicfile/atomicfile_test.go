@@ -53,3 +53,20 @@ func TestWriteFileRefusesFolder(t *testing.T) {
 	dir := t.TempDir()
 	require.Error(t, WriteFile(dir, []byte("x"), 0o600))
 }
+
+func TestWriteNewNeverReplaces(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "config.json")
+	require.NoError(t, WriteNew(path, []byte("first"), 0o600))
+	err := WriteNew(path, []byte("second"), 0o600)
+	require.ErrorIs(t, err, os.ErrExist)
+	got, err := os.ReadFile(path)
+	require.NoError(t, err)
+	assert.Equal(t, "first", string(got), "a second creator must not replace the file")
+	fi, err := os.Stat(path)
+	require.NoError(t, err)
+	assert.Equal(t, os.FileMode(0o600), fi.Mode().Perm())
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	assert.Len(t, entries, 1, "no temp file may be left behind")
+}

@@ -119,7 +119,20 @@ func LoadOrCreate(path string, getenv func(string) string) (*Config, bool, error
 	if def.Calendar.Path == "" {
 		def.Calendar.Path = filepath.Join(filepath.Dir(path), "activity.ics")
 	}
-	if err := Save(path, &def); err != nil {
+	def.Normalize()
+	data, err := marshal(&def)
+	if err != nil {
+		return nil, false, fmt.Errorf("creating the default config: %w", err)
+	}
+	if err := os.MkdirAll(filepath.Dir(path), dirPerm); err != nil {
+		return nil, false, fmt.Errorf("creating the default config: %w", err)
+	}
+	// WriteNew never replaces: when another instance created the file meanwhile, use theirs.
+	if err := atomicfile.WriteNew(path, data, filePerm); err != nil {
+		if errors.Is(err, fs.ErrExist) {
+			c, err := Load(path)
+			return c, false, err
+		}
 		return nil, false, fmt.Errorf("creating the default config: %w", err)
 	}
 	return &def, true, nil
