@@ -40,13 +40,9 @@ type derivation struct {
 // Derive turns the input's events into blocks (ENGINE.md §1–§6). It never fails: malformed
 // events are skipped and counted in the diagnostics; an empty or inverted window gives nothing.
 func (e *Engine) Derive(in Input) Result {
-	d := &derivation{
-		e: e, from: in.From.UnixMicro(), to: in.To.UnixMicro(),
-		hosts: map[string]int32{}, tkIDs: map[typeKind]int32{}, dataIDs: map[string]int32{},
-		matchIDs: map[[2]int32]int32{}, unionBuf: make([]uint64, e.words),
-	}
+	d := newDerivation(e, in)
 	if d.to <= d.from {
-		return Result{}
+		return Result{Blocks: []Block{}}
 	}
 	d.load(in.Buckets)
 	d.slice()
@@ -74,6 +70,14 @@ func (e *Engine) Derive(in Input) Result {
 	res.Diagnostics.Slices = len(d.slices)
 	res.Diagnostics.Candidates = len(cands)
 	return res
+}
+
+func newDerivation(e *Engine, in Input) *derivation {
+	return &derivation{
+		e: e, from: in.From.UnixMicro(), to: in.To.UnixMicro(),
+		hosts: map[string]int32{}, tkIDs: map[typeKind]int32{}, dataIDs: map[string]int32{},
+		matchIDs: map[[2]int32]int32{}, unionBuf: make([]uint64, e.words),
+	}
 }
 
 // run is Phase 1 (§4): every profile's machine over the slices, seeded first. It also finds the
