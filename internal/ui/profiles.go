@@ -307,17 +307,19 @@ func (e *profileEditor) selectProfile(i int) {
 	for k, d := range titleDetails {
 		labels[k] = d.label
 	}
-	e.detail = widget.NewSelect(labels, func(s string) {
+	e.detail = widget.NewSelect(labels, nil)
+	e.detail.SetSelected(titleDetailLabel(p.TitleDetail))
+	e.detail.OnChanged = func(s string) {
 		for _, d := range titleDetails {
 			if d.label == s && p.TitleDetail != d.d {
 				p.TitleDetail = d.d
 				e.changed()
 			}
 		}
-	})
-	e.detail.SetSelected(titleDetailLabel(p.TitleDetail))
-	e.enabled = widget.NewCheck("Enabled", func(b bool) { p.Enabled = b; e.changed() })
+	}
+	e.enabled = widget.NewCheck("Enabled", nil)
 	e.enabled.SetChecked(p.Enabled)
+	e.enabled.OnChanged = func(b bool) { p.Enabled = b; e.changed() }
 
 	e.primary = newRuleList("Primary evidence (starts and keeps a block)", p.Primary, e.choices, func() {
 		p.Primary = e.primary.rules

@@ -130,6 +130,7 @@ type ruleList struct {
 	onChange func()
 
 	rows []*ruleRow
+	add  *widget.Button
 	box  *fyne.Container
 	root fyne.CanvasObject
 }
@@ -172,6 +173,7 @@ func (l *ruleList) build(title string) {
 		l.changed()
 	})
 	add.Importance = widget.LowImportance
+	l.add = add
 	head := container.NewHBox(widget.NewLabelWithStyle(title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), add)
 	l.root = container.NewVBox(head, l.box)
 	l.rebuild()
@@ -260,19 +262,21 @@ func (l *ruleList) newRow(i int) *ruleRow {
 	toggles := []fyne.CanvasObject{row.regex}
 	if l.privacy {
 		labels := []string{privacyActions[config.PrivacyDrop], privacyActions[config.PrivacyRedact]}
-		row.action = widget.NewSelect(labels, func(s string) {
+		row.action = widget.NewSelect(labels, nil)
+		row.action.SetSelected(privacyActions[l.actions[i]])
+		row.action.OnChanged = func(s string) {
 			for k, v := range privacyActions {
 				if v == s {
 					l.actions[i] = k
 				}
 			}
 			l.changed()
-		})
-		row.action.SetSelected(privacyActions[l.actions[i]])
+		}
 		toggles = append(toggles, row.action)
 	} else {
-		row.negate = widget.NewCheck("not", func(bool) { update() })
+		row.negate = widget.NewCheck("not", nil)
 		row.negate.SetChecked(r.Negate)
+		row.negate.OnChanged = func(bool) { update() }
 		toggles = append(toggles, row.negate)
 	}
 	row.up = widget.NewButtonWithIcon("", theme.MoveUpIcon(), func() { l.move(i, -1) })

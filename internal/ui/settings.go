@@ -37,6 +37,8 @@ type Settings struct {
 	deps  Deps
 	cfg   *config.Config
 	first bool
+	// checked is set once the first start's automatic aw-server check ran.
+	checked bool
 	// OnSaved is called on the Fyne goroutine with the saved config.
 	OnSaved func(*config.Config)
 	// OnTryDemo, when set, is offered on first start if aw-server cannot be reached.
@@ -128,17 +130,18 @@ func NewSettings(a fyne.App, deps Deps, cfg *config.Config, first bool) *Setting
 	s.win.SetContent(container.NewBorder(top, container.NewPadded(bottom), nil, nil, s.tabs))
 	s.win.Resize(fyne.NewSize(1040, 720))
 	s.revalidate()
-	if first {
-		s.testConnection()
-	}
 	return s
 }
 
 // Window returns the settings window.
 func (s *Settings) Window() fyne.Window { return s.win }
 
-// Show brings the window forward.
+// Show brings the window forward. On first start the first Show also checks aw-server.
 func (s *Settings) Show() {
+	if s.first && !s.checked {
+		s.checked = true
+		s.testConnection()
+	}
 	s.win.Show()
 	s.win.RequestFocus()
 }
@@ -561,8 +564,10 @@ func (s *Settings) profilesTab() fyne.CanvasObject {
 	s.profiles = newProfileEditor(s.cfg.Profiles, s.choices, s.deps, s.win, s.async,
 		func() string { return s.cfg.ActivityWatch.URL },
 		func() {
-			s.cfg.Profiles = s.profiles.profiles
-			s.changed()
+			if s.profiles != nil { // nil while the editor is being built
+				s.cfg.Profiles = s.profiles.profiles
+				s.changed()
+			}
 		})
 	return s.profiles.root
 }

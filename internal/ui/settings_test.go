@@ -1,0 +1,223 @@
+package ui
+
+import (
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2/test"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/awcal/awcal/internal/config"
+)
+
+func baseConfig() *config.Config {
+	c := config.Default(func(string) string { return "" })
+	c.Calendar.Path = "/tmp/awcal-test/activity.ics"
+	c.Profiles = testProfiles()
+	return &c
+}
+
+// newTestSettings builds a settings window whose background work runs synchronously.
+func newTestSettings(t *testing.T, c *config.Config, saved *[]*config.Config) *Settings {
+	t.Helper()
+	test.NewTempApp(t)
+	deps := testDeps(saved)
+	s := NewSettings(test.NewTempApp(t), deps, c, false)
+	s.async = inline
+	s.profiles.async = inline
+	s.preview.async = inline
+	s.preview.debounce = 0
+	return s
+}
+
+func TestSettingsStrategyContract(t *testing.T) {
+	var saved []*config.Config
+	s := newTestSettings(t, baseConfig(), &saved)
+	require.True(t, s.autoSync.Checked, "the default config syncs automatically")
+	require.False(t, s.autoSync.Disabled())
+	require.True(t, s.customFrom.Disabled(), "range pickers are off while syncing from last checked")
+
+	t.Run("custom turns auto sync off and disables it", func(t *testing.T) {
+		s.strategy.SetSelected(strategyCustom)
+		assert.False(t, s.autoSync.Checked)
+		assert.True(t, s.autoSync.Disabled())
+		assert.True(t, s.interval.Disabled())
+		assert.False(t, s.customFrom.Disabled())
+		assert.False(t, s.cfg.Sync.AutoSync)
+		assert.Equal(t, config.StrategyCustom, s.cfg.Sync.Strategy)
+	})
+	t.Run("auto sync cannot be ticked while custom", func(t *testing.T) {
+		test.Tap(s.autoSync)
+		assert.False(t, s.autoSync.Checked, "a disabled check ignores taps")
+		assert.False(t, s.cfg.Sync.AutoSync)
+	})
+	t.Run("custom needs a range, then saves with auto sync off", func(t *testing.T) {
+		from, to := time.Date(2026, 3, 2, 0, 0, 0, 0, time.Local), time.Date(2026, 3, 4, 0, 0, 0, 0, time.Local)
+		s.customFrom.SetDate(&from)
+		s.customTo.SetDate(&to)
+		s.Save()
+		require.Len(t, saved, 1, "summary: %s", s.summary.Text)
+		got := saved[0]
+		assert.Equal(t, config.StrategyCustom, got.Sync.Strategy)
+		assert.False(t, got.Sync.AutoSync)
+		require.NotNil(t, got.Sync.CustomStart)
+		require.NotNil(t, got.Sync.CustomEnd)
+		assert.True(t, got.Sync.CustomStart.Equal(from))
+		assert.True(t, got.Sync.CustomEnd.Equal(to.AddDate(0, 0, 1)), "the end date is inclusive: stored as the next midnight")
+	})
+	t.Run("back to last checked enables the controls, auto sync stays off until ticked", func(t *testing.T) {
+		s.strategy.SetSelected(strategyLastChecked)
+		assert.False(t, s.autoSync.Disabled())
+		assert.False(t, s.interval.Disabled())
+		assert.True(t, s.customFrom.Disabled())
+		assert.False(t, s.autoSync.Checked)
+		test.Tap(s.autoSync)
+		assert.True(t, s.cfg.AutoSyncEnabled())
+	})
+}
+
+func TestSettingsInlineValidation(t *testing.T) {
+	var saved []*config.Config
+	s := newTestSettings(t, baseConfig(), &saved)
+	require.NoError(t, s.awURL.Validate())
+	require.False(t, s.save.Disabled())
+
+	for _, tc := range []struct {
+		name  string
+		edit  func()
+		entry func() error
+	}{
+		{"aw-server URL", func() { s.awURL.SetText("ftp://nowhere") }, s.awURL.Validate},
+		{"interval", func() { s.interval.SetText("often") }, s.interval.Validate},
+		{"calendar file", func() { s.icsPath.SetText("") }, s.icsPath.Validate},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s.awURL.SetText(config.DefaultActivityWatchURL)
+			s.interval.SetText("10")
+			s.icsPath.SetText("/tmp/awcal-test/activity.ics")
+			require.NoError(t, tc.entry())
+			tc.edit()
+			assert.Error(t, tc.entry(), "the field is flagged as it is typed")
+			assert.True(t, s.save.Disabled(), "an invalid config cannot be saved")
+			assert.NotEmpty(t, s.summary.Text)
+		})
+	}
+	t.Run("a bad profile rule is named by profile", func(t *testing.T) {
+		s.awURL.SetText(config.DefaultActivityWatchURL)
+		s.interval.SetText("10")
+		s.icsPath.SetText("/tmp/awcal-test/activity.ics")
+		s.profiles.list.Select(0)
+		row := s.profiles.primary.rows[0]
+		test.Tap(row.regex)
+		row.pattern.SetText("(code")
+		assert.Contains(t, s.summary.Text, `Profile "Coding"`)
+		assert.True(t, s.save.Disabled())
+		row.pattern.SetText("code")
+		assert.Empty(t, s.summary.Text)
+		assert.False(t, s.save.Disabled())
+	})
+	s.Save()
+	assert.Len(t, saved, 1)
+}
+
+func TestSettingsPasswordGoesToKeyring(t *testing.T) {
+	var saved []*config.Config
+	c := baseConfig()
+	s := newTestSettings(t, c, &saved)
+	var stored [][3]string
+	s.deps.SetPassword = func(url, user, pass string) error {
+		stored = append(stored, [3]string{url, user, pass})
+		return nil
+	}
+	s.calKind.SetSelected(calendarCalDAV)
+	assert.True(t, s.icsBox.Hidden)
+	assert.True(t, s.davBox.Visible())
+	s.davURL.SetText("https://dav.example.com/")
+	s.davUser.SetText("ann")
+	test.Type(s.davPass, "hunter2")
+	s.Save()
+	require.Len(t, saved, 1, s.summary.Text)
+	assert.Equal(t, [][3]string{{"https://dav.example.com/", "ann", "hunter2"}}, stored)
+	assert.Equal(t, config.CalendarCalDAV, saved[0].Calendar.Kind)
+	assert.NotContains(t, string(mustJSON(t, saved[0])), "hunter2", "the password never reaches the config")
+	assert.Empty(t, s.davPass.Text, "the entry forgets it after saving")
+}
+
+func TestSettingsPrivacyRulesRoundTrip(t *testing.T) {
+	var saved []*config.Config
+	c := baseConfig()
+	c.Privacy = config.Privacy{DropIncognito: true, Rules: []config.PrivacyRule{
+		{Bucket: "any", Field: "title", Pattern: "bank|1password", Regex: true, Action: config.PrivacyDrop},
+		{Bucket: "web", Field: "url", Pattern: "mail", Action: config.PrivacyRedact},
+	}}
+	s := newTestSettings(t, c, &saved)
+	require.Len(t, s.privacy.rows, 2)
+	assert.Equal(t, "bank|1password", s.privacy.rows[0].pattern.Text)
+	assert.Equal(t, "Redact", s.privacy.rows[1].action.Selected)
+
+	t.Run("invalid pattern flagged inline", func(t *testing.T) {
+		s.privacy.rows[0].pattern.SetText("bank(")
+		assert.True(t, s.privacy.rows[0].problem.Visible())
+		assert.Contains(t, s.privacy.rows[0].problem.Text, "pattern")
+		assert.True(t, s.save.Disabled())
+		s.privacy.rows[0].pattern.SetText("bank|1password")
+		assert.False(t, s.privacy.rows[0].problem.Visible())
+	})
+	test.Tap(s.incognito)
+	s.Save()
+	require.Len(t, saved, 1, s.summary.Text)
+	assert.Equal(t, c.Privacy.Rules, saved[0].Privacy.Rules)
+	assert.False(t, saved[0].Privacy.DropIncognito)
+}
+
+func TestSettingsFirstStartOffersDemo(t *testing.T) {
+	test.NewTempApp(t)
+	var saved []*config.Config
+	deps := testDeps(&saved)
+	deps.Activity = func(string) ActivitySource {
+		return fakeSource{err: assert.AnError}
+	}
+	demo := false
+	s := NewSettings(test.NewTempApp(t), deps, baseConfig(), true)
+	s.OnTryDemo = func() { demo = true }
+	s.async = inline
+	s.Show() // the first Show checks aw-server
+	assert.True(t, s.demo.Visible(), "unreachable aw-server on first start offers the demo")
+	test.Tap(s.demo)
+	assert.True(t, demo)
+	assert.Contains(t, s.awStatus.Text, assert.AnError.Error())
+
+	t.Run("reachable lists hosts and buckets", func(t *testing.T) {
+		s.deps.Activity = func(string) ActivitySource { return fakeSource{buckets: sampleDay()} }
+		s.testConnection()
+		assert.False(t, s.demo.Visible())
+		assert.Equal(t, []string{"host"}, s.hosts.Options)
+		assert.Contains(t, s.buckets.Options, "aw-watcher-afk_host")
+		assert.Contains(t, s.awStatus.Text, "3 buckets")
+	})
+}
+
+func TestSettingsAutostart(t *testing.T) {
+	var saved []*config.Config
+	a := &Autostart{Path: t.TempDir() + "/autostart/awcal.desktop", Exec: "/opt/awcal/awcal"}
+	test.NewTempApp(t)
+	deps := testDeps(&saved)
+	deps.Autostart = a
+	s := NewSettings(test.NewTempApp(t), deps, baseConfig(), false)
+	s.async = inline
+	require.NotNil(t, s.autostart)
+	assert.False(t, s.autostart.Checked)
+	test.Tap(s.autostart)
+	s.Save()
+	require.Len(t, saved, 1, s.summary.Text)
+	assert.True(t, a.Enabled())
+}
+
+func TestDescribeNamesProfiles(t *testing.T) {
+	var saved []*config.Config
+	s := newTestSettings(t, baseConfig(), &saved)
+	assert.Equal(t, `Profile "Research" primary[0].pattern: bad`,
+		s.describe(config.Problem{Path: "$.profiles[1].primary[0].pattern", Message: "bad"}))
+	assert.Equal(t, "sync.intervalMinutes: bad", s.describe(config.Problem{Path: "$.sync.intervalMinutes", Message: "bad"}))
+}
