@@ -182,3 +182,9 @@ func testDeps(saved *[]*config.Config) Deps {
 }
 
 func inline(f func()) { f() }
+
+func engineOptions() engine.Options { return engine.Options{} }
+
+func engineInput(bs []activity.BucketEvents) engine.Input {
+	return engine.Input{From: day, To: day.AddDate(0, 0, 1), Buckets: bs}
+}

@@ -1,0 +1,146 @@
+package ui
+
+import (
+	"image/color"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/test"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/awcal/awcal/internal/activity"
+	"github.com/awcal/awcal/internal/config"
+)
+
+func sampleLanes(t *testing.T) []Lane {
+	t.Helper()
+	bs, _, err := fakePrivacy(config.Privacy{}, sampleDay())
+	require.NoError(t, err)
+	ps := testProfiles()
+	res, err := fakeDerive(ps, engineOptions(), engineInput(bs))
+	require.NoError(t, err)
+	return BuildLanes(bs, res, ps)
+}
+
+func TestBuildLanes(t *testing.T) {
+	lanes := sampleLanes(t)
+	require.Len(t, lanes, 5)
+	assert.Equal(t, []string{"Blocks", "Apps", "Web", "Editor", "AFK"},
+		[]string{lanes[0].Name, lanes[1].Name, lanes[2].Name, lanes[3].Name, lanes[4].Name})
+
+	blocks := lanes[0]
+	assert.True(t, blocks.Blocks)
+	require.Len(t, blocks.Segments, 2, "coding and research; the private chat was dropped")
+	assert.Equal(t, "main.go - awcal", blocks.Segments[0].Label)
+	assert.Equal(t, parseHex("#1e8e3e"), blocks.Segments[0].Color, "blocks wear their profile's colour")
+	assert.Contains(t, blocks.Segments[0].Detail, "Coding · ")
+
+	apps := lanes[1]
+	require.Len(t, apps.Segments, 2)
+	assert.Equal(t, "Code", apps.Segments[0].Label)
+	assert.NotEqual(t, apps.Segments[0].Color, apps.Segments[1].Color, "apps are colour-coded")
+	assert.Equal(t, hashColor("Code", 0.62, 0.50), apps.Segments[0].Color, "the same app keeps its colour")
+
+	web := lanes[2]
+	require.Len(t, web.Segments, 1)
+	assert.Equal(t, activity.RedactedValue, web.Segments[0].Label, "a redacted url shows as (private)")
+	assert.NotContains(t, web.Segments[0].Detail, "pkg.go.dev")
+
+	assert.Empty(t, lanes[3].Segments, "no editor bucket that day")
+	afk := lanes[4]
+	require.Len(t, afk.Segments, 3)
+	assert.Equal(t, "afk", afk.Segments[1].Label)
+	assert.Equal(t, color.NRGBA{0x9e, 0x9e, 0x9e, 0xff}, afk.Segments[1].Color)
+}
+
+func TestTimelineRendering(t *testing.T) {
+	test.NewTempApp(t)
+	tl := NewTimeline(at(8, 0), at(12, 30))
+	tl.SetLanes(sampleLanes(t))
+	w := test.NewTempWindow(t, tl)
+	w.Resize(fyne.NewSize(720, tl.MinSize().Height+8))
+	test.AssertObjectRendersToImage(t, "timeline.png", tl)
+}
+
+func TestTimelineHoverAndZoom(t *testing.T) {
+	test.NewTempApp(t)
+	tl := NewTimeline(day, day.AddDate(0, 0, 1))
+	tl.SetLanes(sampleLanes(t))
+	w := test.NewTempWindow(t, tl)
+	w.SetPadded(false)
+	w.Resize(fyne.NewSize(tlLabelWidth+960, tl.MinSize().Height)) // 40 units per hour
+	var hovered string
+	tl.OnHover = func(s string) { hovered = s }
+
+	appsY := float32(tlAxis + tlBlockLane + tlGap + tlLane/2)
+	tl.MouseMoved(&desktop.MouseEvent{PointEvent: fyne.PointEvent{Position: fyne.NewPos(tlLabelWidth+40*9.5, appsY)}})
+	assert.Contains(t, hovered, "Code — main.go - awcal", "hovering 09:30 in the apps lane")
+	tl.MouseMoved(&desktop.MouseEvent{PointEvent: fyne.PointEvent{Position: fyne.NewPos(tlLabelWidth+40*3, appsY)}})
+	assert.Empty(t, hovered, "nothing at 03:00")
+	blockY := float32(tlAxis + tlBlockLane/2)
+	tl.MouseMoved(&desktop.MouseEvent{PointEvent: fyne.PointEvent{Position: fyne.NewPos(tlLabelWidth+40*10, blockY)}})
+	assert.Contains(t, hovered, "Research")
+
+	var zoomed [2]time.Time
+	tl.OnZoom = func(a, b time.Time) { zoomed = [2]time.Time{a, b} }
+	// A drag event carries where the pointer is now and how far it moved: 09:00 → 11:00.
+	test.Drag(w.Canvas(), fyne.NewPos(tlLabelWidth+40*11, blockY), 80, 0)
+	from, to := tl.Range()
+	assert.WithinDuration(t, at(9, 0), from, 2*time.Minute)
+	assert.WithinDuration(t, at(11, 0), to, 2*time.Minute)
+	assert.Equal(t, [2]time.Time{from, to}, zoomed)
+}
+
+func TestTickStep(t *testing.T) {
+	assert.Equal(t, 2*time.Hour, tickStep(24*time.Hour, 1000))
+	assert.Equal(t, 15*time.Minute, tickStep(2*time.Hour, 800))
+}
+
+func TestPreviewLoadsAndDerives(t *testing.T) {
+	test.NewTempApp(t)
+	deps := testDeps(nil)
+	var gotStats PrivacyStats
+	calls := 0
+	cfg := PreviewConfig{Profiles: testProfiles(), AWURL: "http://aw"}
+	p := NewPreview(deps, func() PreviewConfig { return cfg }, func(_ []activity.BucketEvents, s PrivacyStats) {
+		gotStats = s
+		calls++
+	})
+	p.async, p.debounce = inline, 0
+	test.NewTempWindow(t, p.Root())
+	p.SetDay(day)
+	require.Len(t, p.timeline.lanes, 5, p.status.Text)
+	assert.Len(t, p.timeline.lanes[0].Segments, 2)
+	assert.Equal(t, PrivacyStats{Dropped: 1, Redacted: 1}, gotStats)
+	assert.Contains(t, p.status.Text, "2 block(s)")
+
+	t.Run("an edit re-derives without fetching again", func(t *testing.T) {
+		cfg.Profiles = cfg.Profiles[:1]
+		p.Schedule()
+		assert.Len(t, p.timeline.lanes[0].Segments, 1)
+		assert.Equal(t, 2, calls)
+	})
+	t.Run("a stale result is dropped", func(t *testing.T) {
+		var pending []func()
+		p.async = func(f func()) { pending = append(pending, f) }
+		cfg.Profiles = testProfiles()
+		p.Schedule() // older
+		cfg.Profiles = nil
+		p.Schedule() // newer
+		require.Len(t, pending, 2)
+		pending[1]()
+		pending[0]() // finishes last but is older
+		assert.Empty(t, p.timeline.lanes[0].Segments, "the newest edit wins")
+	})
+	t.Run("previous day", func(t *testing.T) {
+		p.async = inline
+		p.SetDay(day.AddDate(0, 0, -1))
+		assert.Equal(t, day.AddDate(0, 0, -1), p.Day())
+		for _, l := range p.timeline.lanes {
+			assert.Empty(t, l.Segments, "nothing happened the day before")
+		}
+	})
+}
