@@ -10,7 +10,7 @@ import (
 	"github.com/awcal/awcal/internal/fakedata"
 )
 
-// maxFakeDays bounds --days: a year of heavy days is about 600,000 events (some 150 MB of JSON).
+// maxFakeDays bounds --days: a year of heavy days is about 670,000 events (some 100 MB of JSON).
 const maxFakeDays = 366
 
 // runFakedata writes generated activity (package fakedata) as an aw-server-rust export file.

@@ -352,7 +352,7 @@ func TestWeekendsAreLight(t *testing.T) {
 				continue
 			}
 			n := len(inDay(win, from, to))
-			assert.LessOrEqual(t, n, 300, "seed %d %s: %d window events on a weekend day", seed, from.Format(time.DateOnly), n)
+			assert.LessOrEqual(t, n, 250, "seed %d %s: %d window events on a weekend day", seed, from.Format(time.DateOnly), n)
 			assert.LessOrEqual(t, notAFK[day], 2*3600.0, "seed %d %s: active too long", seed, from.Format(time.DateOnly))
 			for _, b := range bs {
 				if b.Bucket.Type == activity.TypeEditor {
