@@ -3,6 +3,7 @@ package syncer_test
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -64,6 +65,7 @@ type world struct {
 	aw        *awtest.Server
 	client    *activitywatch.Client
 	store     syncer.Store
+	mem       *memstore.Store // the store, when it is the memory one
 	cfg       config.Config
 	statePath string
 	now       time.Time
@@ -83,9 +85,10 @@ func newWorld(t *testing.T, profiles ...profile.Profile) *world {
 	} {
 		aw.AddBucket(b)
 	}
+	mem := memstore.New()
 	return &world{
 		t: t, aw: aw, client: activitywatch.New(aw.URL(), activitywatch.WithTimeout(5*time.Second)),
-		store: memstore.New(), cfg: cfg, statePath: filepath.Join(t.TempDir(), "state.json"),
+		store: mem, mem: mem, cfg: cfg, statePath: filepath.Join(t.TempDir(), "state.json"),
 	}
 }
 
@@ -97,16 +100,23 @@ func (w *world) syncer() *syncer.Syncer {
 		Store:     w.store,
 		StatePath: w.statePath,
 		Now:       func() time.Time { return w.now },
+		Logger:    slog.New(slog.DiscardHandler),
 	})
 	require.NoError(w.t, err)
 	return s
 }
 
+// run runs req at time at.
+func (w *world) run(at time.Time, req syncer.Request) (*syncer.Report, error) {
+	w.t.Helper()
+	w.now = at
+	return w.syncer().Run(context.Background(), req)
+}
+
 // sync runs one manual sync at time at.
 func (w *world) sync(at time.Time) (*syncer.Report, error) {
 	w.t.Helper()
-	w.now = at
-	return w.syncer().Run(context.Background(), syncer.Request{Trigger: syncer.Manual})
+	return w.run(at, syncer.Request{Trigger: syncer.Manual})
 }
 
 func (w *world) mustSync(at time.Time) *syncer.Report {
@@ -119,8 +129,13 @@ func (w *world) mustSync(at time.Time) *syncer.Report {
 // backfill runs a custom range at time at.
 func (w *world) backfill(at, from, to time.Time) (*syncer.Report, error) {
 	w.t.Helper()
-	w.now = at
-	return w.syncer().Run(context.Background(), syncer.Request{Trigger: syncer.Manual, From: from, To: to})
+	return w.run(at, syncer.Request{Trigger: syncer.Manual, From: from, To: to})
+}
+
+// setState replaces the state file.
+func (w *world) setState(st config.State) {
+	w.t.Helper()
+	require.NoError(w.t, config.SaveState(w.statePath, st))
 }
 
 func (w *world) state() config.State {
