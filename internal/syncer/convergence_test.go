@@ -59,6 +59,6 @@ func assertConverged(t *testing.T, want, got []calendar.Event) {
 		w, g := want[i], got[i]
 		ok := w.ProfileID == g.ProfileID && w.Title == g.Title &&
 			w.Start.Sub(g.Start).Abs() <= time.Minute && w.End.Sub(g.End).Abs() <= time.Minute
-		assert.True(t, ok, "event %d: want %v, got %v", i, briefs(want[i:i+1])[0], briefs(got[i:i+1])[0])
+		assert.True(t, ok, "event %d: want %v, got %v", i, briefs(want[i : i+1])[0], briefs(got[i : i+1])[0])
 	}
 }
