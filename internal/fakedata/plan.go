@@ -1,6 +1,7 @@
 package fakedata
 
 import (
+	"cmp"
 	"slices"
 	"time"
 )
@@ -55,7 +56,7 @@ func (d *daySim) clock(sec int64) int64 {
 }
 
 // planWorkday: arrive 08:30–09:30, a Meet stand-up at 09:45, lunch around 12:00–13:00, coffee
-// breaks, zero to two more calls, short pauses, leave after 8–10.5 hours; a heavy day sometimes
+// breaks, zero to two more calls, short pauses, leave after 8¼–10½ hours; a heavy day sometimes
 // has an evening session.
 func (d *daySim) planWorkday() {
 	r := d.r
@@ -104,7 +105,7 @@ func (d *daySim) planWorkday() {
 		blocks = append(blocks, block{start: start, end: end, call: d.meetingCall()})
 		extra--
 	}
-	slices.SortFunc(blocks, func(a, b block) int { return int(a.start - b.start) })
+	slices.SortFunc(blocks, func(a, b block) int { return cmp.Compare(a.start, b.start) })
 
 	t := arrive
 	for _, b := range blocks {
