@@ -474,17 +474,17 @@ func decodeCase(b []byte) (sel byte, in Input) {
 func FuzzDerive(f *testing.F) {
 	code := func(a, b float64) ev { return win(a, b, "code") }
 	other := func(a, b float64) ev { return win(a, b, "other") }
-	f.Add(encodeCase(0, []ev{code(0, 6), other(6, 9), code(9, 12)}))                      // E1
-	f.Add(encodeCase(0, []ev{code(0, 6), other(8, 9.5), code(9.5, 12)}))                  // E4
-	f.Add(encodeCase(0, []ev{code(0, 3), other(3, 5), code(5, 7)}))                       // E7
-	f.Add(encodeCase(0, []ev{code(0, 6), other(6, 7), win(7, 8, "lock"), code(8, 20)}))   // E9
-	f.Add(encodeCase(0, []ev{code(0, 6), afk(6, 15), other(15, 30)}))                     // E10
-	f.Add(encodeCase(4, []ev{code(0, 30), afk(10, 25)}))                                  // D8
-	f.Add(encodeCase(1, []ev{win(0, 10, "term"), code(10, 13)}))                          // E15
-	f.Add(encodeCase(2, []ev{win(0, 6, "ide"), code(6, 20), win(20, 26, "ide")}))         // E16
-	f.Add(encodeCase(3, []ev{win(0, 10, "ide"), code(10, 15), win(15, 30, "term")}))      // E18
-	f.Add(encodeCase(4, []ev{win(0, 10, "Firefox"), web("firefox", 0, 10, "browser")}))   // D9
-	f.Add(encodeCase(5, []ev{win(0, 30, "zoom"), afk(10, 25), {"afk2", 0, 30, nil}}))     // D10
+	f.Add(encodeCase(0, []ev{code(0, 6), other(6, 9), code(9, 12)}))                    // E1
+	f.Add(encodeCase(0, []ev{code(0, 6), other(8, 9.5), code(9.5, 12)}))                // E4
+	f.Add(encodeCase(0, []ev{code(0, 3), other(3, 5), code(5, 7)}))                     // E7
+	f.Add(encodeCase(0, []ev{code(0, 6), other(6, 7), win(7, 8, "lock"), code(8, 20)})) // E9
+	f.Add(encodeCase(0, []ev{code(0, 6), afk(6, 15), other(15, 30)}))                   // E10
+	f.Add(encodeCase(4, []ev{code(0, 30), afk(10, 25)}))                                // D8
+	f.Add(encodeCase(1, []ev{win(0, 10, "term"), code(10, 13)}))                        // E15
+	f.Add(encodeCase(2, []ev{win(0, 6, "ide"), code(6, 20), win(20, 26, "ide")}))       // E16
+	f.Add(encodeCase(3, []ev{win(0, 10, "ide"), code(10, 15), win(15, 30, "term")}))    // E18
+	f.Add(encodeCase(4, []ev{win(0, 10, "Firefox"), web("firefox", 0, 10, "browser")})) // D9
+	f.Add(encodeCase(5, []ev{win(0, 30, "zoom"), afk(10, 25), {"afk2", 0, 30, nil}}))   // D10
 	f.Fuzz(func(t *testing.T, b []byte) {
 		sel, in := decodeCase(b)
 		opts := Options{AFKMasking: sel&4 != 0}
