@@ -1,0 +1,253 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// backfillState is where the backfill dialog is in its flow.
+type backfillState int
+
+const (
+	bfEditing  backfillState = iota // choosing dates
+	bfPlanning                      // dry run under way
+	bfPlanned                       // dry-run summary shown, waiting for Confirm
+	bfApplying                      // writing
+	bfDone                          // written
+	bfFailed                        // a run failed or was cancelled
+)
+
+// Backfill is the custom-range backfill flow: pick dates, see a dry-run summary, confirm,
+// watch progress (and cancel). It calls the runtime's Backfill, which never advances
+// lastSyncTime (SYNC.md §1).
+type Backfill struct {
+	bf    Backfiller
+	async func(func())
+
+	state  backfillState
+	cancel context.CancelFunc
+	gen    int // drops a cancelled run's late result
+
+	from, to                     *widget.DateEntry
+	summary                      *widget.Label
+	phase                        *widget.Label
+	progress                     *widget.ProgressBar
+	preview, confirm, stop, done *widget.Button
+	root                         fyne.CanvasObject
+	// OnClose hides the dialog's window.
+	OnClose func()
+}
+
+// NewBackfill builds the backfill flow with the range ending today and starting a week back.
+func NewBackfill(bf Backfiller, now time.Time) *Backfill {
+	b := &Backfill{bf: bf, async: func(f func()) { go f() }}
+	end := midnight(now)
+	start := end.AddDate(0, 0, -7)
+	b.from, b.to = widget.NewDateEntry(), widget.NewDateEntry()
+	b.from.SetDate(&start)
+	b.to.SetDate(&end)
+	b.from.OnChanged = func(*time.Time) { b.edited() }
+	b.to.OnChanged = func(*time.Time) { b.edited() }
+
+	b.summary = widget.NewLabel("")
+	b.summary.Wrapping = fyne.TextWrapWord
+	b.phase = widget.NewLabel("")
+	b.progress = widget.NewProgressBar()
+	b.preview = widget.NewButtonWithIcon("Preview changes", theme.SearchIcon(), func() { b.run(true) })
+	b.confirm = widget.NewButtonWithIcon("Confirm", theme.ConfirmIcon(), func() { b.run(false) })
+	b.confirm.Importance = widget.HighImportance
+	b.stop = widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), b.Cancel)
+	b.done = widget.NewButton("Close", func() {
+		b.Cancel()
+		if b.OnClose != nil {
+			b.OnClose()
+		}
+	})
+
+	intro := widget.NewLabel("Rebuild the blocks of a date range, for example after changing profiles. " +
+		"awcal shows what would change before it writes anything. A backfill never moves the " +
+		"\"last checked\" point of automatic sync, and blocks crossing the range's edges are kept whole.")
+	intro.Wrapping = fyne.TextWrapWord
+	form := widget.NewForm(widget.NewFormItem("From", b.from), widget.NewFormItem("To (inclusive)", b.to))
+	b.root = container.NewBorder(
+		container.NewVBox(intro, form),
+		container.NewVBox(b.phase, b.progress,
+			container.NewHBox(layout.NewSpacer(), b.stop, b.preview, b.confirm, b.done)),
+		nil, nil, container.NewVScroll(b.summary))
+	b.setState(bfEditing)
+	return b
+}
+
+// Root is the dialog's content.
+func (b *Backfill) Root() fyne.CanvasObject { return b.root }
+
+// rangeOf returns [from 00:00, day after to 00:00) in local time, or an error to show.
+func (b *Backfill) rangeOf() (time.Time, time.Time, error) {
+	if b.from.Date == nil || b.to.Date == nil {
+		return time.Time{}, time.Time{}, fmt.Errorf("choose both dates")
+	}
+	from, to := *dayStart(b.from.Date, 0), *dayStart(b.to.Date, 1)
+	if !to.After(from) {
+		return from, to, fmt.Errorf("the end date is before the start date")
+	}
+	return from, to, nil
+}
+
+// edited invalidates a shown plan: the dates changed, so Confirm needs a new preview.
+func (b *Backfill) edited() {
+	if b.state == bfPlanning || b.state == bfApplying {
+		return
+	}
+	b.summary.SetText("")
+	b.setState(bfEditing)
+}
+
+func (b *Backfill) setState(s backfillState) {
+	b.state = s
+	busy := s == bfPlanning || s == bfApplying
+	_, _, rangeErr := b.rangeOf()
+	setEnabled(b.preview, !busy && rangeErr == nil)
+	setEnabled(b.confirm, s == bfPlanned)
+	setEnabled(b.stop, busy)
+	setEnabled(b.from, !busy)
+	setEnabled(b.to, !busy)
+	if busy {
+		b.progress.Show()
+	} else {
+		b.progress.Hide()
+	}
+	if s == bfEditing {
+		if rangeErr != nil {
+			b.phase.SetText(rangeErr.Error())
+		} else {
+			b.phase.SetText("Press Preview changes to see what the backfill would do.")
+		}
+	}
+}
+
+// run starts a dry run (preview) or the real backfill in the background.
+func (b *Backfill) run(dryRun bool) {
+	from, to, err := b.rangeOf()
+	if err != nil {
+		b.phase.SetText(err.Error())
+		return
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	b.cancel = cancel
+	b.gen++
+	gen := b.gen
+	b.progress.SetValue(0)
+	if dryRun {
+		b.phase.SetText("Working out what would change…")
+		b.setState(bfPlanning)
+	} else {
+		b.phase.SetText("Writing…")
+		b.setState(bfApplying)
+	}
+	progress := func(phase string, f float64) {
+		fyne.Do(func() {
+			if gen == b.gen {
+				b.phase.SetText(phase)
+				b.progress.SetValue(f)
+			}
+		})
+	}
+	b.async(func() {
+		plan, err := b.bf.Backfill(ctx, from, to, dryRun, progress)
+		cancel()
+		fyne.Do(func() {
+			if gen == b.gen {
+				b.finish(dryRun, plan, err)
+			}
+		})
+	})
+}
+
+func (b *Backfill) finish(dryRun bool, plan Plan, err error) {
+	switch {
+	case err != nil && b.state == bfFailed: // cancelled: the message is already shown
+	case err != nil:
+		b.phase.SetText("The backfill failed: " + err.Error())
+		b.setState(bfFailed)
+	case dryRun:
+		b.summary.SetText(planText(plan, true))
+		b.phase.SetText("Nothing is written until you press Confirm.")
+		b.setState(bfPlanned)
+	default:
+		b.summary.SetText(planText(plan, false))
+		b.phase.SetText("Backfill done.")
+		b.setState(bfDone)
+	}
+	if b.state == bfFailed {
+		setEnabled(b.preview, true)
+	}
+}
+
+// Cancel stops a run under way. The runtime stops before its next write; what was written
+// stays consistent (SYNC.md §5) and a new backfill of the range finishes the job.
+func (b *Backfill) Cancel() {
+	if b.state != bfPlanning && b.state != bfApplying {
+		return
+	}
+	wasApplying := b.state == bfApplying
+	b.gen++ // the cancelled run's result is dropped
+	b.setState(bfFailed)
+	if wasApplying {
+		b.phase.SetText("Cancelled. Run the backfill again to finish the range; nothing is duplicated.")
+	} else {
+		b.phase.SetText("Cancelled.")
+	}
+	setEnabled(b.preview, true)
+	if b.cancel != nil {
+		b.cancel() // last: the run's goroutine sees the state above once it stops
+	}
+}
+
+// planText describes a plan: blocks and hours per profile, then the event changes.
+func planText(p Plan, dryRun bool) string {
+	var lines []string
+	ps := append([]ProfilePlan(nil), p.Profiles...)
+	sort.SliceStable(ps, func(i, j int) bool { return ps[i].Hours > ps[j].Hours })
+	blocks, hours := 0, 0.0
+	for _, pp := range ps {
+		lines = append(lines, fmt.Sprintf("• %s: %d block(s), %.1f h", pp.Name, pp.Blocks, pp.Hours))
+		blocks += pp.Blocks
+		hours += pp.Hours
+	}
+	if len(ps) == 0 {
+		lines = append(lines, "No blocks in this range.")
+	}
+	head := fmt.Sprintf("%d block(s), %.1f h in total:", blocks, hours)
+	verb := "Changed"
+	if dryRun {
+		verb = "Would change"
+	}
+	tail := fmt.Sprintf("%s the calendar: %d to create, %d to update, %d to delete (%d unchanged).",
+		verb, p.Created, p.Updated, p.Deleted, p.Unchanged)
+	if !dryRun {
+		tail = fmt.Sprintf("Changed the calendar: %d created, %d updated, %d deleted (%d unchanged).",
+			p.Created, p.Updated, p.Deleted, p.Unchanged)
+	}
+	return head + "\n" + strings.Join(lines, "\n") + "\n\n" + tail
+}
+
+// ShowBackfill opens the backfill flow in its own window.
+func ShowBackfill(a fyne.App, bf Backfiller, now time.Time) *Backfill {
+	w := a.NewWindow("Backfill a date range")
+	b := NewBackfill(bf, now)
+	b.OnClose = w.Close
+	w.SetContent(container.NewPadded(b.Root()))
+	w.SetOnClosed(b.Cancel)
+	w.Resize(fyne.NewSize(560, 460))
+	w.Show()
+	return b
+}
