@@ -1,0 +1,12 @@
+// Package archtest holds no code: its test proves the architecture rules of
+// shared/design/ARCHITECTURE.md that the compiler does not enforce.
+//
+//   - Only internal/ui (and app, assets, outside internal/) may import fyne.io/...: every other
+//     internal package builds without cgo and without a display.
+//   - engine and profile depend on nothing but the standard library and internal/activity (and
+//     engine on profile), do no I/O, read no clock and start no goroutines.
+//   - Every internal package but internal/ui builds with CGO_ENABLED=0.
+//
+// It runs the go command (go list, go build) from the module root, and is skipped only where
+// no go binary exists (failing instead when AWCAL_REQUIRE_REAL=1).
+package archtest
