@@ -51,7 +51,7 @@ func Run(t *testing.T, newHarness func(t *testing.T) Harness) {
 	}
 }
 
-// everything is a range that holds every event the suite writes.
+// allFrom and allTo hold every event the suite writes.
 var (
 	allFrom = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
 	allTo   = time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC)
