@@ -310,14 +310,14 @@ func (s *Server) serveBucketPath(w http.ResponseWriter, r *http.Request, rest st
 		writeJSON(w, b.json())
 	case "events", "events/count":
 		q := r.URL.Query()
-		start, err := parseBound(q, "start", math.MinInt64)
-		if err != nil {
-			writeError(w, http.StatusBadRequest, err.Error())
+		start, msg := parseBound(q, "start", math.MinInt64)
+		if msg != "" {
+			writeError(w, http.StatusBadRequest, msg)
 			return
 		}
-		end, err := parseBound(q, "end", math.MaxInt64)
-		if err != nil {
-			writeError(w, http.StatusBadRequest, err.Error())
+		end, msg := parseBound(q, "end", math.MaxInt64)
+		if msg != "" {
+			writeError(w, http.StatusBadRequest, msg)
 			return
 		}
 		if sub == "events/count" {
@@ -339,17 +339,18 @@ func (s *Server) serveBucketPath(w http.ResponseWriter, r *http.Request, rest st
 	}
 }
 
-// parseBound reads an RFC 3339 time parameter as Unix nanoseconds (def when absent).
-func parseBound(q map[string][]string, name string, def int64) (int64, error) {
+// parseBound reads an RFC 3339 time parameter as Unix nanoseconds (def when absent); when it
+// does not parse, msg is aw-server's answer.
+func parseBound(q map[string][]string, name string, def int64) (ns int64, msg string) {
 	v, ok := q[name]
 	if !ok || len(v) == 0 {
-		return def, nil
+		return def, ""
 	}
 	t, err := time.Parse(time.RFC3339Nano, v[0])
 	if err != nil {
-		return 0, fmt.Errorf("Failed to parse %stime, datetime needs to be in rfc3339 format: %v", name, err)
+		return 0, fmt.Sprintf("Failed to parse %stime, datetime needs to be in rfc3339 format: %v", name, err)
 	}
-	return t.UnixNano(), nil
+	return t.UnixNano(), ""
 }
 
 // query selects, orders, limits and (when trim) trims events as aw-server-rust does.
