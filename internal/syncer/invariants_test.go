@@ -114,7 +114,7 @@ func TestForeignSafetyAndNoOverlap(t *testing.T) {
 				case r < 6:
 					_, err = w.sync(at)
 				case r < 8:
-					from := day.Add(time.Duration(rnd.IntN(int(at.Sub(day) / time.Minute))) * time.Minute)
+					from := day.Add(time.Duration(rnd.IntN(int(at.Sub(day)/time.Minute))) * time.Minute)
 					to := from.Add(time.Duration(1+rnd.IntN(300)) * time.Minute)
 					_, err = w.backfill(at, from, to)
 				case r == 8:
