@@ -196,6 +196,16 @@ func (d *derivation) titleValue(data int32, key string) (string, bool) {
 	return profile.ValueText(v), true
 }
 
+// baseName is the last element of a slash or backslash path: aw-watcher-vscode reports full
+// paths, which are long and say little in a description.
+func baseName(p string) string {
+	p = strings.TrimRight(p, `/\`)
+	if i := strings.LastIndexAny(p, `/\`); i >= 0 {
+		return p[i+1:]
+	}
+	return p
+}
+
 func isPrivate(private []string, key string) bool {
 	for _, p := range private {
 		if strings.EqualFold(p, key) {
@@ -274,11 +284,7 @@ func (d *derivation) label(ev int32) string {
 		}
 		parts = []string{site}
 	case activity.KindEditor:
-		file := get("file")
-		if i := strings.LastIndexAny(file, `/\`); i >= 0 {
-			file = file[i+1:]
-		}
-		parts = []string{get("project"), file}
+		parts = []string{baseName(get("project")), baseName(get("file"))}
 	case activity.KindAFK:
 		parts = []string{"away"}
 	default:

@@ -42,7 +42,7 @@ func Starters() []Profile {
 			ID: "meetings", Name: "Meetings", Category: "Meetings", Color: "#d93025",
 			Threshold: 2, SoftBreak: 3, TitleTemplate: "{title}", Enabled: true,
 			Primary: []Rule{
-				{Bucket: "window", Field: "app", Pattern: `^(zoom|zoom\.us|zoom workplace|teams|ms-teams|microsoft teams|` +
+				{Bucket: "window", Field: "app", Pattern: `^(zoom|zoom\.us|zoom workplace|teams|ms-teams|teams-for-linux|microsoft teams|` +
 					`webex|ciscowebexstart|skype|jitsi meet)(\.exe)?$`, Regex: true},
 				{Bucket: "window", Field: "title", Pattern: `^meet - |google meet|zoom meeting`, Regex: true},
 				{Bucket: "web", Field: "url", Pattern: `^https?://(meet\.google\.com|([a-z0-9-]+\.)*zoom\.us/(j|wc)/|` +
