@@ -93,16 +93,27 @@ func TestEventsTrimmedToRange(t *testing.T) {
 func TestEventsOffsetRoundTrip(t *testing.T) {
 	s := awtest.New(t)
 	s.AddEvents("w", ev(0, 60, "a"), ev(90, 10, "b"))
-	c := activitywatch.New(s.URL())
+	var queries []string
+	c := activitywatch.New(s.URL(), activitywatch.WithHTTPClient(&http.Client{Transport: recordQueries{&queries}}))
 	plus1 := time.FixedZone("CET", 3600)
 
 	// 10:30+01:00 is 09:30Z: the '+' must reach the server as %2B, or it answers 400.
 	got, err := c.Events(context.Background(), "w", at(30).In(plus1), at(120).In(plus1))
 	require.NoError(t, err)
+	require.NotEmpty(t, queries)
+	assert.Contains(t, queries[0], "start=2024-03-01T10%3A30%3A00%2B01%3A00", "the offset is sent, encoded")
 	want, err := c.Events(context.Background(), "w", at(30), at(120))
 	require.NoError(t, err)
 	assert.Equal(t, []string{"b 10:30:00+600s", "a 09:30:00+1800s"}, summary(got.Events))
 	assert.Equal(t, want, got)
+}
+
+// recordQueries notes the raw query of every request.
+type recordQueries struct{ queries *[]string }
+
+func (r recordQueries) RoundTrip(req *http.Request) (*http.Response, error) {
+	*r.queries = append(*r.queries, req.URL.RawQuery)
+	return http.DefaultTransport.RoundTrip(req)
 }
 
 // randomEvents fills a bucket with n events over days days, many of them on hour and day
