@@ -4,6 +4,7 @@
 package activity
 
 import (
+	"math"
 	"strings"
 	"time"
 )
@@ -44,9 +45,10 @@ type Event struct {
 // RedactedValue replaces a redacted value in every output.
 const RedactedValue = "(private)"
 
-// End returns Timestamp + Duration.
+// End returns Timestamp + Duration, the duration rounded to the nanosecond (7.363 s must not
+// become 7.362999999 s through float truncation).
 func (e Event) End() time.Time {
-	return e.Timestamp.Add(time.Duration(e.Duration * float64(time.Second)))
+	return e.Timestamp.Add(time.Duration(math.Round(e.Duration * float64(time.Second))))
 }
 
 // BucketEvents is a bucket with the events read from it, in the order the server returned them

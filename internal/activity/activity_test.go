@@ -2,6 +2,7 @@ package activity
 
 import (
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 )
@@ -41,4 +42,10 @@ func TestBrowserOf(t *testing.T) {
 	for id, want := range tests {
 		assert.Equal(t, want, BrowserOf(id), id)
 	}
+}
+
+func TestEventEndRoundsToNanosecond(t *testing.T) {
+	start := time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
+	e := Event{Timestamp: start, Duration: 7.363}
+	assert.Equal(t, 7363*time.Millisecond, e.End().Sub(start), "float truncation must not lose a nanosecond")
 }
