@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -134,12 +133,7 @@ func (s *Store) Owned(ctx context.Context, from, to time.Time) ([]calendar.Event
 		s.hrefs[uid] = href
 	}
 	s.mu.Unlock()
-	sort.Slice(events, func(i, j int) bool {
-		if !events[i].Start.Equal(events[j].Start) {
-			return events[i].Start.Before(events[j].Start)
-		}
-		return events[i].UID < events[j].UID
-	})
+	calendar.SortEvents(events)
 	return events, nil
 }
 
@@ -213,21 +207,18 @@ func (s *Store) apply(ctx context.Context, c calendar.Change) error {
 	}
 	u := s.cal.ResolveReference(&url.URL{Path: href})
 
+	method, contentType := http.MethodDelete, ""
 	var body []byte
-	method := http.MethodDelete
 	if c.Op != calendar.Delete {
 		var err error
 		if body, err = s.encode(c.Event); err != nil {
 			return err
 		}
-		method = http.MethodPut
+		method, contentType = http.MethodPut, "text/calendar; charset=utf-8"
 	}
-	req, err := s.t.request(ctx, method, u, body, "text/calendar; charset=utf-8")
+	req, err := s.t.request(ctx, method, u, body, contentType)
 	if err != nil {
 		return err
-	}
-	if body == nil {
-		req.Header.Del("Content-Type")
 	}
 	switch {
 	case c.Op == calendar.Create:
