@@ -1,0 +1,356 @@
+package syncer
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/awcal/awcal/internal/config"
+)
+
+// Runner runs one sync; *Syncer satisfies it.
+type Runner interface {
+	Run(ctx context.Context, req Request) (*Report, error)
+}
+
+// State is what the tray shows.
+type State string
+
+// States of the scheduler.
+const (
+	StateIdle    State = "idle"
+	StateSyncing State = "syncing"
+	StateError   State = "error" // the last run failed
+	StatePaused  State = "paused"
+)
+
+// Status is a snapshot of the scheduler for the tray and the settings window.
+type Status struct {
+	State State
+	// LastRun summarises the latest finished run (nil before the first).
+	LastRun *config.RunSummary
+	// NextRun is when the next automatic run is due; zero when none is scheduled (auto sync
+	// off, the custom strategy selected, or paused).
+	NextRun time.Time
+	// Err is why the latest run failed (nil after a success). Its text is for the person: it
+	// says what went wrong and what to do.
+	Err error
+	// Counts is what the latest run did to the calendar.
+	Counts Counts
+	// Progress is how far the running sync is (meaningful while State is StateSyncing).
+	Progress Progress
+	// Failures counts the runs that failed in a row; automatic runs back off while it grows.
+	Failures int
+}
+
+// maxBackoff caps the delay after failures (unless the interval itself is longer).
+const maxBackoff = time.Hour
+
+// backoff is the delay before the next automatic run after n failures in a row: the interval,
+// doubled for each further failure, at most an hour (or the interval, when that is longer).
+func backoff(interval time.Duration, n int) time.Duration {
+	limit := max(interval, maxBackoff)
+	d := interval
+	for i := 1; i < n && d < limit; i++ {
+		d *= 2
+	}
+	return min(d, limit)
+}
+
+// SchedulerOptions configure a Scheduler.
+type SchedulerOptions struct {
+	// Config returns the current configuration (auto sync, strategy, interval).
+	Config func() config.Config
+	// LastRun is the latest run as the state file remembers it, shown until the first run.
+	LastRun *config.RunSummary
+	Logger  *slog.Logger
+}
+
+// Scheduler runs automatic syncs every interval, and the syncs people ask for, one at a time
+// on one goroutine (Run's). "Sync now" while a run is going queues one more run, however often
+// it is asked (SYNC.md §1). After a failure automatic runs back off; a success resets that.
+type Scheduler struct {
+	runner Runner
+	config func() config.Config
+	log    *slog.Logger
+
+	kick chan struct{} // "Sync now", coalesced: capacity 1
+	wake chan struct{} // settings, pause or resume changed: capacity 1
+	jobs chan job      // backfills waiting for the loop
+
+	mu      sync.Mutex
+	status  Status
+	paused  bool
+	running bool // Run is active
+	subs    map[int]chan Status
+	nextSub int
+}
+
+// job is a backfill handed to the loop, and where its outcome goes.
+type job struct {
+	ctx  context.Context
+	req  Request
+	done chan result
+}
+
+type result struct {
+	rep *Report
+	err error
+}
+
+// NewScheduler returns a scheduler for r; call Run to start it.
+func NewScheduler(r Runner, opts SchedulerOptions) *Scheduler {
+	s := &Scheduler{
+		runner: r,
+		config: opts.Config,
+		log:    opts.Logger,
+		kick:   make(chan struct{}, 1),
+		wake:   make(chan struct{}, 1),
+		jobs:   make(chan job),
+		subs:   map[int]chan Status{},
+	}
+	if s.log == nil {
+		s.log = slog.Default()
+	}
+	s.status = Status{State: StateIdle, LastRun: opts.LastRun}
+	if opts.LastRun != nil {
+		s.status.Counts = Counts{Created: opts.LastRun.Created, Updated: opts.LastRun.Updated,
+			Deleted: opts.LastRun.Deleted, Unchanged: opts.LastRun.Unchanged}
+		if opts.LastRun.Error != "" {
+			s.status.State, s.status.Err = StateError, errors.New(opts.LastRun.Error)
+		}
+	}
+	return s
+}
+
+// ErrSchedulerRunning: Run was called while it was already running.
+var ErrSchedulerRunning = errors.New("the sync scheduler is already running")
+
+// Run is the scheduler's loop. It returns nil when ctx is done (a run in progress is
+// cancelled), and ErrSchedulerRunning when another Run is active. The first automatic run,
+// when auto sync is on, starts at once: the calendar is behind after the app was closed.
+func (s *Scheduler) Run(ctx context.Context) error {
+	s.mu.Lock()
+	if s.running {
+		s.mu.Unlock()
+		return ErrSchedulerRunning
+	}
+	s.running = true
+	s.mu.Unlock()
+	defer func() {
+		s.mu.Lock()
+		s.running = false
+		s.mu.Unlock()
+	}()
+
+	var lastEnd time.Time // zero: the first automatic run is due now
+	for {
+		next := s.nextAuto(lastEnd)
+		var fire <-chan time.Time
+		var timer *time.Timer
+		if !next.IsZero() {
+			timer = time.NewTimer(time.Until(next))
+			fire = timer.C
+		}
+		select {
+		case <-ctx.Done():
+			if timer != nil {
+				timer.Stop()
+			}
+			return nil
+		case <-s.wake:
+		case <-s.kick:
+			s.execute(ctx, Request{Trigger: Manual})
+			lastEnd = time.Now()
+		case j := <-s.jobs:
+			jctx, cancel := context.WithCancel(ctx)
+			stop := context.AfterFunc(j.ctx, cancel)
+			rep, err := s.execute(jctx, j.req)
+			stop()
+			cancel()
+			j.done <- result{rep, err}
+			lastEnd = time.Now()
+		case <-fire:
+			s.execute(ctx, Request{Trigger: Automatic, Allowed: s.notPaused})
+			lastEnd = time.Now()
+		}
+		if timer != nil {
+			timer.Stop()
+		}
+	}
+}
+
+// nextAuto is when the next automatic run is due (zero: none), and publishes it.
+func (s *Scheduler) nextAuto(lastEnd time.Time) time.Time {
+	cfg := s.config()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var next time.Time
+	if !s.paused && cfg.AutoSyncEnabled() {
+		interval := cfg.Interval()
+		if interval <= 0 {
+			interval = config.DefaultIntervalMinutes * time.Minute
+		}
+		next = time.Now()
+		if !lastEnd.IsZero() {
+			next = lastEnd.Add(interval)
+			if s.status.Failures > 0 {
+				next = lastEnd.Add(backoff(interval, s.status.Failures))
+			}
+		}
+	}
+	s.status.NextRun = next
+	s.status.State = s.idleState()
+	s.publish()
+	return next
+}
+
+// idleState is the state when no run is going. The caller holds s.mu.
+func (s *Scheduler) idleState() State {
+	switch {
+	case s.paused:
+		return StatePaused
+	case s.status.Err != nil:
+		return StateError
+	}
+	return StateIdle
+}
+
+func (s *Scheduler) notPaused() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return !s.paused
+}
+
+// execute runs one request and records its outcome in the status.
+func (s *Scheduler) execute(ctx context.Context, req Request) (*Report, error) {
+	s.mu.Lock()
+	s.status.State = StateSyncing
+	s.status.Progress = Progress{}
+	s.publish()
+	s.mu.Unlock()
+
+	outer := req.Progress
+	req.Progress = func(p Progress) {
+		s.mu.Lock()
+		s.status.Progress = p
+		s.publish()
+		s.mu.Unlock()
+		if outer != nil {
+			outer(p)
+		}
+	}
+	rep, err := s.runner.Run(ctx, req)
+
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	switch {
+	case errors.Is(err, ErrNotAllowed):
+		// The gate closed: not a failure, nothing happened.
+	case err != nil:
+		s.status.Failures++
+		s.status.Err = err
+		sum := config.RunSummary{Start: time.Now(), End: time.Now()}
+		if rep != nil {
+			sum = rep.Summary()
+		}
+		sum.Error = err.Error()
+		s.status.LastRun = &sum
+	default:
+		s.status.Failures = 0
+		s.status.Err = nil
+		sum := rep.Summary()
+		s.status.LastRun = &sum
+		s.status.Counts = rep.Counts
+	}
+	s.status.State = s.idleState()
+	s.publish()
+	return rep, err
+}
+
+// SyncNow asks for a manual run. It does not wait: while a run is going, one more run is
+// queued, however often SyncNow is called.
+func (s *Scheduler) SyncNow() {
+	select {
+	case s.kick <- struct{}{}:
+	default:
+	}
+}
+
+// Backfill runs a custom range [from, to) on the scheduler's goroutine, after the run in
+// progress, and returns its report. Cancelling ctx cancels the backfill. It never moves
+// lastSyncTime. progress (may be nil) is called as it advances, on the scheduler's goroutine.
+func (s *Scheduler) Backfill(ctx context.Context, from, to time.Time, progress func(Progress)) (*Report, error) {
+	j := job{ctx: ctx, req: Request{Trigger: Manual, From: from, To: to, Progress: progress}, done: make(chan result, 1)}
+	select {
+	case s.jobs <- j:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	r := <-j.done
+	return r.rep, r.err
+}
+
+// Pause stops automatic runs until Resume; manual runs still work.
+func (s *Scheduler) Pause() { s.setPaused(true) }
+
+// Resume lets automatic runs start again.
+func (s *Scheduler) Resume() { s.setPaused(false) }
+
+func (s *Scheduler) setPaused(p bool) {
+	s.mu.Lock()
+	s.paused = p
+	if s.status.State != StateSyncing {
+		s.status.State = s.idleState()
+	}
+	s.publish()
+	s.mu.Unlock()
+	s.Reconfigure()
+}
+
+// Reconfigure tells the scheduler that the settings changed (auto sync, strategy, interval),
+// so that it reschedules the next automatic run.
+func (s *Scheduler) Reconfigure() {
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Status returns the current status.
+func (s *Scheduler) Status() Status {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.status
+}
+
+// Subscribe returns a channel that always holds the latest status (older ones are dropped,
+// so a slow reader never blocks the scheduler), starting with the current one, and a
+// function that ends the subscription.
+func (s *Scheduler) Subscribe() (<-chan Status, func()) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	id := s.nextSub
+	s.nextSub++
+	ch := make(chan Status, 1)
+	ch <- s.status
+	s.subs[id] = ch
+	return ch, func() {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		delete(s.subs, id)
+	}
+}
+
+// publish hands the status to every subscriber. The caller holds s.mu.
+func (s *Scheduler) publish() {
+	for _, ch := range s.subs {
+		select {
+		case <-ch:
+		default:
+		}
+		ch <- s.status
+	}
+}
