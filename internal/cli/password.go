@@ -141,18 +141,11 @@ func readPassword(r io.Reader) (string, error) {
 
 // passwordTest logs in with the stored password and reports what it found.
 func passwordTest(ctx context.Context, env Env, cal config.Calendar, prefix string) int {
-	account := secret.Account(cal.Username, cal.URL)
-	pw, err := secret.Get(account)
+	creds, opts, err := caldavConnection(cal)
 	if err != nil {
 		fmt.Fprintln(env.Stderr, prefix+err.Error())
 		return ExitFailure
 	}
-	opts, err := caldavOptions(cal)
-	if err != nil {
-		fmt.Fprintln(env.Stderr, prefix+err.Error())
-		return ExitUsage
-	}
-	creds := caldav.Credentials{Username: cal.Username, Password: caldav.Secret(pw)}
 	if cal.CalendarPath != "" {
 		store, err := caldav.Open(ctx, cal.URL, cal.CalendarPath, creds, opts)
 		if err != nil {
@@ -165,7 +158,7 @@ func passwordTest(ctx context.Context, env Env, cal config.Calendar, prefix stri
 	if err != nil {
 		if cal.CalendarPath != "" {
 			// The calendar works; only the listing failed, which syncing does not need.
-			fmt.Fprintf(env.Stdout, "(The server's calendar list could not be read: %v)\n", err)
+			fmt.Fprintf(env.Stderr, "%snote: the server's calendar list could not be read: %v\n", prefix, err)
 			return ExitOK
 		}
 		fmt.Fprintln(env.Stderr, prefix+err.Error())
@@ -186,16 +179,21 @@ func passwordTest(ctx context.Context, env Env, cal config.Calendar, prefix stri
 	return ExitOK
 }
 
-// caldavOptions are the connection options of a configured CalDAV calendar: the trusted
-// certificate, read from its file, if one is set.
-func caldavOptions(cal config.Calendar) (caldav.Options, error) {
+// caldavConnection reads what opening the configured CalDAV calendar takes besides its URL and
+// path: the password from the OS keyring and the trusted certificate, if one is set, from its
+// file. The errors say what to do.
+func caldavConnection(cal config.Calendar) (caldav.Credentials, caldav.Options, error) {
 	var opts caldav.Options
 	if cal.TrustedCertificate != "" {
 		pem, err := os.ReadFile(cal.TrustedCertificate)
 		if err != nil {
-			return opts, fmt.Errorf("reading the trusted certificate (calendar.trustedCertificate): %w", err)
+			return caldav.Credentials{}, opts, fmt.Errorf("reading the trusted certificate (calendar.trustedCertificate in the config): %w", err)
 		}
 		opts.TrustedCertPEM = pem
 	}
-	return opts, nil
+	pw, err := secret.Get(secret.Account(cal.Username, cal.URL))
+	if err != nil {
+		return caldav.Credentials{}, opts, err
+	}
+	return caldav.Credentials{Username: cal.Username, Password: caldav.Secret(pw)}, opts, nil
 }

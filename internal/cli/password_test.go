@@ -177,6 +177,10 @@ func TestPasswordTrustedCertificate(t *testing.T) {
 	assert.Contains(t, stderr, "trusted certificate in Settings")
 
 	cal.TrustedCertificate = filepath.Join(t.TempDir(), "server.pem")
+	code, _, stderr = runPasswordCLI(t, nil, "", "test", "--config", writeConfig(t, cal))
+	assert.Equal(t, ExitFailure, code)
+	assert.Contains(t, stderr, "reading the trusted certificate (calendar.trustedCertificate")
+
 	require.NoError(t, os.WriteFile(cal.TrustedCertificate, srv.CertPEM, 0o600))
 	code, stdout, stderr := runPasswordCLI(t, nil, "", "test", "--config", writeConfig(t, cal))
 	require.Equal(t, ExitOK, code, stderr)
