@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"hash/maphash"
 	"time"
 
 	"github.com/awcal/awcal/internal/profile"
@@ -17,19 +18,20 @@ type derivation struct {
 	hosts    map[string]int32
 	webHosts [][]int32 // per browser: hosts of its selected web buckets
 
-	tkIDs    map[typeKind]int32
-	tks      []tkRec
-	dataIDs  map[string]int32
-	datas    []dataRec
-	matchIDs map[[2]int32]int32
-	matches  []matchRec
-	bits     []uint64 // rule bitsets, e.words per match
+	tkIDs     map[typeKind]int32
+	tks       []tkRec
+	seed      maphash.Seed
+	byHash    map[uint64]int32 // data hash → the latest record with it
+	datas     []dataRec
+	ruleCache []map[string]bool // per rule: subject → match
+	labels    map[int32]string  // evidence label by match id
+	matchIDs  map[[2]int32]int32
+	matches   []matchRec
+	bits      []uint64 // rule bitsets, e.words per match
 
 	slices []sliceRec
 	states []int32
 
-	keyBuf   []string
-	buf      []byte
 	hostBuf  []int32
 	awayBuf  []int32
 	unionBuf []uint64
@@ -75,8 +77,9 @@ func (e *Engine) Derive(in Input) Result {
 func newDerivation(e *Engine, in Input) *derivation {
 	return &derivation{
 		e: e, from: in.From.UnixMicro(), to: in.To.UnixMicro(),
-		hosts: map[string]int32{}, tkIDs: map[typeKind]int32{}, dataIDs: map[string]int32{},
-		matchIDs: map[[2]int32]int32{}, unionBuf: make([]uint64, e.words),
+		hosts: map[string]int32{}, tkIDs: map[typeKind]int32{}, seed: maphash.MakeSeed(), byHash: map[uint64]int32{},
+		matchIDs: map[[2]int32]int32{}, unionBuf: make([]uint64, e.words), ruleCache: make([]map[string]bool, len(e.rules)),
+		labels: map[int32]string{},
 	}
 }
 

@@ -2,10 +2,9 @@ package engine
 
 import (
 	"cmp"
-	"encoding/binary"
+	"hash/maphash"
 	"math"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/awcal/awcal/internal/activity"
@@ -51,6 +50,7 @@ type nevent struct {
 type dataRec struct {
 	data    map[string]any
 	private []string
+	next    int32 // the next record with the same hash, or -1
 }
 
 // typeKind identifies what a rule's bucket word and the slicing flags depend on.
@@ -222,70 +222,123 @@ type tkRec struct {
 var emptyData = map[string]any{}
 
 // intern returns the id of the data map (null values removed) with these private keys. Equal
-// maps get equal ids whatever their key order, which is what title grouping compares.
+// maps get equal ids whatever their key order, which is what title grouping compares. Maps are
+// found by an order-independent hash of their pairs, then compared, so nothing is sorted or
+// serialised per event.
 func (d *derivation) intern(data map[string]any, private []string) int32 {
-	keys := d.keyBuf[:0]
-	hasNull := false
+	var h uint64
+	n, hasNull := 0, false
 	for k, v := range data {
 		if v == nil {
 			hasNull = true
 			continue
 		}
-		keys = append(keys, k)
+		n++
+		h += mix(maphash.String(d.seed, k) ^ mix(d.hashValue(v)))
 	}
-	slices.Sort(keys)
-	buf := d.buf[:0]
-	for _, k := range keys {
-		buf = appendString(buf, k)
-		buf = appendValue(buf, data[k])
+	for _, p := range private {
+		h += mix(maphash.String(d.seed, p) + 0x632be59bd9b4e019)
 	}
-	if len(private) > 0 {
-		p := slices.Clone(private)
-		slices.Sort(p)
-		buf = append(buf, 0xff)
-		for _, k := range p {
-			buf = appendString(buf, k)
+	head, found := d.byHash[h]
+	if found {
+		for id := head; id >= 0; id = d.datas[id].next {
+			if rec := &d.datas[id]; len(rec.data) == n && sameData(rec.data, data) && samePrivate(rec.private, private) {
+				return id
+			}
 		}
-	}
-	d.keyBuf, d.buf = keys, buf
-	if id, ok := d.dataIDs[string(buf)]; ok {
-		return id
+	} else {
+		head = -1
 	}
 	m := data
 	switch {
 	case m == nil:
 		m = emptyData
 	case hasNull:
-		m = make(map[string]any, len(keys))
-		for _, k := range keys {
-			m[k] = data[k]
+		m = make(map[string]any, n)
+		for k, v := range data {
+			if v != nil {
+				m[k] = v
+			}
 		}
 	}
 	id := int32(len(d.datas))
-	d.dataIDs[string(buf)] = id
-	d.datas = append(d.datas, dataRec{data: m, private: private})
+	d.byHash[h] = id
+	d.datas = append(d.datas, dataRec{data: m, private: private, next: head})
 	return id
 }
 
-func appendString(b []byte, s string) []byte {
-	b = binary.AppendUvarint(b, uint64(len(s)))
-	return append(b, s...)
+// mix is SplitMix64's finaliser: it spreads the bits so that sums of mixed values collide
+// only by chance.
+func mix(x uint64) uint64 {
+	x ^= x >> 30
+	x *= 0xbf58476d1ce4e5b9
+	x ^= x >> 27
+	x *= 0x94d049bb133111eb
+	return x ^ x>>31
 }
 
-// appendValue writes a typed, length-prefixed form of v, so that distinct values never collide.
-func appendValue(b []byte, v any) []byte {
+func (d *derivation) hashValue(v any) uint64 {
 	switch x := v.(type) {
 	case string:
-		return appendString(append(b, 's'), x)
+		return maphash.String(d.seed, x)
 	case float64:
-		return strconv.AppendFloat(append(b, 'n'), x, 'g', -1, 64)
+		return mix(math.Float64bits(x) + 0x9e3779b97f4a7c15)
 	case bool:
 		if x {
-			return append(b, 't')
+			return 0x2545f4914f6cdd1d
 		}
-		return append(b, 'f')
+		return 0x5851f42d4c957f2d
 	}
-	return appendString(append(b, 'j'), profile.ValueText(v))
+	return maphash.String(d.seed, "\x00json"+profile.ValueText(v))
+}
+
+// sameData reports whether every non-null pair of data is in stored (whose size the caller has
+// compared with data's non-null count).
+func sameData(stored, data map[string]any) bool {
+	for k, v := range data {
+		if v == nil {
+			continue
+		}
+		sv, ok := stored[k]
+		if !ok || !sameValue(sv, v) {
+			return false
+		}
+	}
+	return true
+}
+
+func sameValue(a, b any) bool {
+	switch x := a.(type) {
+	case string:
+		y, ok := b.(string)
+		return ok && x == y
+	case float64:
+		y, ok := b.(float64)
+		return ok && x == y
+	case bool:
+		y, ok := b.(bool)
+		return ok && x == y
+	}
+	switch b.(type) {
+	case string, float64, bool:
+		return false
+	}
+	return profile.ValueText(a) == profile.ValueText(b)
+}
+
+// samePrivate compares two lists of private keys as sets.
+func samePrivate(a, b []string) bool {
+	for _, k := range a {
+		if !slices.Contains(b, k) {
+			return false
+		}
+	}
+	for _, k := range b {
+		if !slices.Contains(a, k) {
+			return false
+		}
+	}
+	return true
 }
 
 // match returns the id of (type and kind, data), matching the rules and computing the slicing
@@ -303,8 +356,8 @@ func (d *derivation) match(tk, data int32) int32 {
 	w := d.e.words
 	d.bits = append(d.bits, make([]uint64, w)...)
 	bitset := d.bits[len(d.bits)-w:]
-	for r, rule := range d.e.rules {
-		if t.pass[r/64]&(1<<(r%64)) != 0 && rule.MatchData(m) {
+	for r := range d.e.rules {
+		if t.pass[r/64]&(1<<(r%64)) != 0 && d.matchRule(r, m) {
 			bitset[r/64] |= 1 << (r % 64)
 		}
 	}
@@ -330,6 +383,27 @@ func (d *derivation) match(tk, data int32) int32 {
 	}
 	d.matches = append(d.matches, rec)
 	return i
+}
+
+// matchRule is rule r's MatchData, cached by subject: distinct data maps mostly repeat the
+// same app, url or title, and each regex then runs once per distinct value.
+func (d *derivation) matchRule(r int, data map[string]any) bool {
+	rule := d.e.rules[r]
+	s := rule.Subject(data)
+	if s == "" {
+		return false
+	}
+	c := d.ruleCache[r]
+	if c == nil {
+		c = map[string]bool{}
+		d.ruleCache[r] = c
+	}
+	v, ok := c[s]
+	if !ok {
+		v = rule.MatchSubject(s)
+		c[s] = v
+	}
+	return v
 }
 
 // ruleBits returns the rule bitset of a match id.

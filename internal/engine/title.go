@@ -244,7 +244,11 @@ func (d *derivation) evidence(bs []blockSlice) []Evidence {
 			continue
 		}
 		kind := d.events[b.state].kind
-		label := d.label(b.state)
+		label, ok := d.labels[d.events[b.state].match]
+		if !ok {
+			label = d.label(b.state)
+			d.labels[d.events[b.state].match] = label
+		}
 		key := kind.String() + "\x00" + label
 		i, ok := index[key]
 		if !ok {

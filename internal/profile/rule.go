@@ -186,22 +186,13 @@ func (m *Matcher) Match(bucketType string, data map[string]any) bool {
 
 // MatchData is Match without the bucket test, for callers that test the bucket type once.
 func (m *Matcher) MatchData(data map[string]any) bool {
-	s := m.subject(data)
-	if s == "" {
-		return false
-	}
-	var hit bool
-	if m.re != nil {
-		hit = m.re.MatchString(s)
-	} else {
-		hit = m.lower != "" && strings.Contains(strings.ToLower(s), m.lower)
-	}
-	return hit != m.negate
+	return m.MatchSubject(m.Subject(data))
 }
 
-// subject is the text a rule tests: the named field, else (unless negated) the first non-empty
-// fallback field.
-func (m *Matcher) subject(data map[string]any) string {
+// Subject is the text the rule tests in data: the named field, else (unless negated) the first
+// non-empty fallback field; "" when there is none. Callers that see the same values over and
+// over may cache MatchSubject by subject: MatchData(d) == MatchSubject(Subject(d)).
+func (m *Matcher) Subject(data map[string]any) string {
 	if m.field != "" {
 		if _, v, ok := FieldValue(data, m.field); ok {
 			if s := ValueText(v); s != "" {
@@ -221,6 +212,20 @@ func (m *Matcher) subject(data map[string]any) string {
 		}
 	}
 	return ""
+}
+
+// MatchSubject applies the pattern (and negation) to a subject; an empty subject never matches.
+func (m *Matcher) MatchSubject(s string) bool {
+	if s == "" {
+		return false
+	}
+	var hit bool
+	if m.re != nil {
+		hit = m.re.MatchString(s)
+	} else {
+		hit = m.lower != "" && strings.Contains(strings.ToLower(s), m.lower)
+	}
+	return hit != m.negate
 }
 
 // FieldValue looks key up in data: the exact key first, then a case-insensitive match (the

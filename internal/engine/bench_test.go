@@ -1,0 +1,115 @@
+package engine
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"testing"
+
+	"github.com/awcal/awcal/internal/activity"
+	"github.com/awcal/awcal/internal/activitywatch"
+	"github.com/awcal/awcal/internal/fakedata"
+	"github.com/awcal/awcal/internal/profile"
+)
+
+// benchDays are the workloads of docs/PERFORMANCE.md: one heavy workday, a week, a month.
+var benchDays = []int{1, 7, 30}
+
+type workload struct {
+	in     Input
+	export []byte // the same buckets as an aw-server-rust export
+	events int
+}
+
+var workloads = map[int]*workload{}
+
+// heavy generates (once per run) days of heavy activity starting on a Monday.
+func heavy(b *testing.B, days int) *workload {
+	b.Helper()
+	if w, ok := workloads[days]; ok {
+		return w
+	}
+	opts := fakedata.Options{Days: days, Seed: 1, Intensity: fakedata.Heavy}
+	buckets := fakedata.Generate(opts)
+	from, _ := fakedata.Day(opts, 0)
+	_, to := fakedata.Day(opts, days-1)
+	w := &workload{in: Input{From: from, To: to, Buckets: buckets}}
+	for _, be := range buckets {
+		w.events += len(be.Events)
+	}
+	var buf bytes.Buffer
+	if err := fakedata.WriteExport(&buf, buckets); err != nil {
+		b.Fatal(err)
+	}
+	w.export = buf.Bytes()
+	workloads[days] = w
+	return w
+}
+
+func perEvent(b *testing.B, events int) {
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(events), "ns/event")
+	b.ReportMetric(float64(events), "events")
+}
+
+// BenchmarkDerive derives blocks with the starter profiles and AFK masking on.
+func BenchmarkDerive(b *testing.B) {
+	e, err := New(profile.Starters(), DefaultOptions())
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, days := range benchDays {
+		b.Run(fmt.Sprintf("days=%d", days), func(b *testing.B) {
+			w := heavy(b, days)
+			b.ReportAllocs()
+			b.ResetTimer()
+			for b.Loop() {
+				if res := e.Derive(w.in); len(res.Blocks) == 0 {
+					b.Fatal("no blocks")
+				}
+			}
+			perEvent(b, w.events)
+		})
+	}
+}
+
+// BenchmarkDecodeJSON is the yardstick: encoding/json decoding the same events from an export.
+func BenchmarkDecodeJSON(b *testing.B) {
+	for _, days := range benchDays {
+		b.Run(fmt.Sprintf("days=%d", days), func(b *testing.B) {
+			w := heavy(b, days)
+			b.SetBytes(int64(len(w.export)))
+			b.ReportAllocs()
+			b.ResetTimer()
+			for b.Loop() {
+				var export struct {
+					Buckets map[string]struct {
+						activity.Bucket
+						Events []activity.Event `json:"events"`
+					} `json:"buckets"`
+				}
+				if err := json.Unmarshal(w.export, &export); err != nil {
+					b.Fatal(err)
+				}
+			}
+			perEvent(b, w.events)
+		})
+	}
+}
+
+// BenchmarkReadExport is the reader awcal preview uses on the same export.
+func BenchmarkReadExport(b *testing.B) {
+	for _, days := range benchDays {
+		b.Run(fmt.Sprintf("days=%d", days), func(b *testing.B) {
+			w := heavy(b, days)
+			b.SetBytes(int64(len(w.export)))
+			b.ReportAllocs()
+			b.ResetTimer()
+			for b.Loop() {
+				if _, _, err := activitywatch.ReadExport(bytes.NewReader(w.export)); err != nil {
+					b.Fatal(err)
+				}
+			}
+			perEvent(b, w.events)
+		})
+	}
+}
