@@ -47,7 +47,7 @@ var _ calendar.Store = (*Store)(nil)
 // past the stat check can cost a conflict but never a lost write.
 type snapshot struct {
 	info   fs.FileInfo
-	raw    []byte
+	file   *file
 	events []calendar.Event // every owned event, sorted by start then UID
 }
 
@@ -118,7 +118,7 @@ func (s *Store) snapshotLocked() (*snapshot, error) {
 	if err != nil {
 		return nil, fmt.Errorf("reading calendar file %s: %w", s.path, err)
 	}
-	if c := s.cache; c != nil && c.info != nil && os.SameFile(c.info, info) &&
+	if c := s.cache; c != nil && os.SameFile(c.info, info) &&
 		c.info.Size() == info.Size() && c.info.ModTime().Equal(info.ModTime()) {
 		return c, nil
 	}
@@ -130,7 +130,7 @@ func (s *Store) snapshotLocked() (*snapshot, error) {
 	if err != nil {
 		return nil, err
 	}
-	snap := &snapshot{info: info, raw: raw}
+	snap := &snapshot{info: info, file: pf}
 	for i, c := range pf.comps {
 		if !c.owned {
 			continue
@@ -177,18 +177,23 @@ func (s *Store) Apply(ctx context.Context, changes []calendar.Change) error {
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("reading calendar file %s: %w", s.path, err)
 	}
-	f, err := parse(s.path, raw)
-	if err != nil {
-		return err
+	// When the cache holds these very bytes, their parse and owned events are reused: the
+	// file is not parsed again and the cache is brought up to date without decoding it.
+	var (
+		f    *file
+		base []calendar.Event
+	)
+	if c := s.cache; c != nil && c.file != nil && bytes.Equal(c.file.raw, raw) {
+		f, base = c.file, c.events
+	} else {
+		s.cache = nil
+		if f, err = parse(s.path, raw); err != nil {
+			return err
+		}
+		if len(raw) == 0 {
+			base = []calendar.Event{}
+		}
 	}
-	// The owned events before this Apply are known when the cache holds these very bytes (or
-	// the file is new); then the cache can be brought up to date without decoding the file.
-	var base []calendar.Event
-	haveBase := len(raw) == 0
-	if c := s.cache; c != nil && c.info != nil && bytes.Equal(c.raw, raw) {
-		base, haveBase = c.events, true
-	}
-	s.cache = nil
 
 	p, err := s.plan(f, changes)
 	if err != nil {
@@ -201,86 +206,99 @@ func (s *Store) Apply(ctx context.Context, changes []calendar.Change) error {
 		return nil
 	}
 	out := f.splice(p.edits, p.inserts)
-	if err := s.writeFile(s.path, out, 0o600); err != nil {
+	s.cache = nil
+	if err := s.writeFile(s.path, out.raw, 0o600); err != nil {
 		return fmt.Errorf("writing calendar file %s: %w", s.path, err)
 	}
-	if haveBase {
-		if info, err := os.Stat(s.path); err == nil {
-			s.cache = &snapshot{info: info, raw: out, events: p.result(base)}
-		}
+	if info, err := os.Stat(s.path); err == nil && base != nil {
+		s.cache = &snapshot{info: info, file: out, events: p.result(base)}
 	}
 	return nil
 }
 
 // plan is what an Apply will do to the file.
 type plan struct {
-	edits   map[int]edit
-	inserts [][]byte
+	edits   map[int]event // by component index; a nil text deletes
+	inserts []event
 	gone    map[string]bool  // UIDs updated or deleted
 	written []calendar.Event // events created or updated, with their new versions
 }
 
 // plan checks each change against the file and renders the new events.
 func (s *Store) plan(f *file, changes []calendar.Change) (*plan, error) {
-	owned := map[string]int{}
-	foreign := map[string]bool{}
+	// Find the components the changes name in one pass, without indexing the whole file.
+	named := make(map[string]int, len(changes))
+	for i, c := range changes {
+		named[c.Event.UID] = i
+	}
+	ownedAt := make([]int, len(changes))
+	for i := range ownedAt {
+		ownedAt[i] = -1
+	}
+	foreign := make([]bool, len(changes))
 	for i, c := range f.comps {
-		switch {
-		case c.owned:
-			owned[c.uid] = i
-		case c.uid != "":
-			foreign[c.uid] = true
+		if j, ok := named[c.uid]; ok && c.uid != "" {
+			if c.owned {
+				ownedAt[j] = i
+			} else {
+				foreign[j] = true
+			}
 		}
 	}
-	p := &plan{edits: map[int]edit{}, gone: map[string]bool{}}
+
+	p := &plan{edits: map[int]event{}, gone: map[string]bool{}}
 	stamp := s.now()
-	for _, c := range changes {
-		uid := c.Event.UID
-		if c.Op == calendar.Create {
-			if _, ok := owned[uid]; ok || foreign[uid] {
-				return nil, fmt.Errorf("creating event %s in %s: it already exists: %w", uid, s.path, calendar.ErrConflict)
-			}
-			text, err := render(c.Event, stamp, f.lf)
+	for j, c := range changes {
+		uid, i := c.Event.UID, ownedAt[j]
+		switch {
+		case c.Op == calendar.Create && (i >= 0 || foreign[j]):
+			return nil, fmt.Errorf("creating event %s in %s: it already exists: %w", uid, s.path, calendar.ErrConflict)
+		case c.Op == calendar.Create:
+			e, err := p.render(c.Event, stamp, f.lf)
 			if err != nil {
 				return nil, err
 			}
-			p.inserts = append(p.inserts, text)
-			p.wrote(c.Event, text)
+			p.inserts = append(p.inserts, e)
 			continue
-		}
-		if foreign[uid] {
+		case foreign[j]:
 			return nil, fmt.Errorf("%s of event %s in %s: %w", c.Op, uid, s.path, calendar.ErrNotOwned)
-		}
-		i, ok := owned[uid]
-		if !ok {
+		case i < 0:
 			return nil, fmt.Errorf("%s of event %s in %s: it no longer exists: %w", c.Op, uid, s.path, calendar.ErrConflict)
-		}
-		if v := version(f.text(i)); v != c.Event.Version {
+		case version(f.text(i)) != c.Event.Version:
 			return nil, fmt.Errorf("%s of event %s in %s: it changed since it was read: %w", c.Op, uid, s.path, calendar.ErrConflict)
-		}
-		if c.Op == calendar.Delete {
-			p.edits[i] = edit{}
+		case c.Op == calendar.Delete:
+			p.edits[i] = event{uid: uid}
 			p.gone[uid] = true
 			continue
 		}
 		if old, err := f.event(i); err == nil && sameContent(old, c.Event) {
 			continue
 		}
-		text, err := render(c.Event, stamp, f.lf)
+		e, err := p.render(c.Event, stamp, f.lf)
 		if err != nil {
 			return nil, err
 		}
-		p.edits[i] = edit{text: text}
+		p.edits[i] = e
 		p.gone[uid] = true
-		p.wrote(c.Event, text)
 	}
 	return p, nil
 }
 
-func (p *plan) wrote(e calendar.Event, text []byte) {
+// render encodes e as the text of one VEVENT, with the file's line endings, and records it as
+// written.
+func (p *plan) render(e calendar.Event, stamp time.Time, lf bool) (event, error) {
+	var b bytes.Buffer
+	if err := calendar.EncodeComponent(&b, calendar.ToVEvent(e, stamp).Component); err != nil {
+		return event{}, fmt.Errorf("encoding event %s: %w", e.UID, err)
+	}
+	text := b.Bytes()
+	if lf {
+		text = bytes.ReplaceAll(text, []byte("\r\n"), []byte("\n"))
+	}
 	e = calendar.Normalize(e)
 	e.Version = version(text)
 	p.written = append(p.written, e)
+	return event{uid: e.UID, text: text}, nil
 }
 
 // result is the owned events after the plan, given those before it.
@@ -302,16 +320,4 @@ func sameContent(old, e calendar.Event) bool {
 	return old.UID == e.UID && old.ProfileID == e.ProfileID && old.Title == e.Title &&
 		old.Start.Equal(e.Start) && old.End.Equal(e.End) && old.Category == e.Category &&
 		old.Color == e.Color && old.Description == e.Description
-}
-
-// render encodes e as the text of one VEVENT, with the file's line endings.
-func render(e calendar.Event, stamp time.Time, lf bool) ([]byte, error) {
-	var b bytes.Buffer
-	if err := calendar.EncodeComponent(&b, calendar.ToVEvent(e, stamp).Component); err != nil {
-		return nil, fmt.Errorf("encoding event %s: %w", e.UID, err)
-	}
-	if lf {
-		return bytes.ReplaceAll(b.Bytes(), []byte("\r\n"), []byte("\n")), nil
-	}
-	return b.Bytes(), nil
 }

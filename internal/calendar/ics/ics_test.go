@@ -405,3 +405,31 @@ func TestTwoStoresInOneProcessShareTheLock(t *testing.T) {
 	require.NoError(t, b.Apply(ctx, creates(newEvent("b", 10))))
 	assert.Len(t, readAll(t, a), 2)
 }
+
+func TestEditHiddenFromStatCannotBeOverwritten(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "cal.ics")
+	s := openStore(t, path)
+	ctx := context.Background()
+	require.NoError(t, s.Apply(ctx, creates(newEvent("before", 9))))
+	read := readAll(t, s)[0]
+	fi, err := os.Stat(path)
+	require.NoError(t, err)
+
+	// Another program edits in place, same size, and the mtime comes out the same (a coarse
+	// clock): the stat check cannot see it.
+	raw, err := os.ReadFile(path)
+	require.NoError(t, err)
+	edited := strings.Replace(string(raw), "SUMMARY:before", "SUMMARY:BEFORE", 1)
+	require.NotEqual(t, string(raw), edited)
+	require.NoError(t, os.WriteFile(path, []byte(edited), 0o600))
+	require.NoError(t, os.Chtimes(path, fi.ModTime(), fi.ModTime()))
+
+	upd := read
+	upd.Title = "ours"
+	err = s.Apply(ctx, []calendar.Change{{Op: calendar.Update, Event: upd}})
+	require.ErrorIs(t, err, calendar.ErrConflict, "Apply compares bytes, not just the stat")
+	got, err := os.ReadFile(path)
+	require.NoError(t, err)
+	assert.Equal(t, edited, string(got), "the other program's edit survives")
+	assert.Equal(t, "BEFORE", readAll(t, s)[0].Title, "after a conflict the re-read sees the edit")
+}

@@ -32,13 +32,13 @@ func (e *ParseError) Unwrap() error { return e.Err }
 // foreign component is written back byte-identical and is never re-encoded.
 type component struct {
 	start, end int    // raw[start:end]: from its BEGIN line through its END line's line break
-	line       int    // physical line of its BEGIN
 	name       string // upper case: VEVENT, VTODO, VTIMEZONE, …
 	uid        string // VEVENT: the raw value of its first UID
 	owned      bool   // a VEVENT with awcal's UID and a non-empty marker (calendar.FromVEvent's rule)
 }
 
-// file is a parsed calendar file: its bytes and where its components are.
+// file is a parsed calendar file: its bytes and where its components are. It is never modified;
+// splice makes a new one.
 type file struct {
 	raw   []byte
 	comps []component
@@ -64,7 +64,7 @@ func parse(path string, raw []byte) (*file, error) {
 	if len(bytes.TrimSpace(raw)) == 0 {
 		raw = emptyCalendar
 	}
-	f := &file{raw: raw, end: -1}
+	f := &file{raw: raw, end: -1, comps: make([]component, 0, len(raw)/256)}
 	fail := func(line int, format string, args ...any) (*file, error) {
 		return nil, &ParseError{Path: path, Line: line, Err: fmt.Errorf(format, args...)}
 	}
@@ -76,9 +76,10 @@ func parse(path string, raw []byte) (*file, error) {
 		stack    []open // components open inside the VCALENDAR
 		calLine  int    // line of BEGIN:VCALENDAR, 0 before it
 		cur      *component
+		curLine  int
 		marker   bool
 		ownedAt  = map[string]int{}
-		lr       = lineReader{raw: raw}
+		lr       = lineReader{raw: string(raw)}
 		firstEnd = true
 	)
 	if bytes.HasPrefix(raw, utf8BOM) {
@@ -104,7 +105,10 @@ func parse(path string, raw []byte) (*file, error) {
 			return fail(line, "%v", err)
 		}
 		isBegin, isEnd := strings.EqualFold(name, "BEGIN"), strings.EqualFold(name, "END")
-		compName := strings.ToUpper(strings.TrimSpace(value))
+		var compName string
+		if isBegin || isEnd {
+			compName = strings.ToUpper(strings.TrimSpace(value))
+		}
 		switch {
 		case f.end >= 0:
 			return fail(line, "content after END:VCALENDAR (awcal keeps exactly one calendar per file)")
@@ -118,8 +122,8 @@ func parse(path string, raw []byte) (*file, error) {
 				return fail(line, "BEGIN without a component name")
 			}
 			if len(stack) == 0 {
-				f.comps = append(f.comps, component{start: start, line: line, name: compName})
-				cur, marker = &f.comps[len(f.comps)-1], false
+				f.comps = append(f.comps, component{start: start, name: compName})
+				cur, curLine, marker = &f.comps[len(f.comps)-1], line, false
 			}
 			stack = append(stack, open{compName, line})
 		case isEnd && len(stack) == 0:
@@ -140,10 +144,10 @@ func parse(path string, raw []byte) (*file, error) {
 			cur.owned = cur.name == ical.CompEvent && marker && calendar.IsAwcalUID(cur.uid)
 			if cur.owned {
 				if prev, dup := ownedAt[cur.uid]; dup {
-					return fail(cur.line, "awcal's event %s is in the file twice (BEGIN at lines %d and %d); delete one of them",
-						cur.uid, prev, cur.line)
+					return fail(curLine, "awcal's event %s is in the file twice (BEGIN at lines %d and %d); delete one of them",
+						cur.uid, prev, curLine)
 				}
-				ownedAt[cur.uid] = cur.line
+				ownedAt[cur.uid] = curLine
 			}
 		case len(stack) == 1 && cur.name == ical.CompEvent:
 			switch {
@@ -175,6 +179,9 @@ func shorten(s string) string {
 // text returns the bytes of component i.
 func (f *file) text(i int) []byte { return f.raw[f.comps[i].start:f.comps[i].end] }
 
+// lineOf returns the physical line of component i's BEGIN, for messages.
+func (f *file) lineOf(i int) int { return 1 + bytes.Count(f.raw[:f.comps[i].start], []byte("\n")) }
+
 // version is an owned event's Version in an ICS file: a hash of its exact bytes, so any edit
 // by anyone changes it.
 func version(text []byte) string {
@@ -184,7 +191,6 @@ func version(text []byte) string {
 
 // event decodes owned component i.
 func (f *file) event(i int) (calendar.Event, error) {
-	c := f.comps[i]
 	comp, err := decodeComponent(f.text(i))
 	if err == nil {
 		var e calendar.Event
@@ -194,40 +200,58 @@ func (f *file) event(i int) (calendar.Event, error) {
 			return e, nil
 		}
 	}
-	return calendar.Event{}, fmt.Errorf("awcal's event at line %d cannot be read: %w; fix or delete that event", c.line, err)
+	return calendar.Event{}, fmt.Errorf("awcal's event at line %d cannot be read: %w; fix or delete that event", f.lineOf(i), err)
 }
 
-// edit is what happens to an owned component: replaced by text, or dropped when text is nil.
-type edit struct{ text []byte }
+// event is the text of one of awcal's VEVENTs as it will be written.
+type event struct {
+	uid  string
+	text []byte
+}
 
-// splice returns the file with the edits made and inserts added before END:VCALENDAR. Every
-// other byte is copied as it was.
-func (f *file) splice(edits map[int]edit, inserts [][]byte) []byte {
+// splice returns the file with owned components replaced (edits by component index; a nil text
+// deletes) and new events added before END:VCALENDAR. Every other byte is copied as it was. The
+// result's components are known without parsing it again.
+func (f *file) splice(edits map[int]event, inserts []event) *file {
 	n := len(f.raw)
-	for _, t := range inserts {
-		n += len(t)
+	for _, e := range inserts {
+		n += len(e.text)
 	}
-	out := make([]byte, 0, n+4096)
+	for _, e := range edits {
+		n += len(e.text)
+	}
+	out := &file{raw: make([]byte, 0, n), lf: f.lf, comps: make([]component, 0, len(f.comps)+len(inserts))}
+	add := func(c component, text []byte) {
+		c.start = len(out.raw)
+		out.raw = append(out.raw, text...)
+		c.end = len(out.raw)
+		out.comps = append(out.comps, c)
+	}
 	pos := 0
 	for i, c := range f.comps {
-		e, ok := edits[i]
-		if !ok {
-			continue
-		}
-		out = append(out, f.raw[pos:c.start]...)
-		out = append(out, e.text...)
+		out.raw = append(out.raw, f.raw[pos:c.start]...)
 		pos = c.end
+		e, edited := edits[i]
+		switch {
+		case !edited:
+			add(c, f.raw[c.start:c.end])
+		case e.text != nil:
+			add(c, e.text)
+		}
 	}
-	out = append(out, f.raw[pos:f.end]...)
-	for _, t := range inserts {
-		out = append(out, t...)
+	out.raw = append(out.raw, f.raw[pos:f.end]...)
+	for _, e := range inserts {
+		add(component{name: ical.CompEvent, uid: e.uid, owned: true}, e.text)
 	}
-	return append(out, f.raw[f.end:]...)
+	out.end = len(out.raw)
+	out.raw = append(out.raw, f.raw[f.end:]...)
+	return out
 }
 
-// lineReader yields the logical (unfolded) lines of an iCalendar text.
+// lineReader yields the logical (unfolded) lines of an iCalendar text. It works on a string so
+// that an unfolded line is a substring of the text, not a copy.
 type lineReader struct {
-	raw  []byte
+	raw  string
 	pos  int
 	line int // physical lines read so far
 }
@@ -250,27 +274,28 @@ func (r *lineReader) next() (text string, start, end, line int, err error) {
 			return "", 0, 0, line, errors.New("a folded continuation line (starting with a space) follows no line")
 		}
 		if !r.continues() {
-			return string(phys), start, r.pos, line, nil
+			return phys, start, r.pos, line, nil
 		}
-		buf := append([]byte(nil), phys...)
+		var sb strings.Builder
+		sb.WriteString(phys)
 		for r.continues() {
-			buf = append(buf, r.physical()[1:]...)
+			sb.WriteString(r.physical()[1:])
 		}
-		return string(buf), start, r.pos, line, nil
+		return sb.String(), start, r.pos, line, nil
 	}
 }
 
 // physical consumes one physical line and returns it without its line break.
-func (r *lineReader) physical() []byte {
+func (r *lineReader) physical() string {
 	rest := r.raw[r.pos:]
-	i := bytes.IndexByte(rest, '\n')
+	i := strings.IndexByte(rest, '\n')
 	r.line++
 	if i < 0 {
 		r.pos = len(r.raw)
 		return rest
 	}
 	r.pos += i + 1
-	return bytes.TrimSuffix(rest[:i], []byte("\r"))
+	return strings.TrimSuffix(rest[:i], "\r")
 }
 
 // continues reports whether the next physical line is a folded continuation.
@@ -279,9 +304,10 @@ func (r *lineReader) continues() bool {
 }
 
 // scanLine checks one content line against RFC 5545 §3.1 (name *(";" param) ":" value) and
-// returns its name and value; when params is not nil the parameters are added to it. Names
+// returns its name and value; when params is not nil the parameters are added to the map it
+// points to, which is made on the first parameter. Names
 // may use letters, digits, '-' and '_' (the last is not RFC 5545 but some producers use it).
-func scanLine(s string, params ical.Params) (name, value string, err error) {
+func scanLine(s string, params *ical.Params) (name, value string, err error) {
 	i := nameEnd(s, 0)
 	if i == 0 {
 		return "", "", fmt.Errorf("expected a property name (letters, digits, '-') at %q", shorten(s))
@@ -316,6 +342,9 @@ func scanLine(s string, params ical.Params) (name, value string, err error) {
 				v, i = s[i:k], k
 			}
 			if params != nil {
+				if *params == nil {
+					*params = ical.Params{}
+				}
 				params.Add(pname, v)
 			}
 			if i < len(s) && s[i] == ',' {
@@ -345,7 +374,7 @@ func nameEnd(s string, i int) int {
 // decodeComponent turns the text of one component (already checked by parse) into go-ical's
 // model, with names upper-cased as go-ical's decoder does.
 func decodeComponent(text []byte) (*ical.Component, error) {
-	lr := lineReader{raw: text}
+	lr := lineReader{raw: string(text)}
 	var stack []*ical.Component
 	var root *ical.Component
 	for {
@@ -356,15 +385,15 @@ func decodeComponent(text []byte) (*ical.Component, error) {
 		if start < 0 {
 			break
 		}
-		params := ical.Params{}
-		name, value, err := scanLine(line, params)
+		var params ical.Params // stays nil without parameters: the decoded props are only read
+		name, value, err := scanLine(line, &params)
 		if err != nil {
 			return nil, err
 		}
 		name = strings.ToUpper(name)
 		switch name {
 		case "BEGIN":
-			c := ical.NewComponent(strings.TrimSpace(value))
+			c := &ical.Component{Name: strings.ToUpper(strings.TrimSpace(value)), Props: make(ical.Props, 16)}
 			if len(stack) > 0 {
 				parent := stack[len(stack)-1]
 				parent.Children = append(parent.Children, c)
