@@ -6,11 +6,15 @@
 package faultproxy
 
 import (
+	"bytes"
+	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -28,6 +32,9 @@ type Fault struct {
 	Delay time.Duration
 	// Drop closes the connection without answering.
 	Drop bool
+	// Transform rewrites the body of the server's answer (e.g. to slip malformed items into
+	// valid JSON); it applies when the fault neither answers itself nor drops.
+	Transform func(body []byte) []byte
 	// Method limits the fault to requests with this method ("" = every method).
 	Method string
 	// Path limits the fault to request paths with this prefix ("" = every path).
@@ -81,7 +88,8 @@ func New(t testing.TB, target string, transport http.RoundTripper) *Proxy {
 			r.SetURL(&url.URL{Scheme: u.Scheme, Host: u.Host})
 			r.Out.Host = u.Host
 		},
-		Transport: transport,
+		Transport:      transport,
+		ModifyResponse: transformBody,
 		// A failed forward (the server gone) is a 502, as a real proxy answers.
 		ErrorHandler: func(w http.ResponseWriter, r *http.Request, err error) {
 			http.Error(w, "faultproxy: "+err.Error(), http.StatusBadGateway)
@@ -179,11 +187,35 @@ func (p *Proxy) serve(w http.ResponseWriter, r *http.Request) {
 		}
 		http.Error(w, fmt.Sprintf("faultproxy: injected %d %s", f.Status, http.StatusText(f.Status)), f.Status)
 		p.record(r, f.Status, true)
-	default: // a delay only: forward late
+	default: // forward, late or transformed
+		if f.Transform != nil {
+			r = r.WithContext(context.WithValue(r.Context(), transformKey{}, f.Transform))
+		}
 		sw := &statusWriter{ResponseWriter: w}
 		p.rp.ServeHTTP(sw, r)
 		p.record(r, sw.code(), true)
 	}
+}
+
+type transformKey struct{}
+
+// transformBody applies a fault's Transform to the server's answer.
+func transformBody(resp *http.Response) error {
+	tf, ok := resp.Request.Context().Value(transformKey{}).(func([]byte) []byte)
+	if !ok {
+		return nil
+	}
+	body, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil {
+		return err
+	}
+	body = tf(body)
+	resp.Body = io.NopCloser(bytes.NewReader(body))
+	resp.ContentLength = int64(len(body))
+	resp.Header.Set("Content-Length", strconv.Itoa(len(body)))
+	resp.Header.Del("Content-Encoding")
+	return nil
 }
 
 // statusWriter remembers the status the server answered with.

@@ -121,7 +121,7 @@ func TestProxy(t *testing.T) {
 	}
 }
 
-func TestDelay(t *testing.T) {
+func TestForwardedFaults(t *testing.T) {
 	t.Run("slow answer still arrives", func(t *testing.T) {
 		p := faultproxy.New(t, backend(t).URL, nil)
 		p.Set(faultproxy.Fault{Delay: 50 * time.Millisecond})
@@ -139,6 +139,13 @@ func TestDelay(t *testing.T) {
 		var ne interface{ Timeout() bool }
 		require.True(t, errors.As(got.err, &ne), "want a timeout, got %v", got.err)
 		assert.True(t, ne.Timeout())
+	})
+	t.Run("transform rewrites the answer", func(t *testing.T) {
+		p := faultproxy.New(t, backend(t).URL, nil)
+		p.Set(faultproxy.Fault{Path: "/b", Transform: func(b []byte) []byte { return append([]byte("<"), append(b, '>')...) }})
+		assert.Equal(t, "ok GET /a", do(t, http.DefaultClient, "GET", p.URL()+"a").body)
+		assert.Equal(t, "<ok GET /b>", do(t, http.DefaultClient, "GET", p.URL()+"b").body)
+		assert.Equal(t, 1, p.Injected())
 	})
 	t.Run("clear stops the fault", func(t *testing.T) {
 		p := faultproxy.New(t, backend(t).URL, nil)
