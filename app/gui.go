@@ -2,13 +2,456 @@ package main
 
 import (
 	"context"
+	"errors"
+	"flag"
 	"fmt"
+	"io/fs"
+	"log/slog"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"time"
 
+	"fyne.io/fyne/v2"
+	fyneapp "fyne.io/fyne/v2/app"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/awcal/awcal/assets"
+	"github.com/awcal/awcal/internal/activity"
+	"github.com/awcal/awcal/internal/activitywatch"
+	"github.com/awcal/awcal/internal/calendar"
+	"github.com/awcal/awcal/internal/calendar/caldav"
+	"github.com/awcal/awcal/internal/calendar/ics"
 	"github.com/awcal/awcal/internal/cli"
+	"github.com/awcal/awcal/internal/config"
+	"github.com/awcal/awcal/internal/engine"
+	"github.com/awcal/awcal/internal/privacy"
+	"github.com/awcal/awcal/internal/profile"
+	"github.com/awcal/awcal/internal/secret"
+	"github.com/awcal/awcal/internal/syncer"
+	"github.com/awcal/awcal/internal/ui"
+	"github.com/awcal/awcal/internal/ui/demo"
+	"github.com/awcal/awcal/internal/ui/instance"
+	"github.com/awcal/awcal/internal/ui/syncrt"
 )
 
-// runGUI starts the tray app (being built; see the open issues).
-func runGUI(_ context.Context, env cli.Env, _ []string) int {
-	fmt.Fprintln(env.Stderr, "awcal: the tray app is not built yet; try 'awcal help'")
-	return cli.ExitFailure
+// appID identifies the app to Fyne (preferences, notifications, the tray item's title).
+const appID = "io.github.awcal.awcal"
+
+// runGUI starts the tray app: "awcal [--config F]", or "awcal demo" on generated activity.
+func runGUI(ctx context.Context, env cli.Env, args []string) int {
+	isDemo := len(args) > 0 && args[0] == "demo"
+	if isDemo {
+		args = args[1:]
+	}
+	fs := flag.NewFlagSet("awcal", flag.ContinueOnError)
+	fs.SetOutput(env.Stderr)
+	cfgFlag := fs.String("config", "", "config file (default $AWCAL_CONFIG, else the user config folder)")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return cli.ExitOK
+		}
+		return cli.ExitUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(env.Stderr, "awcal: unknown command %q; try 'awcal help'\n", fs.Arg(0))
+		return cli.ExitUsage
+	}
+
+	cfgPath := *cfgFlag
+	if isDemo {
+		d, err := demo.Start(time.Now)
+		if err != nil {
+			fmt.Fprintln(env.Stderr, "awcal demo:", err)
+			return cli.ExitFailure
+		}
+		defer d.Close()
+		cfgPath = d.ConfigPath
+		slog.Info("demo running", "aw-server", d.URL, "calendar", d.CalendarPath)
+	}
+	if cfgPath == "" {
+		cfgPath = env.Getenv("AWCAL_CONFIG")
+	}
+	if cfgPath == "" {
+		p, err := config.DefaultPath(env.Getenv)
+		if err != nil {
+			fmt.Fprintln(env.Stderr, "awcal:", err)
+			return cli.ExitUsage
+		}
+		cfgPath = p
+	}
+
+	g := &gui{env: env, cfgPath: cfgPath, demo: isDemo}
+	show := make(chan struct{}, 1)
+	release, err := instance.Acquire(instance.SocketPath(cfgPath, env.Getenv), func() {
+		select {
+		case show <- struct{}{}:
+		default:
+		}
+	})
+	if errors.Is(err, instance.ErrRunning) {
+		fmt.Fprintln(env.Stderr, "awcal:", err)
+		return cli.ExitOK
+	}
+	if err != nil {
+		slog.Warn("running without the single-instance guard", "error", err)
+	} else {
+		defer release()
+	}
+	return g.run(ctx, show)
+}
+
+// gui holds the running app's parts. Its fields are set on the Fyne goroutine, except cfg,
+// which the sync runtime reads from its own.
+type gui struct {
+	env     cli.Env
+	cfgPath string
+	demo    bool
+
+	cfg      atomic.Pointer[config.Config]
+	app      fyne.App
+	settings *ui.Settings
+	tray     *ui.Tray
+	rt       *syncrt.Runtime
+	cals     *calendars
+	startRT  sync.Once
+}
+
+func (g *gui) run(ctx context.Context, show <-chan struct{}) int {
+	first := false
+	cfg, err := config.Load(g.cfgPath)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		first = true
+		def := config.Default(g.env.Getenv)
+		if def.Calendar.Path == "" {
+			def.Calendar.Path = filepath.Join(filepath.Dir(g.cfgPath), "activity.ics")
+		}
+		cfg = &def
+	case err != nil:
+		return g.showBrokenConfig(err)
+	}
+	g.cfg.Store(cfg)
+
+	g.app = fyneapp.NewWithID(appID)
+	g.app.SetIcon(assets.AppIcon)
+	g.cals = &calendars{cfg: g.config}
+	src := &sources{cfg: g.config}
+	sy, err := syncer.New(syncer.Options{Config: g.config, Source: src, Store: g.cals,
+		StatePath: config.StatePath(g.cfgPath)})
+	if err != nil {
+		fmt.Fprintln(g.env.Stderr, "awcal:", err)
+		return cli.ExitFailure
+	}
+	var last *config.RunSummary
+	if st, err := config.LoadState(config.StatePath(g.cfgPath)); err == nil {
+		last = st.LastRun
+	}
+	g.rt = syncrt.New(sy, g.cals.Owned, g.config, time.Now, last)
+
+	deps := g.deps()
+	g.settings = ui.NewSettings(g.app, deps, cfg, first)
+	g.settings.OnSaved = g.saved
+	if first && !g.demo {
+		g.settings.OnTryDemo = g.tryDemo
+	}
+	g.tray = ui.NewTray(g.app, g.rt, ui.TrayActions{
+		ShowSettings: g.settings.Show,
+		ShowBackfill: func() { ui.ShowBackfill(g.app, g.rt, time.Now()) },
+		OpenCalendar: g.openCalendar,
+	}, time.Now)
+
+	runCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	// The tray must exist before Run: the driver starts the tray's D-Bus side as its loop starts.
+	stop := g.tray.Install(g.rt)
+	defer stop()
+	g.app.Lifecycle().SetOnStarted(func() {
+		if first || g.demo {
+			g.settings.Show()
+		}
+		if g.demo {
+			g.settings.ShowDay(demo.PreviewDay(time.Now()))
+		}
+		if !first {
+			g.start(runCtx)
+		}
+		go func() {
+			for {
+				select {
+				case <-runCtx.Done():
+					fyne.Do(g.app.Quit)
+					return
+				case <-show:
+					fyne.Do(g.settings.Show)
+				}
+			}
+		}()
+	})
+	g.app.Run()
+	cancel()
+	g.cals.Close()
+	return cli.ExitOK
+}
+
+func (g *gui) config() config.Config { return *g.cfg.Load() }
+
+// start runs the sync loop (once) and, in the demo, a first sync at once.
+func (g *gui) start(ctx context.Context) {
+	g.startRT.Do(func() {
+		go func() {
+			if err := g.rt.Run(ctx); err != nil && !errors.Is(err, context.Canceled) {
+				slog.Error("sync loop stopped", "error", err)
+			}
+		}()
+		if g.demo {
+			g.rt.SyncNow()
+		}
+	})
+}
+
+// saved applies a saved config: the runtime reads it from the next run on.
+func (g *gui) saved(c *config.Config) {
+	g.cfg.Store(c)
+	g.rt.Reschedule()
+	g.start(context.Background())
+}
+
+// tryDemo restarts this process as "awcal demo" would: here, by pointing at a demo.
+func (g *gui) tryDemo() {
+	d, err := demo.Start(time.Now)
+	if err != nil {
+		g.app.SendNotification(fyne.NewNotification("awcal demo", err.Error()))
+		return
+	}
+	g.demo = true
+	c := d.Config()
+	g.cfgPath = d.ConfigPath
+	g.cfg.Store(&c)
+	old := g.settings
+	g.settings = ui.NewSettings(g.app, g.deps(), &c, false)
+	g.settings.OnSaved = g.saved
+	g.settings.ShowDay(demo.PreviewDay(time.Now()))
+	old.Window().Hide()
+	g.start(context.Background())
+	g.rt.SyncNow()
+}
+
+func (g *gui) openCalendar() {
+	c := g.config().Calendar
+	var u *url.URL
+	var err error
+	if c.Kind == config.CalendarCalDAV {
+		u, err = url.Parse(c.URL)
+	} else {
+		u = &url.URL{Scheme: "file", Path: c.Path}
+	}
+	if err == nil {
+		err = g.app.OpenURL(u)
+	}
+	if err != nil {
+		g.app.SendNotification(fyne.NewNotification("awcal", "Cannot open the calendar: "+err.Error()))
+	}
+}
+
+// showBrokenConfig shows why the config cannot be read and keeps the file as it is.
+func (g *gui) showBrokenConfig(err error) int {
+	fmt.Fprintln(g.env.Stderr, "awcal:", err)
+	a := fyneapp.NewWithID(appID)
+	a.SetIcon(assets.AppIcon)
+	w := a.NewWindow("awcal: the config needs fixing")
+	msg := widget.NewLabel(err.Error() + "\n\nawcal has not changed the file. Fix it in a text editor, or move it away to start afresh, then start awcal again.")
+	msg.Wrapping = fyne.TextWrapWord
+	w.SetContent(container.NewBorder(nil, container.NewHBox(widget.NewButton("Quit", a.Quit)), nil, nil,
+		container.NewVScroll(msg)))
+	w.Resize(fyne.NewSize(640, 360))
+	w.ShowAndRun()
+	return cli.ExitUsage
+}
+
+// deps adapts the core packages to the UI's interfaces.
+func (g *gui) deps() ui.Deps {
+	exe, _ := os.Executable()
+	var auto *ui.Autostart
+	if p, err := ui.AutostartPath(); err == nil && !g.demo {
+		auto = &ui.Autostart{Path: p, Exec: exe}
+	}
+	return ui.Deps{
+		Activity: func(u string) ui.ActivitySource { return awSource{activitywatch.New(u)} },
+		Derive: func(ps []profile.Profile, o engine.Options, in engine.Input) (engine.Result, error) {
+			e, err := engine.New(ps, o)
+			if err != nil {
+				return engine.Result{}, err
+			}
+			return e.Derive(in), nil
+		},
+		Privacy: func(p config.Privacy, in []activity.BucketEvents) ([]activity.BucketEvents, ui.PrivacyStats, error) {
+			f, err := privacy.New(p)
+			if err != nil {
+				return nil, ui.PrivacyStats{}, err
+			}
+			out, st := f.Apply(in)
+			return out, ui.PrivacyStats{Dropped: st.Hidden(), Redacted: st.Redacted}, nil
+		},
+		Save: func(c *config.Config) error { return config.Save(g.cfgPath, c) },
+		Discover: func(ctx context.Context, u, user, pass string) ([]ui.CalendarChoice, error) {
+			if pass == "" {
+				pass, _ = secret.Get(secret.Account(user, u))
+			}
+			infos, err := caldav.Discover(ctx, u, caldav.Credentials{Username: user, Password: caldav.Secret(pass)}, caldav.Options{})
+			if err != nil {
+				return nil, err
+			}
+			out := make([]ui.CalendarChoice, len(infos))
+			for i, c := range infos {
+				out[i] = ui.CalendarChoice{Path: c.Path, Name: c.Name}
+			}
+			return out, nil
+		},
+		TestCalendar: func(ctx context.Context, c config.Calendar, pass string) error {
+			st, err := openStore(ctx, c, pass)
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			_, err = st.Owned(ctx, time.Now().Add(-24*time.Hour), time.Now())
+			return err
+		},
+		SetPassword: func(u, user, pass string) error { return secret.Set(secret.Account(user, u), pass) },
+		Starters:    profile.Starters,
+		Autostart:   auto,
+		Now:         time.Now,
+	}
+}
+
+// awSource adapts the aw-server client to the UI's source.
+type awSource struct{ c *activitywatch.Client }
+
+func (s awSource) Buckets(ctx context.Context) ([]activity.Bucket, error) { return s.c.Buckets(ctx) }
+
+func (s awSource) Events(ctx context.Context, id string, from, to time.Time) ([]activity.Event, error) {
+	evs, err := s.c.Events(ctx, id, from, to)
+	return evs.Events, err
+}
+
+// sources gives the syncer a client for the configured aw-server URL, following changes.
+type sources struct {
+	cfg func() config.Config
+	mu  sync.Mutex
+	url string
+	c   *activitywatch.Client
+}
+
+func (s *sources) client() *activitywatch.Client {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if u := s.cfg().ActivityWatch.URL; s.c == nil || u != s.url {
+		s.url, s.c = u, activitywatch.New(u)
+	}
+	return s.c
+}
+
+func (s *sources) Info(ctx context.Context) (activitywatch.Info, error) { return s.client().Info(ctx) }
+
+func (s *sources) Buckets(ctx context.Context) ([]activity.Bucket, error) {
+	return s.client().Buckets(ctx)
+}
+
+func (s *sources) Events(ctx context.Context, id string, from, to time.Time) (activitywatch.Events, error) {
+	return s.client().Events(ctx, id, from, to)
+}
+
+// store is a calendar store that can be closed.
+type store interface {
+	syncer.Store
+	Close() error
+}
+
+// openStore opens the configured calendar; the CalDAV password comes from the keyring unless
+// one is given.
+func openStore(ctx context.Context, c config.Calendar, pass string) (store, error) {
+	if c.Kind != config.CalendarCalDAV {
+		return ics.Open(c.Path)
+	}
+	if pass == "" {
+		var err error
+		if pass, err = secret.Get(secret.Account(c.Username, c.URL)); err != nil {
+			return nil, fmt.Errorf("reading the CalDAV password: %w", err)
+		}
+	}
+	var opts caldav.Options
+	if c.TrustedCertificate != "" {
+		pem, err := os.ReadFile(c.TrustedCertificate)
+		if err != nil {
+			return nil, fmt.Errorf("reading the trusted certificate: %w", err)
+		}
+		opts.TrustedCertPEM = pem
+	}
+	st, err := caldav.Open(ctx, c.URL, c.CalendarPath, caldav.Credentials{Username: c.Username, Password: caldav.Secret(pass)}, opts)
+	if err != nil {
+		return nil, err
+	}
+	return closer{st}, nil
+}
+
+// closer gives a store without Close one that does nothing.
+type closer struct{ syncer.Store }
+
+func (closer) Close() error { return nil }
+
+// calendars is the syncer's store: the configured calendar, reopened when the settings change it.
+type calendars struct {
+	cfg func() config.Config
+	mu  sync.Mutex
+	key config.Calendar
+	st  store
+}
+
+func (c *calendars) current(ctx context.Context) (store, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	cal := c.cfg().Calendar
+	if c.st != nil && cal == c.key {
+		return c.st, nil
+	}
+	if c.st != nil {
+		c.st.Close()
+		c.st = nil
+	}
+	st, err := openStore(ctx, cal, "")
+	if err != nil {
+		return nil, err
+	}
+	c.key, c.st = cal, st
+	return st, nil
+}
+
+// Owned is part of syncer.Store.
+func (c *calendars) Owned(ctx context.Context, from, to time.Time) ([]calendar.Event, error) {
+	st, err := c.current(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return st.Owned(ctx, from, to)
+}
+
+// Apply is part of syncer.Store.
+func (c *calendars) Apply(ctx context.Context, changes []calendar.Change) error {
+	st, err := c.current(ctx)
+	if err != nil {
+		return err
+	}
+	return st.Apply(ctx, changes)
+}
+
+// Close releases the calendar (the ICS lock).
+func (c *calendars) Close() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.st != nil {
+		c.st.Close()
+	}
 }

@@ -89,6 +89,9 @@ func newProfileEditor(ps []profile.Profile, c *choices, deps Deps, win fyne.Wind
 	e.down = widget.NewButtonWithIcon("", theme.MoveDownIcon(), func() { e.move(1) })
 	starters := widget.NewButtonWithIcon("Starter profiles…", theme.ContentAddIcon(), e.showStarters)
 	importAW := widget.NewButtonWithIcon("Import ActivityWatch categories", theme.DownloadIcon(), e.importCategories)
+	if deps.ImportCategories == nil {
+		importAW.Hide()
+	}
 	e.status = widget.NewLabel("")
 	e.status.Wrapping = fyne.TextWrapWord
 
@@ -231,9 +234,6 @@ func (e *profileEditor) appendProfiles(ps []profile.Profile) {
 }
 
 func (e *profileEditor) importCategories() {
-	if e.deps.ImportCategories == nil {
-		return
-	}
 	e.status.SetText("Reading categories from aw-server…")
 	url := e.awURL()
 	e.async(func() {

@@ -156,6 +156,12 @@ func (s *Settings) ShowTab(title string) {
 	s.Show()
 }
 
+// ShowDay shows the window on the Preview tab, previewing day.
+func (s *Settings) ShowDay(day time.Time) {
+	s.ShowTab("Preview")
+	s.preview.SetDay(day)
+}
+
 // cloneConfig deep-copies a config through its JSON form, so edits never reach the caller's
 // copy until Save.
 func cloneConfig(c *config.Config) *config.Config {

@@ -172,6 +172,19 @@ func (s *Server) visible(evs []activity.Event, from, to time.Time) []activity.Ev
 	return out
 }
 
+// PreviewDay is the day the demo opens its preview on: today from noon on a workday, else the
+// latest workday before, so there is a full day of blocks to look at.
+func PreviewDay(now time.Time) time.Time {
+	d := now.Local()
+	if d.Hour() < 12 {
+		d = d.AddDate(0, 0, -1)
+	}
+	for d.Weekday() == time.Saturday || d.Weekday() == time.Sunday {
+		d = d.AddDate(0, 0, -1)
+	}
+	return time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, time.Local)
+}
+
 // Demo is a running demo: the fake aw-server and a throw-away folder holding the config and
 // the calendar.
 type Demo struct {

@@ -98,3 +98,20 @@ func TestStart(t *testing.T) {
 	}
 	assert.Greater(t, total, 500, "a week of activity")
 }
+
+func TestPreviewDay(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		now  time.Time
+		want time.Time
+	}{
+		{"workday afternoon: today", time.Date(2026, 3, 11, 15, 0, 0, 0, time.Local), time.Date(2026, 3, 11, 0, 0, 0, 0, time.Local)},
+		{"workday morning: yesterday", time.Date(2026, 3, 11, 8, 0, 0, 0, time.Local), time.Date(2026, 3, 10, 0, 0, 0, 0, time.Local)},
+		{"sunday: friday", time.Date(2026, 3, 15, 15, 0, 0, 0, time.Local), time.Date(2026, 3, 13, 0, 0, 0, 0, time.Local)},
+		{"monday morning: friday", time.Date(2026, 3, 16, 7, 0, 0, 0, time.Local), time.Date(2026, 3, 13, 0, 0, 0, 0, time.Local)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			assert.Equal(t, tc.want, PreviewDay(tc.now))
+		})
+	}
+}
