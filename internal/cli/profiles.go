@@ -3,10 +3,157 @@ package cli
 import (
 	"context"
 	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"unicode"
+
+	"github.com/awcal/awcal/internal/activitywatch"
+	"github.com/awcal/awcal/internal/config"
+	"github.com/awcal/awcal/internal/profile"
 )
 
-// runProfiles is being built; see the open issues.
-func runProfiles(_ context.Context, env Env, _ []string) int {
-	fmt.Fprintln(env.Stderr, "awcal profiles: not built yet")
-	return ExitFailure
+const profilesUsage = `import-aw [--config FILE] [--dry-run]
+
+  import-aw  turns the categories of ActivityWatch's web UI (aw-server's settings) into
+             profiles: each category with a regex becomes a profile whose primary rules match
+             the regex on the window's app and title, and whose supporting rule matches it on
+             the browser tab's title. Profile ids come from the category names ("aw-work-
+             programming"), so importing again adds only new categories and never changes a
+             profile that exists. --dry-run prints the profiles and saves nothing.`
+
+// runProfiles manages profiles; its one subcommand is import-aw.
+func runProfiles(ctx context.Context, env Env, args []string) int {
+	if len(args) == 0 || args[0] != "import-aw" {
+		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
+			fmt.Fprintf(env.Stdout, "Usage: awcal profiles %s\n", profilesUsage)
+			return ExitOK
+		}
+		fmt.Fprintf(env.Stderr, "Usage: awcal profiles %s\n", profilesUsage)
+		return ExitUsage
+	}
+	fs := newFlagSet(env, "profiles import-aw", "[--config FILE] [--dry-run]")
+	configFlag := fs.String("config", "", "config file (default $"+config.EnvConfig+" or the user config folder's awcal/config.json)")
+	dryRun := fs.Bool("dry-run", false, "print the profiles and save nothing")
+	if code, ok := parseFlags(fs, args[1:]); !ok {
+		return code
+	}
+	fail := func(code int, format string, a ...any) int {
+		fmt.Fprintf(env.Stderr, "awcal profiles import-aw: "+format+"\n", a...)
+		return code
+	}
+	path, cfg, err := loadSyncConfig(env, *configFlag, true)
+	if err != nil {
+		return fail(ExitUsage, "%v", err)
+	}
+	settings, err := newAWClient(env, cfg.ActivityWatch.URL).Settings(ctx)
+	if err != nil {
+		return fail(ExitFailure, "%v", err)
+	}
+	added, skipped := importCategories(settings.Categories, cfg.Profiles)
+	for _, s := range skipped {
+		fmt.Fprintf(env.Stderr, "Skipped %s\n", s)
+	}
+	if len(added) == 0 {
+		fmt.Fprintln(env.Stdout, "No new categories to import.")
+		return ExitOK
+	}
+	for _, p := range added {
+		fmt.Fprintf(env.Stdout, "%-32s %-30s category %-14s %s  /%s/\n", p.ID, p.Name, p.Category, p.Color, p.Primary[0].Pattern)
+	}
+	if *dryRun {
+		fmt.Fprintf(env.Stdout, "Dry run: %d profiles would be added to %s.\n", len(added), path)
+		return ExitOK
+	}
+	cfg.Profiles = append(cfg.Profiles, added...)
+	if err := config.Save(path, cfg); err != nil {
+		return fail(ExitFailure, "%v", err)
+	}
+	fmt.Fprintf(env.Stdout, "Added %d profiles to %s. Review them in Settings › Profiles: imported profiles run after the ones you had.\n", len(added), path)
+	return ExitOK
+}
+
+// importCategories turns aw-webui categories into profiles that existing does not have yet.
+// It also says which categories it skipped and why.
+func importCategories(cats []activitywatch.Category, existing []profile.Profile) (added []profile.Profile, skipped []string) {
+	taken := map[string]bool{}
+	for _, p := range existing {
+		taken[p.ID] = true
+	}
+	colors := map[string]string{} // category path → its colour, for inheritance
+	for _, c := range cats {
+		if hexColor.MatchString(c.Color) {
+			colors[strings.Join(c.Name, "\x00")] = c.Color
+		}
+	}
+	for _, c := range cats {
+		label := strings.Join(c.Name, " > ")
+		if c.Rule.Type != "regex" || strings.TrimSpace(c.Rule.Regex) == "" {
+			continue // a parent or an "uncategorized" entry: nothing to match
+		}
+		id := "aw-" + slug(strings.Join(c.Name, " "))
+		if taken[id] {
+			if !slices.ContainsFunc(existing, func(p profile.Profile) bool { return p.ID == id }) {
+				skipped = append(skipped, fmt.Sprintf("%q: another category has the same id %s", label, id))
+			}
+			continue
+		}
+		pattern := c.Rule.Regex
+		if !c.Rule.IgnoreCase {
+			// Profile rules are case-insensitive; aw-webui's are not unless ignore_case is set.
+			pattern = "(?-i)" + pattern
+		}
+		p := profile.New(append(slices.Clone(existing), added...))
+		p.ID, p.Name, p.Category = id, label, c.Name[0]
+		if col := inheritedColor(colors, c.Name); col != "" {
+			p.Color = col
+		}
+		p.Primary = []profile.Rule{
+			{Bucket: "window", Field: "app", Pattern: pattern, Regex: true},
+			{Bucket: "window", Field: "title", Pattern: pattern, Regex: true},
+		}
+		p.Supporting = []profile.Rule{{Bucket: "web", Field: "title", Pattern: pattern, Regex: true}}
+		if err := profile.Validate([]profile.Profile{p}); err != nil {
+			// JavaScript syntax that RE2 refuses (lookahead, backreferences).
+			skipped = append(skipped, fmt.Sprintf("%q: %v", label, err))
+			continue
+		}
+		taken[id] = true
+		added = append(added, p)
+	}
+	return added, skipped
+}
+
+var hexColor = regexp.MustCompile(`^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$`)
+
+// inheritedColor is the category's colour, or its nearest ancestor's (aw-webui leaves a
+// sub-category's colour empty to inherit it).
+func inheritedColor(colors map[string]string, name []string) string {
+	for n := len(name); n > 0; n-- {
+		if c, ok := colors[strings.Join(name[:n], "\x00")]; ok {
+			return c
+		}
+	}
+	return ""
+}
+
+// slug makes an id part of a name: lower-case letters and digits, runs of anything else as "-".
+func slug(s string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(s) {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			if dash && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			b.WriteRune(r)
+			dash = false
+		} else {
+			dash = true
+		}
+	}
+	if b.Len() == 0 {
+		return "category"
+	}
+	return b.String()
 }

@@ -254,7 +254,6 @@ func (s *Syncer) Run(ctx context.Context, req Request) (*Report, error) {
 		}
 	}
 	if err != nil {
-		s.log.Warn("sync failed", "trigger", req.Trigger, "error", err)
 		return rep, err
 	}
 	rep.LastSyncTime, rep.Quiescent = st.LastSyncTime, st.Quiescent
