@@ -1,12 +1,261 @@
 package cli
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
+	"os"
+	"sort"
+	"text/tabwriter"
+	"time"
+
+	"github.com/awcal/awcal/internal/activity"
+	"github.com/awcal/awcal/internal/activitywatch"
+	"github.com/awcal/awcal/internal/engine"
+	"github.com/awcal/awcal/internal/profile"
 )
 
-// runPreview is being built; see the open issues.
-func runPreview(_ context.Context, env Env, _ []string) int {
-	fmt.Fprintln(env.Stderr, "awcal preview: not built yet")
-	return ExitFailure
+const previewUsage = `--export FILE [--profiles FILE] [--from T --to T] [--json] [--no-afk-masking]
+
+Prints the blocks awcal would write for the activity in an ActivityWatch export file, writing
+nothing. Without --profiles the starter profiles are used; FILE is a JSON array of profiles, or
+an object with a "profiles" key (config.json works). The range defaults to the whole export; T
+is RFC 3339 (2026-03-02T09:00:00+01:00), a local date (2026-03-02, midnight) or a local time
+(2026-03-02T09:00).
+
+--json prints {"from", "to", "blocks": [{"profile", "title", "start", "end", "category",
+"evidence": [{"kind", "label", "seconds"}]}], "diagnostics": {"malformed", "events", "slices",
+"candidates"}}: times in RFC 3339 (UTC, to the microsecond), profile is the profile id,
+malformed counts skipped events per bucket id.`
+
+// runPreview derives and prints blocks from an export file.
+func runPreview(_ context.Context, env Env, args []string) int {
+	fs := newFlagSet(env, "preview", previewUsage)
+	exportFlag := fs.String("export", "", "ActivityWatch export file to read (aw-server's /api/0/export or the web UI's export)")
+	profilesFlag := fs.String("profiles", "", "JSON file with the profiles to use (default: the starter profiles)")
+	fromFlag := fs.String("from", "", "start of the range (default: the first event of the export)")
+	toFlag := fs.String("to", "", "end of the range (default: the end of the export's last event)")
+	asJSON := fs.Bool("json", false, "print JSON instead of a table")
+	noMasking := fs.Bool("no-afk-masking", false, "keep windows that stay focused while the person is away (FCR's behaviour)")
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
+	}
+	fail := func(code int, format string, a ...any) int {
+		fmt.Fprintf(env.Stderr, "awcal preview: "+format+"\n", a...)
+		return code
+	}
+	if *exportFlag == "" {
+		return fail(ExitUsage, "--export FILE is required: export your data from the ActivityWatch web UI "+
+			"(Settings, Export all buckets as JSON) and give the file")
+	}
+
+	req := previewRequest{Engine: engine.DefaultOptions(), JSON: *asJSON, Profiles: profile.Starters()}
+	req.Engine.AFKMasking = !*noMasking
+	var err error
+	if *fromFlag != "" {
+		if req.From, err = parseTimeArg("--from", *fromFlag); err != nil {
+			return fail(ExitUsage, "%v", err)
+		}
+	}
+	if *toFlag != "" {
+		if req.To, err = parseTimeArg("--to", *toFlag); err != nil {
+			return fail(ExitUsage, "%v", err)
+		}
+	}
+	if *profilesFlag != "" {
+		if req.Profiles, err = readProfiles(*profilesFlag); err != nil {
+			return fail(ExitUsage, "%v", err)
+		}
+	}
+
+	f, err := os.Open(*exportFlag)
+	if err != nil {
+		return fail(ExitFailure, "opening the export: %v", err)
+	}
+	buckets, stats, err := activitywatch.ReadExport(f)
+	f.Close()
+	if err != nil {
+		return fail(ExitFailure, "%s: %v", *exportFlag, err)
+	}
+	req.Buckets, req.Malformed = buckets, stats.Malformed
+	if req.From.IsZero() || req.To.IsZero() {
+		from, to, ok := exportRange(buckets)
+		if !ok {
+			return fail(ExitFailure, "%s holds no events: nothing to preview", *exportFlag)
+		}
+		if req.From.IsZero() {
+			req.From = from
+		}
+		if req.To.IsZero() {
+			req.To = to
+		}
+	}
+	if !req.To.After(req.From) {
+		return fail(ExitUsage, "the range %s – %s is empty: --to must be after --from",
+			req.From.Format(time.RFC3339), req.To.Format(time.RFC3339))
+	}
+	if err := writePreview(env.Stdout, env.Stderr, req); err != nil {
+		var ve *profile.ValidationError
+		if errors.As(err, &ve) {
+			return fail(ExitUsage, "%v", err)
+		}
+		return fail(ExitFailure, "%v", err)
+	}
+	return ExitOK
+}
+
+// previewRequest is one preview: activity, profiles, settings, range and output format. The
+// export file fills it today; reading aw-server with the configured profiles fills it the same
+// way.
+type previewRequest struct {
+	Buckets  []activity.BucketEvents
+	Profiles []profile.Profile
+	Engine   engine.Options
+	From, To time.Time
+	JSON     bool
+	// Malformed counts events the reader already skipped, per bucket id; they are reported with
+	// the engine's own.
+	Malformed map[string]int
+}
+
+// previewJSON is the stable --json output of "awcal preview".
+type previewJSON struct {
+	From        time.Time          `json:"from"`
+	To          time.Time          `json:"to"`
+	Blocks      []previewBlockJSON `json:"blocks"`
+	Diagnostics engine.Diagnostics `json:"diagnostics"`
+}
+
+type previewBlockJSON struct {
+	Profile  string                `json:"profile"`
+	Title    string                `json:"title"`
+	Start    time.Time             `json:"start"`
+	End      time.Time             `json:"end"`
+	Category string                `json:"category"`
+	Evidence []previewEvidenceJSON `json:"evidence"`
+}
+
+type previewEvidenceJSON struct {
+	Kind    string  `json:"kind"`
+	Label   string  `json:"label"`
+	Seconds float64 `json:"seconds"`
+}
+
+// writePreview derives the blocks of req and writes them to w as a table or JSON; warnings
+// (skipped events) go to warn. An invalid profile list is a *profile.ValidationError.
+func writePreview(w, warn io.Writer, req previewRequest) error {
+	e, err := engine.New(req.Profiles, req.Engine)
+	if err != nil {
+		return err
+	}
+	res := e.Derive(engine.Input{From: req.From, To: req.To, Buckets: req.Buckets})
+	diag := res.Diagnostics
+	for id, n := range req.Malformed {
+		if diag.Malformed == nil {
+			diag.Malformed = map[string]int{}
+		}
+		diag.Malformed[id] += n
+	}
+	byID := map[string]profile.Profile{}
+	for _, p := range e.Profiles() {
+		byID[p.ID] = p
+	}
+
+	if req.JSON {
+		out := previewJSON{From: req.From.UTC(), To: req.To.UTC(), Blocks: []previewBlockJSON{}, Diagnostics: diag}
+		for _, b := range res.Blocks {
+			jb := previewBlockJSON{Profile: b.ProfileID, Title: b.Title, Start: b.Start, End: b.End,
+				Category: byID[b.ProfileID].Category, Evidence: []previewEvidenceJSON{}}
+			for _, ev := range b.Evidence {
+				jb.Evidence = append(jb.Evidence, previewEvidenceJSON{Kind: ev.Kind.String(), Label: ev.Label, Seconds: ev.Duration.Seconds()})
+			}
+			out.Blocks = append(out.Blocks, jb)
+		}
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(out)
+	}
+
+	const layout = "2006-01-02 15:04:05"
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "PROFILE\tTITLE\tSTART\tEND\tDURATION")
+	for _, b := range res.Blocks {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", byID[b.ProfileID].Name, b.Title, b.Start.Local().Format(layout),
+			b.End.Local().Format(layout), b.End.Sub(b.Start).Round(time.Second))
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if _, err := fmt.Fprintf(w, "%d blocks from %d events, %s – %s.\n", len(res.Blocks), diag.Events,
+		req.From.Local().Format(layout), req.To.Local().Format(layout)); err != nil {
+		return err
+	}
+	ids := make([]string, 0, len(diag.Malformed))
+	for id := range diag.Malformed {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		fmt.Fprintf(warn, "awcal preview: skipped %d malformed events in bucket %s\n", diag.Malformed[id], id)
+	}
+	return nil
+}
+
+// exportRange is [first event start, last event end] over every bucket.
+func exportRange(buckets []activity.BucketEvents) (from, to time.Time, ok bool) {
+	for _, b := range buckets {
+		for _, e := range b.Events {
+			if e.Timestamp.IsZero() || !(e.Duration >= 0) {
+				continue
+			}
+			if !ok || e.Timestamp.Before(from) {
+				from = e.Timestamp
+			}
+			if end := e.End(); !ok || end.After(to) {
+				to = end
+			}
+			ok = true
+		}
+	}
+	// The engine's window is half-open and microsecond-precise: include the last instant.
+	return from, to.Add(time.Microsecond), ok
+}
+
+// readProfiles reads a JSON array of profiles, or an object with a "profiles" key. A profile
+// gets the defaults of a new one for the keys it leaves out (so it is enabled unless it says
+// otherwise); unknown keys are errors, so a typo is not silently ignored.
+func readProfiles(path string) ([]profile.Profile, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("reading profiles: %w", err)
+	}
+	var list []json.RawMessage
+	if err := json.Unmarshal(data, &list); err != nil {
+		var obj struct {
+			Profiles []json.RawMessage `json:"profiles"`
+		}
+		if err2 := json.Unmarshal(data, &obj); err2 != nil || obj.Profiles == nil {
+			return nil, fmt.Errorf("%s: want a JSON array of profiles or an object with a \"profiles\" key: %w", path, err)
+		}
+		list = obj.Profiles
+	}
+	ps := make([]profile.Profile, len(list))
+	for i, raw := range list {
+		ps[i] = profile.Profile{
+			Name: profile.DefaultName, Category: profile.DefaultCategory, Threshold: profile.DefaultThreshold,
+			SoftBreak: profile.DefaultSoftBreak, TitleTemplate: profile.DefaultTitleTemplate, Enabled: true,
+		}
+		dec := json.NewDecoder(bytes.NewReader(raw))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&ps[i]); err != nil {
+			return nil, fmt.Errorf("%s: profile %d: %w", path, i+1, err)
+		}
+	}
+	if len(ps) == 0 {
+		return nil, fmt.Errorf("%s holds no profiles", path)
+	}
+	return ps, nil
 }
