@@ -163,13 +163,3 @@ func firstBit(a, mask []uint64) int {
 	}
 	return -1
 }
-
-// anyBit reports whether a and mask share a bit.
-func anyBit(a, mask []uint64) bool {
-	for w := range mask {
-		if a[w]&mask[w] != 0 {
-			return true
-		}
-	}
-	return false
-}
