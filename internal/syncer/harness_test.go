@@ -61,7 +61,7 @@ var (
 
 // world is aw-server, a calendar and a state file, with a clock the test moves.
 type world struct {
-	t         *testing.T
+	t         testing.TB
 	aw        *awtest.Server
 	client    *activitywatch.Client
 	store     syncer.Store
@@ -71,7 +71,7 @@ type world struct {
 	now       time.Time
 }
 
-func newWorld(t *testing.T, profiles ...profile.Profile) *world {
+func newWorld(t testing.TB, profiles ...profile.Profile) *world {
 	t.Helper()
 	cfg := config.Default(func(string) string { return "" })
 	cfg.Profiles = profiles
