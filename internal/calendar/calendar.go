@@ -63,6 +63,13 @@ type Store interface {
 	Owned(ctx context.Context, from, to time.Time) ([]Event, error)
 	// Apply makes the changes. Foreign events are never touched. On ErrConflict nothing after
 	// the conflicting change was applied; the caller re-reads and re-plans.
+	//
+	// ErrConflict: a Create of a UID the calendar holds (owned or foreign), an Update or
+	// Delete of a UID it does not hold or with a stale Version. ErrNotOwned: an Update or
+	// Delete of an event the calendar holds as foreign, or a change list that names a UID
+	// outside awcal's namespace (ValidateChanges) — re-reading cannot help, so it is not a
+	// conflict. A list that fails ValidateChanges is refused before anything is written.
+	// calendartest.Run checks all of this.
 	Apply(ctx context.Context, changes []Change) error
 }
 

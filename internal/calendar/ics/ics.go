@@ -68,9 +68,6 @@ func Open(path string) (*Store, error) {
 	return &Store{path: abs, now: time.Now, writeFile: atomicfile.WriteFile}, nil
 }
 
-// Path is the calendar file's absolute path.
-func (s *Store) Path() string { return s.path }
-
 // Close releases the lock taken by the first write. The store can still be used; the next write
 // takes the lock again.
 func (s *Store) Close() error {
