@@ -14,27 +14,33 @@ import (
 
 	"github.com/awcal/awcal/internal/activity"
 	"github.com/awcal/awcal/internal/activitywatch"
+	"github.com/awcal/awcal/internal/config"
 	"github.com/awcal/awcal/internal/engine"
 	"github.com/awcal/awcal/internal/profile"
+	"github.com/awcal/awcal/internal/syncer"
 )
 
-const previewUsage = `--export FILE [--profiles FILE] [--from T --to T] [--json] [--no-afk-masking]
+const previewUsage = `[--config FILE] [--from T --to T] [--json] [--no-afk-masking]
+       awcal preview --export FILE [--profiles FILE] [--from T --to T] [--json] [--no-afk-masking]
 
-Prints the blocks awcal would write for the activity in an ActivityWatch export file, writing
-nothing. Without --profiles the starter profiles are used; FILE is a JSON array of profiles, or
-an object with a "profiles" key (config.json works). The range defaults to the whole export; T
-is RFC 3339 (2026-03-02T09:00:00+01:00), a local date (2026-03-02, midnight) or a local time
-(2026-03-02T09:00).
+Prints the blocks awcal would write, writing nothing. Without --export it reads aw-server with
+the configured profiles, buckets, privacy rules and AFK masking, as a sync would (the range
+defaults to today until now). With --export it reads an ActivityWatch export file instead (the
+range defaults to the whole export). --profiles replaces the profiles (the starter profiles
+with --export); FILE is a JSON array of profiles, or an object with a "profiles" key
+(config.json works). T is RFC 3339 (2026-03-02T09:00:00+01:00), a local date (2026-03-02,
+midnight) or a local time (2026-03-02T09:00).
 
 --json prints {"from", "to", "blocks": [{"profile", "title", "start", "end", "category",
 "evidence": [{"kind", "label", "seconds"}]}], "diagnostics": {"malformed", "events", "slices",
 "candidates"}}: times in RFC 3339 (UTC, to the microsecond), profile is the profile id,
 malformed counts skipped events per bucket id.`
 
-// runPreview derives and prints blocks from an export file.
-func runPreview(_ context.Context, env Env, args []string) int {
+// runPreview derives and prints blocks from aw-server or an export file.
+func runPreview(ctx context.Context, env Env, args []string) int {
 	fs := newFlagSet(env, "preview", previewUsage)
-	exportFlag := fs.String("export", "", "ActivityWatch export file to read (aw-server's /api/0/export or the web UI's export)")
+	configFlag := fs.String("config", "", "config file for reading aw-server (default $"+config.EnvConfig+" or the user config folder's awcal/config.json)")
+	exportFlag := fs.String("export", "", "ActivityWatch export file to read instead of aw-server (aw-server's /api/0/export or the web UI's export)")
 	profilesFlag := fs.String("profiles", "", "JSON file with the profiles to use (default: the starter profiles)")
 	fromFlag := fs.String("from", "", "start of the range (default: the first event of the export)")
 	toFlag := fs.String("to", "", "end of the range (default: the end of the export's last event)")
@@ -47,11 +53,6 @@ func runPreview(_ context.Context, env Env, args []string) int {
 		fmt.Fprintf(env.Stderr, "awcal preview: "+format+"\n", a...)
 		return code
 	}
-	if *exportFlag == "" {
-		return fail(ExitUsage, "--export FILE is required: export your data from the ActivityWatch web UI "+
-			"(Settings, Export all buckets as JSON) and give the file")
-	}
-
 	req := previewRequest{Engine: engine.DefaultOptions(), JSON: *asJSON, Profiles: profile.Starters()}
 	req.Engine.AFKMasking = !*noMasking
 	var err error
@@ -69,6 +70,10 @@ func runPreview(_ context.Context, env Env, args []string) int {
 		if req.Profiles, err = readProfiles(*profilesFlag); err != nil {
 			return fail(ExitUsage, "%v", err)
 		}
+	}
+
+	if *exportFlag == "" {
+		return previewServer(ctx, env, req, *configFlag, *profilesFlag != "", *noMasking)
 	}
 
 	f, err := os.Open(*exportFlag)
@@ -258,4 +263,53 @@ func readProfiles(path string) ([]profile.Profile, error) {
 		return nil, fmt.Errorf("%s holds no profiles", path)
 	}
 	return ps, nil
+}
+
+// previewServer is the preview of aw-server's activity with the configuration a sync uses:
+// its profiles (unless --profiles gave others), buckets, privacy rules and engine settings.
+// The config is only read, never created.
+func previewServer(ctx context.Context, env Env, req previewRequest, configPath string, ownProfiles, noMasking bool) int {
+	fail := func(code int, format string, a ...any) int {
+		fmt.Fprintf(env.Stderr, "awcal preview: "+format+"\n", a...)
+		return code
+	}
+	_, cfg, err := loadSyncConfig(env, configPath, true)
+	if err != nil {
+		return fail(ExitUsage, "%v; or preview an export file with --export FILE", err)
+	}
+	if !ownProfiles {
+		req.Profiles = cfg.Profiles
+	}
+	req.Engine = syncer.EngineOptions(*cfg)
+	if noMasking {
+		req.Engine.AFKMasking = false
+	}
+	if req.To.IsZero() {
+		req.To = time.Now()
+	}
+	if req.From.IsZero() {
+		y, m, d := req.To.Local().Date()
+		req.From = time.Date(y, m, d, 0, 0, 0, 0, time.Local)
+	}
+	if !req.To.After(req.From) {
+		return fail(ExitUsage, "the range %s – %s is empty: --to must be after --from",
+			req.From.Format(time.RFC3339), req.To.Format(time.RFC3339))
+	}
+	act, err := syncer.ReadActivity(ctx, newAWClient(env, cfg.ActivityWatch.URL), *cfg, req.From, req.To)
+	if err != nil {
+		var ce *syncer.ConfigError
+		if errors.As(err, &ce) {
+			return fail(ExitUsage, "%v", err)
+		}
+		return fail(ExitFailure, "%v", err)
+	}
+	req.Buckets, req.Malformed = act.Buckets, act.Malformed
+	if err := writePreview(env.Stdout, env.Stderr, req); err != nil {
+		var ve *profile.ValidationError
+		if errors.As(err, &ve) {
+			return fail(ExitUsage, "%v", err)
+		}
+		return fail(ExitFailure, "%v", err)
+	}
+	return ExitOK
 }

@@ -190,7 +190,7 @@ func TestPreviewErrors(t *testing.T) {
 		code int
 		msg  string
 	}{
-		{"no export", nil, ExitUsage, "--export FILE is required"},
+		{"no export and no config", nil, ExitUsage, "or preview an export file with --export FILE"},
 		{"missing export file", []string{"--export", filepath.Join(t.TempDir(), "nope.json")}, ExitFailure, "opening the export"},
 		{"not an export", []string{"--export", writeFile(t, "x.json", `{"a": 1}`)}, ExitFailure, `no "buckets" object`},
 		{"an export without events", []string{"--export", empty}, ExitFailure, "holds no events"},

@@ -5,28 +5,81 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/awcal/awcal/internal/activity"
 	"github.com/awcal/awcal/internal/activitywatch"
 	"github.com/awcal/awcal/internal/config"
+	"github.com/awcal/awcal/internal/privacy"
 )
 
-// selectBuckets reads the bucket list (and, when no hostname is configured, which host
-// aw-server runs on) and picks the buckets this run reads.
-func (r *run) selectBuckets(ctx context.Context) ([]activity.Bucket, error) {
-	all, err := r.s.source.Buckets(ctx)
+// ReadActivity reads what a sync with cfg reads over [from, to]: the selected buckets (see
+// SelectBuckets), their events trimmed to the range, with cfg's privacy filter applied. The
+// preview (command line and timeline) derives its blocks from it.
+func ReadActivity(ctx context.Context, src Source, cfg config.Config, from, to time.Time) (Activity, error) {
+	filter, err := privacy.New(cfg.Privacy)
+	if err != nil {
+		return Activity{}, &ConfigError{err}
+	}
+	buckets, err := selectBuckets(ctx, src, cfg.ActivityWatch)
+	if err != nil {
+		return Activity{}, err
+	}
+	a := Activity{Malformed: map[string]int{}}
+	raw, err := fetchBuckets(ctx, src, buckets, from, to, a.Malformed)
+	if err != nil {
+		return Activity{}, err
+	}
+	a.Buckets, a.Privacy = filter.Apply(raw)
+	return a, nil
+}
+
+// Activity is what ReadActivity read.
+type Activity struct {
+	// Buckets holds each selected bucket with its events, newest first, privacy filter applied.
+	Buckets []activity.BucketEvents
+	// Malformed counts the events aw-server sent that could not be decoded, per bucket id.
+	Malformed map[string]int
+	// Privacy says what the privacy filter hid or redacted.
+	Privacy privacy.Stats
+}
+
+// selectBuckets reads the bucket list (and, when neither buckets nor hostnames are
+// configured, which host aw-server runs on) and picks the buckets to read.
+func selectBuckets(ctx context.Context, src Source, aw config.ActivityWatch) ([]activity.Bucket, error) {
+	all, err := src.Buckets(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("reading activity: %w", err)
 	}
 	host := ""
-	if len(r.cfg.ActivityWatch.Buckets) == 0 && len(r.cfg.ActivityWatch.Hostnames) == 0 {
-		info, err := r.s.source.Info(ctx)
+	if len(aw.Buckets) == 0 && len(aw.Hostnames) == 0 {
+		info, err := src.Info(ctx)
 		if err != nil {
 			return nil, fmt.Errorf("reading activity: %w", err)
 		}
 		host = info.Hostname
 	}
-	return SelectBuckets(all, r.cfg.ActivityWatch, host)
+	return SelectBuckets(all, aw, host)
+}
+
+// fetchBuckets reads the buckets' events over [from, to], adding the malformed counts to
+// malformed.
+func fetchBuckets(ctx context.Context, src Source, buckets []activity.Bucket, from, to time.Time, malformed map[string]int) ([]activity.BucketEvents, error) {
+	out := make([]activity.BucketEvents, 0, len(buckets))
+	if !from.Before(to) {
+		return out, nil
+	}
+	for _, b := range buckets {
+		evs, err := src.Events(ctx, b.ID, from, to)
+		if err != nil {
+			return nil, fmt.Errorf("reading activity: %w", err)
+		}
+		if evs.Malformed > 0 {
+			malformed[b.ID] += evs.Malformed
+		}
+		out = append(out, activity.BucketEvents{Bucket: b, Events: evs.Events})
+	}
+	return out, nil
 }
 
 // SelectBuckets picks the buckets a sync reads (ENGINE.md §1.2): the configured bucket ids in

@@ -72,7 +72,7 @@ func (r *run) do(ctx context.Context, st *config.State) error {
 	if err != nil {
 		return err
 	}
-	if r.buckets, err = r.selectBuckets(ctx); err != nil {
+	if r.buckets, err = selectBuckets(ctx, r.s.source, r.cfg.ActivityWatch); err != nil {
 		return err
 	}
 	var w window
@@ -142,22 +142,12 @@ func (r *run) report(phase Phase, within float64) {
 
 // fetch reads the selected buckets over [from, to] and applies the privacy filter.
 func (r *run) fetch(ctx context.Context, from, to time.Time) ([]activity.BucketEvents, error) {
-	out := make([]activity.BucketEvents, 0, len(r.buckets))
-	if !from.Before(to) {
-		return out, nil
+	if r.rep.Malformed == nil {
+		r.rep.Malformed = map[string]int{}
 	}
-	for _, b := range r.buckets {
-		evs, err := r.s.source.Events(ctx, b.ID, from, to)
-		if err != nil {
-			return nil, fmt.Errorf("reading activity: %w", err)
-		}
-		if evs.Malformed > 0 {
-			if r.rep.Malformed == nil {
-				r.rep.Malformed = map[string]int{}
-			}
-			r.rep.Malformed[b.ID] += evs.Malformed
-		}
-		out = append(out, activity.BucketEvents{Bucket: b, Events: evs.Events})
+	out, err := fetchBuckets(ctx, r.s.source, r.buckets, from, to, r.rep.Malformed)
+	if err != nil {
+		return nil, err
 	}
 	return r.pipe.filter(out), nil
 }
