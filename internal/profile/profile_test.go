@@ -184,6 +184,9 @@ func TestRuleCompileErrors(t *testing.T) {
 	var re *RuleError
 	require.ErrorAs(t, err, &re)
 	assert.Equal(t, "pattern", re.Field)
+	var rx *RegexError
+	require.ErrorAs(t, err, &rx)
+	assert.Equal(t, 2, rx.Pos, "the editor can put the cursor on (?=")
 	_, err = Rule{}.Compile()
 	assert.ErrorIs(t, err, ErrEmptyPattern)
 	_, err = Rule{Bucket: "windws", Pattern: "x"}.Compile()

@@ -112,7 +112,7 @@ func bucketWord(b string) string {
 func regexError(pattern string, err error) error {
 	var se *syntax.Error
 	if !errors.As(err, &se) {
-		return fmt.Errorf("%w: %v", ErrInvalidRegex, err)
+		return &RegexError{Pos: 1, Msg: err.Error()}
 	}
 	pos := -1
 	switch se.Code {
@@ -137,8 +137,21 @@ func regexError(pattern string, err error) error {
 		strings.Contains(pattern[pos:], "(?<=") || strings.Contains(pattern[pos:], "(?<!") {
 		msg += " (lookahead and lookbehind are not supported: Go uses RE2 syntax)"
 	}
-	return fmt.Errorf("%w at position %d: %s", ErrInvalidRegex, col, msg)
+	return &RegexError{Pos: col, Msg: msg}
 }
+
+// RegexError is a pattern Go's RE2 syntax rejects. It matches ErrInvalidRegex with errors.Is.
+type RegexError struct {
+	Pos int    // 1-based character position of the offending part, for an editor's cursor
+	Msg string // what is wrong there
+}
+
+func (e *RegexError) Error() string {
+	return fmt.Sprintf("invalid regex at position %d: %s", e.Pos, e.Msg)
+}
+
+// Is makes errors.Is(err, ErrInvalidRegex) true.
+func (e *RegexError) Is(target error) bool { return target == ErrInvalidRegex }
 
 // unbalancedParen returns the byte offset of the first ")" without an opening one, else of the
 // innermost "(" left open, else -1. Escapes and character classes are skipped.
