@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/emersion/go-ical"
 	"github.com/stretchr/testify/require"
 
 	"github.com/awcal/awcal/internal/calendar"
@@ -23,6 +24,8 @@ func FuzzParse(f *testing.F) {
 	f.Add(emptyCalendar)
 	f.Add([]byte(otherClientCalendar[:len(otherClientCalendar)-len("END:VCALENDAR\r\n")] + ownedEvent(uidA) + "END:VCALENDAR\r\n"))
 	f.Add([]byte("BEGIN:VCALENDAR\r\nX-A;P=\"q:v\",w;Q=1:x\r\n y\r\nEND:VCALENDAR\r\n"))
+	f.Add([]byte("BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:\r\nUID:" + uidA + "\r\n" + calendar.MarkerProperty +
+		":\r\n" + calendar.MarkerProperty + ":p\r\nDTSTART:20250101T000000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"))
 	golden, err := filepath.Glob(filepath.Join("..", "testdata", "*.ics"))
 	require.NoError(f, err)
 	for _, path := range golden {
@@ -47,6 +50,12 @@ func FuzzParse(f *testing.F) {
 		var foreign []component
 		for i, c := range pf.comps {
 			require.True(t, strings.HasPrefix(strings.ToUpper(string(pf.text(i))), "BEGIN:"))
+			if c.name == "VEVENT" {
+				comp, err := decodeComponent(pf.text(i))
+				require.NoError(t, err, "a component that parsed must decode")
+				_, owned, _ := calendar.FromVEvent(&ical.Event{Component: comp})
+				require.Equal(t, owned, c.owned, "the parser and calendar.FromVEvent must agree on ownership")
+			}
 			if c.owned {
 				_, _ = pf.event(i) // may fail on bad times, must not panic
 				edits[i] = event{uid: c.uid}

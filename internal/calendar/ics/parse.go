@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/emersion/go-ical"
 
@@ -77,6 +78,8 @@ func parse(path string, raw []byte) (*file, error) {
 		calLine  int    // line of BEGIN:VCALENDAR, 0 before it
 		cur      *component
 		curLine  int
+		uidSeen  bool // the first UID and marker count, as calendar.FromVEvent reads them
+		mrkSeen  bool
 		marker   bool
 		ownedAt  = map[string]int{}
 		lr       = lineReader{raw: string(raw)}
@@ -123,7 +126,8 @@ func parse(path string, raw []byte) (*file, error) {
 			}
 			if len(stack) == 0 {
 				f.comps = append(f.comps, component{start: start, name: compName})
-				cur, curLine, marker = &f.comps[len(f.comps)-1], line, false
+				cur, curLine = &f.comps[len(f.comps)-1], line
+				uidSeen, mrkSeen, marker = false, false, false
 			}
 			stack = append(stack, open{compName, line})
 		case isEnd && len(stack) == 0:
@@ -151,10 +155,10 @@ func parse(path string, raw []byte) (*file, error) {
 			}
 		case len(stack) == 1 && cur.name == ical.CompEvent:
 			switch {
-			case strings.EqualFold(name, ical.PropUID) && cur.uid == "":
-				cur.uid = value
-			case strings.EqualFold(name, calendar.MarkerProperty) && !marker:
-				marker = value != ""
+			case !uidSeen && strings.EqualFold(name, ical.PropUID):
+				cur.uid, uidSeen = value, true
+			case !mrkSeen && strings.EqualFold(name, calendar.MarkerProperty):
+				marker, mrkSeen = value != "", true
 			}
 		}
 	}
@@ -169,9 +173,14 @@ func parse(path string, raw []byte) (*file, error) {
 	return f, nil
 }
 
+// shorten cuts a line for a message, at a character boundary.
 func shorten(s string) string {
 	if len(s) > 40 {
-		return s[:40] + "…"
+		i := 40
+		for i > 0 && !utf8.RuneStart(s[i]) {
+			i--
+		}
+		return s[:i] + "…"
 	}
 	return s
 }
