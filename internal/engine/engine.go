@@ -90,7 +90,9 @@ type Block struct {
 	ProfileID  string
 	Start, End time.Time // UTC, microsecond precision
 	Title      string
-	Fitness    time.Duration
+	// Fitness is the primary-evidence time of the session the block was cut from (§5); a
+	// fragment left around a stronger block keeps its session's fitness.
+	Fitness time.Duration
 	// Evidence is the top evidence of the block, longest first (at most a handful).
 	Evidence []Evidence
 }
