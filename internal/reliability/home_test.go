@@ -1,0 +1,173 @@
+package reliability_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/awcal/awcal/internal/config"
+)
+
+// home is a throw-away user for the awcal subprocess: its own HOME, XDG folders and TMPDIR,
+// so that every byte awcal writes lands under dir and can be searched.
+type home struct {
+	dir    string
+	config string // config.json
+	state  string // state.json
+	env    []string
+}
+
+func newHome(t testing.TB) *home {
+	t.Helper()
+	dir := t.TempDir()
+	h := &home{dir: dir}
+	xdg := map[string]string{
+		"XDG_CONFIG_HOME": filepath.Join(dir, ".config"),
+		"XDG_DATA_HOME":   filepath.Join(dir, ".local", "share"),
+		"XDG_STATE_HOME":  filepath.Join(dir, ".local", "state"),
+		"XDG_CACHE_HOME":  filepath.Join(dir, ".cache"),
+		"TMPDIR":          filepath.Join(dir, "tmp"),
+	}
+	for _, d := range xdg {
+		require.NoError(t, os.MkdirAll(d, 0o700))
+	}
+	h.config = filepath.Join(xdg["XDG_CONFIG_HOME"], "awcal", "config.json")
+	h.state = config.StatePath(h.config)
+	h.env = []string{"HOME=" + dir, "PATH=" + os.Getenv("PATH"), "LANG=C.UTF-8", "TZ=UTC", config.EnvConfig + "=" + h.config}
+	for k, v := range xdg {
+		h.env = append(h.env, k+"="+v)
+	}
+	// The session bus of .ci/with-keyring, for the CalDAV password in the OS keyring.
+	if a := os.Getenv("DBUS_SESSION_BUS_ADDRESS"); a != "" {
+		h.env = append(h.env, "DBUS_SESSION_BUS_ADDRESS="+a)
+	}
+	return h
+}
+
+// getenv is the subprocess's environment as a lookup, for config.Default.
+func (h *home) getenv(name string) string {
+	for _, kv := range h.env {
+		if k, v, _ := bytes.Cut([]byte(kv), []byte("=")); string(k) == name {
+			return string(v)
+		}
+	}
+	return ""
+}
+
+// defaultConfig is the first-run config of this home pointed at aw-server awURL and the
+// generated host's buckets.
+func (h *home) defaultConfig(awURL string) config.Config {
+	cfg := config.Default(h.getenv)
+	cfg.ActivityWatch.URL = awURL
+	cfg.ActivityWatch.Hostnames = []string{host}
+	return cfg
+}
+
+func (h *home) writeConfig(t testing.TB, cfg config.Config) {
+	t.Helper()
+	require.NoError(t, config.Save(h.config, &cfg))
+}
+
+// loadState reads state.json as awcal does; a file it cannot load fails the test.
+func (h *home) loadState(t testing.TB) config.State {
+	t.Helper()
+	st, err := config.LoadState(h.state)
+	require.NoError(t, err, "state file after the run")
+	return st
+}
+
+// result is how one awcal process ended.
+type result struct {
+	args           []string
+	code           int // exit code; -1 when killed by a signal
+	killed         bool
+	stdout, stderr string
+	wall           time.Duration
+	maxRSS         int64 // peak resident set, bytes
+}
+
+func (r result) String() string {
+	return "awcal " + joinArgs(r.args) + ": exit " + strconv.Itoa(r.code) + "\nstdout:\n" + r.stdout + "\nstderr:\n" + r.stderr
+}
+
+// command prepares awcal with args in this home.
+func (h *home) command(ctx context.Context, t testing.TB, args ...string) (*exec.Cmd, *bytes.Buffer, *bytes.Buffer) {
+	t.Helper()
+	cmd := exec.CommandContext(ctx, awcalBinary(t), args...)
+	cmd.Dir = h.dir
+	cmd.Env = h.env
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	cmd.Stdin = nil
+	return cmd, &stdout, &stderr
+}
+
+// run runs awcal with args to the end (bounded by a generous timeout) and reports how it ended.
+func (h *home) run(t testing.TB, args ...string) result {
+	t.Helper()
+	return h.runKill(t, 0, args...)
+}
+
+// runKill runs awcal and, when after > 0, kills it with SIGKILL after that long (if it has not
+// ended by then).
+func (h *home) runKill(t testing.TB, after time.Duration, args ...string) result {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
+	defer cancel()
+	cmd, stdout, stderr := h.command(ctx, t, args...)
+	start := time.Now()
+	require.NoError(t, cmd.Start())
+	var timer *time.Timer
+	if after > 0 {
+		timer = time.AfterFunc(after, func() { _ = cmd.Process.Signal(syscall.SIGKILL) })
+	}
+	err := cmd.Wait()
+	if timer != nil {
+		timer.Stop()
+	}
+	r := result{args: args, wall: time.Since(start), stdout: stdout.String(), stderr: stderr.String()}
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		r.maxRSS = ru.Maxrss * 1024 // kilobytes on Linux
+	}
+	r.code = cmd.ProcessState.ExitCode()
+	if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+		r.killed = ws.Signal() == syscall.SIGKILL
+	}
+	var ee *exec.ExitError
+	if err != nil && !errors.As(err, &ee) {
+		t.Fatalf("awcal %s: %v", joinArgs(args), err)
+	}
+	require.NoError(t, ctx.Err(), "awcal %s did not end within the timeout", joinArgs(args))
+	return r
+}
+
+// mustRun runs awcal and fails the test unless it exits 0.
+func (h *home) mustRun(t testing.TB, args ...string) result {
+	t.Helper()
+	r := h.run(t, args...)
+	require.Equal(t, 0, r.code, "%s", r)
+	return r
+}
+
+func joinArgs(args []string) string {
+	var b bytes.Buffer
+	for i, a := range args {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(a)
+	}
+	return b.String()
+}
+
+// stamp formats a time for --now, --from and --to.
+func stamp(t time.Time) string { return t.UTC().Format(time.RFC3339) }

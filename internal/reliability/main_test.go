@@ -1,0 +1,102 @@
+package reliability_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+)
+
+// binDir holds the awcal binary built once for the whole test run.
+var binDir string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "awcal-reliability-bin-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "reliability:", err)
+		os.Exit(1)
+	}
+	binDir = dir
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+var build struct {
+	once sync.Once
+	path string
+	err  error
+	dur  time.Duration
+}
+
+// awcalBinary builds package app (the real awcal, GUI included; cgo as the Makefile builds
+// it) once per test run and returns its path. The Go build cache makes it a link step after
+// the first build on a machine.
+func awcalBinary(t testing.TB) string {
+	t.Helper()
+	build.once.Do(func() {
+		start := time.Now()
+		out := filepath.Join(binDir, "awcal")
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Minute)
+		defer cancel()
+		cmd := exec.CommandContext(ctx, goTool(), "build", "-o", out, "github.com/awcal/awcal/app")
+		cmd.Dir = moduleRoot()
+		if b, err := cmd.CombinedOutput(); err != nil {
+			build.err = fmt.Errorf("go build ./app: %w\n%s", err, b)
+			return
+		}
+		build.path, build.dur = out, time.Since(start)
+	})
+	if build.err != nil {
+		t.Fatal(build.err)
+	}
+	return build.path
+}
+
+// goTool is the go command of the toolchain running the tests.
+func goTool() string {
+	if p := filepath.Join(runtime.GOROOT(), "bin", "go"); fileExists(p) {
+		return p
+	}
+	return "go"
+}
+
+// moduleRoot is the repository root: this package is internal/reliability.
+func moduleRoot() string {
+	wd, err := os.Getwd()
+	if err != nil {
+		panic(err)
+	}
+	return filepath.Join(wd, "..", "..")
+}
+
+func fileExists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
+}
+
+// stress reports whether the long versions run (AWCAL_STRESS=1, make stress).
+func stress() bool { return os.Getenv("AWCAL_STRESS") == "1" }
+
+// envInt reads a positive integer from the environment, or def.
+func envInt(name string, def int) int {
+	if n, err := strconv.Atoi(os.Getenv(name)); err == nil && n > 0 {
+		return n
+	}
+	return def
+}
+
+// requireReal skips, or fails under AWCAL_REQUIRE_REAL=1, when a real component is missing.
+func requireReal(t testing.TB, format string, args ...any) {
+	t.Helper()
+	if os.Getenv("AWCAL_REQUIRE_REAL") == "1" {
+		t.Fatalf("AWCAL_REQUIRE_REAL=1 but "+format, args...)
+	}
+	t.Skipf(format, args...)
+}
