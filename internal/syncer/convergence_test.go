@@ -21,8 +21,22 @@ func TestConvergence(t *testing.T) {
 	if testing.Short() {
 		t.Skip("replays whole days minute by minute")
 	}
-	for _, intensity := range []fakedata.Intensity{fakedata.Heavy, fakedata.Normal} {
-		data, from, to := dayOf(intensity, 11)
+	type day struct {
+		intensity fakedata.Intensity
+		seed      int64
+		steps     []time.Duration
+	}
+	days := []day{
+		{fakedata.Heavy, 11, []time.Duration{time.Minute, 5 * time.Minute, 10 * time.Minute, time.Hour}},
+		{fakedata.Normal, 11, []time.Duration{time.Minute, 5 * time.Minute, 10 * time.Minute, time.Hour}},
+	}
+	// More days, at a coarser step, for the rarer shapes of a day.
+	for seed := range int64(6) {
+		days = append(days, day{fakedata.Heavy, 100 + seed, []time.Duration{15 * time.Minute}},
+			day{fakedata.Normal, 200 + seed, []time.Duration{7 * time.Minute}})
+	}
+	for _, d := range days {
+		data, from, to := dayOf(d.intensity, d.seed)
 		ref := newWorld(t, profile.Starters()...)
 		newReplay(ref.aw, data).advance(to.Add(24 * time.Hour))
 		_, err := ref.backfill(to.Add(2*time.Hour), from, to)
@@ -31,8 +45,8 @@ func TestConvergence(t *testing.T) {
 		require.NotEmpty(t, want)
 		requireNoOverlap(t, want)
 
-		for _, step := range []time.Duration{time.Minute, 5 * time.Minute, 10 * time.Minute, time.Hour} {
-			t.Run(fmt.Sprintf("%s day every %v", intensity, step), func(t *testing.T) {
+		for _, step := range d.steps {
+			t.Run(fmt.Sprintf("%s day %d every %v", d.intensity, d.seed, step), func(t *testing.T) {
 				w := newWorld(t, profile.Starters()...)
 				rp := newReplay(w.aw, data)
 				for at := from; !at.After(to.Add(time.Hour)); at = at.Add(step) {

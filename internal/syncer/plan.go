@@ -43,6 +43,16 @@ type scope struct {
 	ExtendOnly bool
 }
 
+// rounded is the scope at the events' precision. Blocks are compared with it only after
+// rounding to whole seconds, which is monotonic: a block starting at or after TrustFrom gives an
+// event starting at or after rounded TrustFrom (but maybe before TrustFrom itself, when the
+// quiescent point has a fraction of a second).
+func (s scope) rounded() scope {
+	s.From, s.To = roundSecond(s.From), roundSecond(s.To)
+	s.TrustFrom, s.DerivedTo = roundSecond(s.TrustFrom), roundSecond(s.DerivedTo)
+	return s
+}
+
 // boundary reports whether e reaches outside what the derivation saw exactly.
 func (s scope) boundary(e calendar.Event) bool {
 	return e.Start.Before(s.TrustFrom) || e.End.After(s.DerivedTo)
@@ -119,7 +129,7 @@ type planner struct {
 // them). Finally every new or moved event is cut around the events that stay where they are,
 // so that owned events never overlap, whatever the calendar held before.
 func (pl planner) makePlan(blocks []engine.Block, owned []calendar.Event) plan {
-	sc := pl.scope
+	sc := pl.scope.rounded()
 
 	// The desired events: blocks in the scope, at second precision.
 	type want struct {

@@ -253,6 +253,17 @@ func TestPlan(t *testing.T) {
 	}
 }
 
+func TestPlanTrustsASubSecondQuiescentPoint(t *testing.T) {
+	// The quiescent point has a fraction of a second and the block starts exactly there: its
+	// event, written at whole seconds, starts a fraction before it, and is still the block's.
+	q := at(10, 45).Add(45*time.Second + 185*time.Millisecond)
+	old := owned(t, "0000000000000000000000000000aaaa@awcal", block("code", "Code - syncer.go", q, at(11, 0)))
+	require.True(t, old.Start.Before(q))
+	pl := planner{scope: exactScope(q, at(11, 40)), profiles: profileMap(pCode), newUID: seqUID()}
+	p := pl.makePlan([]engine.Block{block("code", "Code - engine.go", q, at(11, 33))}, []calendar.Event{old})
+	assert.Equal(t, []string{"update Code - engine.go 10:45:45–11:33:00"}, ops(p), "the title follows the exact derivation")
+}
+
 func TestPlanKeepsEventsOfRemovedProfiles(t *testing.T) {
 	// Deleting a profile does not delete its past events (SYNC.md §3); new blocks go around them.
 	old := owned(t, "0000000000000000000000000000aaaa@awcal", block("study", "Paper", at(9, 30), at(10, 0)))

@@ -1,0 +1,231 @@
+package syncer_test
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/awcal/awcal/internal/activity"
+	"github.com/awcal/awcal/internal/activitywatch"
+	"github.com/awcal/awcal/internal/activitywatch/awtest"
+	"github.com/awcal/awcal/internal/calendar/ics"
+	"github.com/awcal/awcal/internal/config"
+	"github.com/awcal/awcal/internal/fakedata"
+	"github.com/awcal/awcal/internal/profile"
+	"github.com/awcal/awcal/internal/syncer"
+)
+
+// TestContinuityRewrite: without a quiescent point, the latest owned event near lastSyncTime
+// is validated by re-deriving it, and the run re-anchors at its start.
+func TestContinuityRewrite(t *testing.T) {
+	w := newWorld(t, coding, meetings)
+	w.window(hm(9, 0), hm(10, 0), "Code", "main.go")
+	w.window(hm(10, 0), hm(10, 40), "zoom", "Planning")
+	w.window(hm(10, 40), hm(11, 30), "Code", "sync.go")
+	w.mustSync(hm(10, 30))
+	before := w.owned()
+	require.Equal(t, []brief{
+		{"coding", "Code - main.go", hm(9, 0), hm(10, 0)},
+		{"meetings", "Planning", hm(10, 0), hm(10, 30)},
+	}, briefs(before))
+
+	last := hm(10, 30)
+	w.setState(config.State{LastSyncTime: &last}) // the quiescent point is unknown
+	rep := w.mustSync(hm(11, 30))
+	assert.Equal(t, syncer.ModeContinuity, rep.Mode)
+	assert.Equal(t, hm(10, 0).Add(-time.Minute), rep.DerivedFrom, "anchored a minute before the validated event")
+	after := w.owned()
+	assert.Equal(t, []brief{
+		{"coding", "Code - main.go", hm(9, 0), hm(10, 0)},
+		{"meetings", "Planning", hm(10, 0), hm(10, 40)},
+		{"coding", "Code - sync.go", hm(10, 40), hm(11, 30)},
+	}, briefs(after))
+	assert.Equal(t, before[1].UID, after[1].UID, "the rewritten event keeps its identity")
+	assert.Equal(t, before[0].Version, after[0].Version, "events before the anchor are not touched")
+
+	t.Run("a candidate that does not validate falls back to the warm start", func(t *testing.T) {
+		w := newWorld(t, coding, meetings)
+		w.window(hm(9, 0), hm(10, 0), "Code", "main.go")
+		w.window(hm(10, 0), hm(10, 40), "zoom", "Planning")
+		w.mustSync(hm(10, 30))
+		// The person renamed the meetings profile's titles since: re-deriving the event no
+		// longer gives its title, so it is not a valid anchor.
+		m := meetings
+		m.TitleTemplate = "Meeting: {title}"
+		w.cfg.Profiles = []profile.Profile{coding, m}
+		last := hm(10, 30)
+		w.setState(config.State{LastSyncTime: &last})
+		rep := w.mustSync(hm(11, 0))
+		assert.Equal(t, syncer.ModeLookback, rep.Mode, "meetings has no supporting rule: no seed either")
+		// The warm start keeps the title of the event that began before lastSyncTime.
+		assert.Equal(t, []brief{
+			{"coding", "Code - main.go", hm(9, 0), hm(10, 0)},
+			{"meetings", "Planning", hm(10, 0), hm(10, 40)},
+		}, briefs(w.owned()))
+	})
+}
+
+// TestLongCustomRangeInPieces backfills three generated days in one range: it is processed in
+// pieces cut at quiescent points, and gives the same calendar as a backfill day by day.
+func TestLongCustomRangeInPieces(t *testing.T) {
+	opts := fakedata.Options{Start: monday, Days: 3, Seed: 4, Intensity: fakedata.Normal, Hostname: host}
+	data := fakedata.Generate(opts)
+	from, _ := fakedata.Day(opts, 0)
+	_, to := fakedata.Day(opts, 2)
+
+	whole := newWorld(t, profile.Starters()...)
+	newReplay(whole.aw, data).advance(to.Add(time.Hour))
+	var phases []syncer.Progress
+	rep, err := whole.run(to.Add(time.Hour), syncer.Request{Trigger: syncer.Manual, From: from, To: to,
+		Progress: func(p syncer.Progress) { phases = append(phases, p) }})
+	require.NoError(t, err)
+	reading := 0
+	for i, p := range phases {
+		if p.Phase == syncer.PhaseReading {
+			reading++
+		}
+		if i > 0 {
+			assert.GreaterOrEqual(t, p.Fraction, phases[i-1].Fraction, "progress never goes back")
+		}
+	}
+	assert.Greater(t, reading, 2, "three days are read in pieces, not at once")
+	assert.Equal(t, syncer.Progress{Phase: syncer.PhaseDone, Fraction: 1}, phases[len(phases)-1])
+	require.Positive(t, rep.Created)
+
+	byDay := newWorld(t, profile.Starters()...)
+	newReplay(byDay.aw, data).advance(to.Add(time.Hour))
+	for d := range 3 {
+		df, dt := fakedata.Day(opts, d)
+		_, err := byDay.backfill(to.Add(time.Hour), df, dt)
+		require.NoError(t, err)
+	}
+	got := whole.owned()
+	requireNoOverlap(t, got)
+	assertConverged(t, byDay.owned(), got)
+}
+
+// TestICSCalendar runs an incremental day against an .ics file that also holds the person's
+// own events: they stay byte-identical, and the file ends as a backfill leaves it.
+func TestICSCalendar(t *testing.T) {
+	data, day, end := dayOf(fakedata.Normal, 8)
+	dir := t.TempDir()
+	path := filepath.Join(dir, "activity.ics")
+	own := "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Example//Calendar//EN\r\n" +
+		"BEGIN:VTIMEZONE\r\nTZID:Europe/Berlin\r\nBEGIN:STANDARD\r\nDTSTART:19701025T030000\r\n" +
+		"TZOFFSETFROM:+0200\r\nTZOFFSETTO:+0100\r\nEND:STANDARD\r\nEND:VTIMEZONE\r\n" +
+		"BEGIN:VEVENT\r\nUID:lunch@example.com\r\nDTSTAMP:20260301T080000Z\r\n" +
+		"DTSTART;TZID=Europe/Berlin:20260302T120000\r\nDTEND;TZID=Europe/Berlin:20260302T130000\r\n" +
+		"SUMMARY:Lunch with Sam\r\nCATEGORIES:Work\r\nEND:VEVENT\r\n" +
+		"BEGIN:VTODO\r\nUID:todo@example.com\r\nDTSTAMP:20260301T080000Z\r\nSUMMARY:Call the bank\r\nEND:VTODO\r\n" +
+		"END:VCALENDAR\r\n"
+	require.NoError(t, os.WriteFile(path, []byte(own), 0o600))
+	store, err := ics.Open(path)
+	require.NoError(t, err)
+	t.Cleanup(func() { store.Close() })
+
+	w := newWorld(t, profile.Starters()...)
+	w.store, w.mem = store, nil
+	rp := newReplay(w.aw, data)
+	for at := day.Add(8 * time.Hour); !at.After(end); at = at.Add(20 * time.Minute) {
+		rp.advance(at)
+		w.mustSync(at)
+	}
+	got := w.owned()
+	require.NotEmpty(t, got)
+	requireNoOverlap(t, got)
+	text, err := os.ReadFile(path)
+	require.NoError(t, err)
+	for _, part := range []string{
+		"BEGIN:VTIMEZONE\r\nTZID:Europe/Berlin\r\n",
+		"BEGIN:VEVENT\r\nUID:lunch@example.com\r\nDTSTAMP:20260301T080000Z\r\nDTSTART;TZID=Europe/Berlin:20260302T120000\r\n",
+		"BEGIN:VTODO\r\nUID:todo@example.com\r\nDTSTAMP:20260301T080000Z\r\nSUMMARY:Call the bank\r\nEND:VTODO\r\n",
+	} {
+		assert.Contains(t, string(text), part, "the person's own entries stay byte-identical")
+	}
+	assert.Equal(t, 1, strings.Count(string(text), "UID:lunch@example.com"))
+
+	ref := newWorld(t, profile.Starters()...)
+	newReplay(ref.aw, data).advance(end.Add(time.Hour))
+	_, err = ref.backfill(end.Add(time.Hour), day, end)
+	require.NoError(t, err)
+	assertConverged(t, ref.owned(), got)
+}
+
+func TestSelectBuckets(t *testing.T) {
+	all := []activity.Bucket{
+		{ID: "aw-watcher-afk_laptop", Type: activity.TypeAFK, Hostname: "laptop"},
+		{ID: "aw-watcher-web-firefox", Type: activity.TypeWeb, Hostname: "unknown"},
+		{ID: "aw-watcher-web-chrome_laptop", Type: activity.TypeWeb, Hostname: "laptop"},
+		{ID: "aw-watcher-window_desktop", Type: activity.TypeWindow, Hostname: "desktop"},
+		{ID: "aw-watcher-window_laptop", Type: activity.TypeWindow, Hostname: "laptop"},
+		{ID: "aw-stopwatch", Type: "general.stopwatch", Hostname: "laptop"},
+		{ID: "aw-watcher-vscode_laptop", Type: activity.TypeEditor, Hostname: "laptop"},
+	}
+	ids := func(bs []activity.Bucket) []string {
+		var out []string
+		for _, b := range bs {
+			out = append(out, b.ID)
+		}
+		return out
+	}
+	tests := []struct {
+		name string
+		aw   config.ActivityWatch
+		host string
+		want []string
+	}{
+		{"the server's host by default, and web buckets of an unknown host", config.ActivityWatch{}, "laptop",
+			[]string{"aw-watcher-afk_laptop", "aw-watcher-web-firefox", "aw-watcher-web-chrome_laptop", "aw-watcher-window_laptop", "aw-watcher-vscode_laptop"}},
+		{"the configured hosts", config.ActivityWatch{Hostnames: []string{"desktop"}}, "laptop",
+			[]string{"aw-watcher-web-firefox", "aw-watcher-window_desktop"}},
+		{"the configured buckets, in their order, once", config.ActivityWatch{Buckets: []string{"aw-stopwatch", "aw-watcher-window_desktop", "aw-stopwatch"}}, "",
+			[]string{"aw-stopwatch", "aw-watcher-window_desktop"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := syncer.SelectBuckets(all, tt.aw, tt.host)
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, ids(got))
+		})
+	}
+
+	_, err := syncer.SelectBuckets(all, config.ActivityWatch{Buckets: []string{"aw-watcher-window_tablet"}}, "")
+	var nf *activitywatch.BucketNotFoundError
+	require.ErrorAs(t, err, &nf)
+	assert.Contains(t, err.Error(), "aw-watcher-window_desktop, aw-watcher-window_laptop")
+	var ce *syncer.ConfigError
+	assert.ErrorAs(t, err, &ce, "a missing bucket is the configuration's problem")
+
+	_, err = syncer.SelectBuckets(all[2:], config.ActivityWatch{}, "tablet")
+	require.ErrorAs(t, err, &ce)
+	assert.Contains(t, err.Error(), "no window, afk, web or editor buckets for host tablet")
+}
+
+func TestReadActivity(t *testing.T) {
+	w := newWorld(t, coding)
+	w.cfg.ActivityWatch.Hostnames = nil // the host aw-server runs on: awtest says "awtest"
+	w.aw.AddEvents("aw-watcher-window_awtest", activity.Event{Timestamp: hm(9, 0), Duration: 600,
+		Data: map[string]any{"app": "Code", "title": "secret-plan.go"}})
+	w.aw.AddBucket(activity.Bucket{ID: "aw-watcher-window_awtest", Type: activity.TypeWindow, Hostname: "awtest"})
+	w.cfg.Privacy.Rules = []config.PrivacyRule{{Bucket: "window", Field: "title", Pattern: "secret", Action: config.PrivacyRedact}}
+
+	act, err := syncer.ReadActivity(context.Background(), w.client, w.cfg, hm(8, 0), hm(12, 0))
+	require.NoError(t, err)
+	require.Len(t, act.Buckets, 1)
+	assert.Equal(t, "aw-watcher-window_awtest", act.Buckets[0].Bucket.ID)
+	require.Len(t, act.Buckets[0].Events, 1)
+	assert.Equal(t, []string{"title"}, act.Buckets[0].Events[0].Private)
+	assert.Equal(t, 1, act.Privacy.Redacted)
+
+	w.aw.SetFault(awtest.Fault{Status: 503})
+	_, err = syncer.ReadActivity(context.Background(), w.client, w.cfg, hm(8, 0), hm(12, 0))
+	var he *activitywatch.HTTPError
+	assert.True(t, errors.As(err, &he))
+}
