@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/awcal/awcal/internal/calendar"
 	"github.com/awcal/awcal/internal/config"
 	"github.com/awcal/awcal/internal/syncer"
 )
@@ -80,4 +81,36 @@ func TestStateAdvancesOnlyAfterSuccess(t *testing.T) {
 	}
 	rep = w.mustSync(hm(10, 30))
 	assert.Equal(t, syncer.ModeQuiescent, rep.Mode)
+}
+
+// TestConflictIsReplanned: when the calendar changed between reading and writing
+// (calendar.ErrConflict), the run reads it again and plans again, a bounded number of times.
+func TestConflictIsReplanned(t *testing.T) {
+	t.Run("once", func(t *testing.T) {
+		w := newWorld(t, coding)
+		w.window(hm(9, 0), hm(10, 0), "Code", "main.go")
+		conflicts := 0
+		w.mem.FailOn(func(calendar.Change) error {
+			if conflicts++; conflicts == 1 {
+				return calendar.ErrConflict
+			}
+			return nil
+		})
+		rep := w.mustSync(hm(10, 0))
+		assert.Equal(t, syncer.Counts{Created: 1}, rep.Counts, "counted once, not per attempt")
+		assert.Len(t, w.owned(), 1)
+	})
+	t.Run("every time", func(t *testing.T) {
+		w := newWorld(t, coding)
+		w.window(hm(9, 0), hm(10, 0), "Code", "main.go")
+		attempts := 0
+		w.mem.FailOn(func(calendar.Change) error {
+			attempts++
+			return calendar.ErrConflict
+		})
+		_, err := w.sync(hm(10, 0))
+		require.ErrorIs(t, err, calendar.ErrConflict)
+		assert.Equal(t, 3, attempts)
+		assert.Nil(t, w.state().LastSyncTime)
+	})
 }
