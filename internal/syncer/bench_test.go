@@ -18,38 +18,85 @@ import (
 	"github.com/awcal/awcal/internal/syncer"
 )
 
-// yearCalendar writes an .ics file holding a year of owned events before day (24 a day, ≈8,800)
-// and 1,000 foreign ones among them.
-func yearCalendar(b *testing.B, path string, day time.Time) {
-	b.Helper()
-	var sb strings.Builder
-	sb.WriteString("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Example//Calendar//EN\r\n")
+// yearOfEvents is a year of owned events before day (24 a day, ≈8,800) and 1,000 foreign
+// VEVENTs among them.
+func yearOfEvents(day time.Time) (owned []calendar.Change, foreign []string) {
 	start := day.AddDate(-1, 0, 0)
 	for i := range 1000 {
 		st := start.Add(time.Duration(i)*8*time.Hour + 20*time.Minute).Format("20060102T150405Z")
-		fmt.Fprintf(&sb, "BEGIN:VEVENT\r\nUID:foreign-%d@example.com\r\nDTSTAMP:20250101T000000Z\r\n"+
-			"DTSTART:%s\r\nDURATION:PT45M\r\nSUMMARY:Appointment %d\r\nCATEGORIES:Work\r\nEND:VEVENT\r\n", i, st, i)
+		foreign = append(foreign, fmt.Sprintf("BEGIN:VEVENT\r\nUID:foreign-%d@example.com\r\nDTSTAMP:20250101T000000Z\r\n"+
+			"DTSTART:%s\r\nDURATION:PT45M\r\nSUMMARY:Appointment %d\r\nCATEGORIES:Work\r\nEND:VEVENT\r\n", i, st, i))
 	}
-	sb.WriteString("END:VCALENDAR\r\n")
-	require.NoError(b, os.WriteFile(path, []byte(sb.String()), 0o600))
-
-	store, err := ics.Open(path)
-	require.NoError(b, err)
-	defer store.Close()
 	profiles := profile.Starters()
-	var changes []calendar.Change
 	for d := start; d.Before(day); d = d.AddDate(0, 0, 1) {
 		for h := range 24 {
 			p := profiles[h%len(profiles)]
 			st := d.Add(7*time.Hour + time.Duration(h)*30*time.Minute)
-			changes = append(changes, calendar.Change{Op: calendar.Create, Event: calendar.Event{
+			owned = append(owned, calendar.Change{Op: calendar.Create, Event: calendar.Event{
 				UID: calendar.NewUID(), ProfileID: p.ID, Title: fmt.Sprintf("%s block %d", p.Name, h),
 				Start: st, End: st.Add(25 * time.Minute), Category: p.Category, Color: p.Color,
 				Description: "Code — main.go: 18 min\ngithub.com: 5 min\nterminal: 2 min",
 			}})
 		}
 	}
-	require.NoError(b, store.Apply(context.Background(), changes))
+	return owned, foreign
+}
+
+// yearCalendar writes an .ics file holding yearOfEvents.
+func yearCalendar(b *testing.B, path string, day time.Time) {
+	b.Helper()
+	owned, foreign := yearOfEvents(day)
+	text := "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Example//Calendar//EN\r\n" +
+		strings.Join(foreign, "") + "END:VCALENDAR\r\n"
+	require.NoError(b, os.WriteFile(path, []byte(text), 0o600))
+	store, err := ics.Open(path)
+	require.NoError(b, err)
+	defer store.Close()
+	require.NoError(b, store.Apply(context.Background(), owned))
+}
+
+// BenchmarkIncrementalSyncMemory is BenchmarkIncrementalSync with the in-memory calendar: the
+// syncer's own share (aw-server over HTTP, the engine, the plan, the state file) without the
+// calendar file's.
+func BenchmarkIncrementalSyncMemory(b *testing.B) {
+	data, day, _ := dayOf(fakedata.Heavy, 11)
+	w := newWorld(b, profile.Starters()...)
+	newReplay(w.aw, data).advance(day.Add(24 * time.Hour))
+	owned, foreign := yearOfEvents(day)
+	for i, f := range foreign {
+		w.mem.AddForeign(fmt.Sprintf("foreign-%d@example.com", i), f)
+	}
+	require.NoError(b, w.mem.Apply(context.Background(), owned))
+	at := day.Add(11 * time.Hour)
+	_, err := w.sync(at.Add(-10 * time.Minute))
+	require.NoError(b, err)
+	state, err := os.ReadFile(w.statePath)
+	require.NoError(b, err)
+	before, err := w.mem.Owned(context.Background(), day, at)
+	require.NoError(b, err)
+
+	var rep *syncer.Report
+	for b.Loop() {
+		b.StopTimer()
+		// Undo the previous iteration: the events of the day as they were, and the state.
+		now, err := w.mem.Owned(context.Background(), day, at)
+		require.NoError(b, err)
+		var drop, restore []calendar.Change
+		for _, e := range now {
+			drop = append(drop, calendar.Change{Op: calendar.Delete, Event: e})
+		}
+		for _, e := range before {
+			restore = append(restore, calendar.Change{Op: calendar.Create, Event: e})
+		}
+		require.NoError(b, w.mem.Apply(context.Background(), drop))
+		require.NoError(b, w.mem.Apply(context.Background(), restore))
+		require.NoError(b, os.WriteFile(w.statePath, state, 0o600))
+		w.now = at
+		b.StartTimer()
+		rep, err = w.syncer().Run(context.Background(), syncer.Request{Trigger: syncer.Manual})
+		require.NoError(b, err)
+	}
+	b.ReportMetric(float64(rep.Created+rep.Updated+rep.Deleted), "writes/op")
 }
 
 // BenchmarkIncrementalSync is one sync run of 10 minutes of new activity on a heavy workday,
