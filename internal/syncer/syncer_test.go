@@ -114,3 +114,24 @@ func TestConflictIsReplanned(t *testing.T) {
 		assert.Nil(t, w.state().LastSyncTime)
 	})
 }
+
+// TestBackdatedAwayPeriod: aw-watcher-afk writes an away period three minutes after it began,
+// back-dated, while the window watcher kept reporting the focused editor. A run before it was
+// written extended the block into the break; the next run splits it (AFK masking).
+func TestBackdatedAwayPeriod(t *testing.T) {
+	w := newWorld(t, coding)
+	w.window(hm(9, 0), hm(10, 30), "Code", "main.go")
+	w.mustSync(hm(9, 42))
+	first := w.owned()
+	require.Equal(t, []brief{{"coding", "Code - main.go", hm(9, 0), hm(9, 42)}}, briefs(first))
+
+	w.away(hm(9, 40), hm(10, 0)) // written at 9:43
+	rep := w.mustSync(hm(10, 30))
+	assert.Equal(t, syncer.Counts{Created: 1, Updated: 1}, rep.Counts)
+	after := w.owned()
+	assert.Equal(t, []brief{
+		{"coding", "Code - main.go", hm(9, 0), hm(9, 40)},
+		{"coding", "Code - main.go", hm(10, 0), hm(10, 30)},
+	}, briefs(after))
+	assert.Equal(t, first[0].UID, after[0].UID)
+}
