@@ -72,15 +72,17 @@ func (r *run) do(ctx context.Context, st *config.State) error {
 	if err != nil {
 		return err
 	}
+	r.rep.Strategy = config.StrategyLastChecked
+	if custom {
+		r.rep.Strategy = config.StrategyCustom
+	}
 	if r.buckets, err = selectBuckets(ctx, r.s.source, r.cfg.ActivityWatch); err != nil {
 		return err
 	}
 	var w window
 	if custom {
-		r.rep.Strategy = config.StrategyCustom
 		w, err = r.customWindow(ctx, from, to)
 	} else {
-		r.rep.Strategy = config.StrategyLastChecked
 		w, err = r.lastCheckedWindow(ctx, *st)
 	}
 	if err != nil {
