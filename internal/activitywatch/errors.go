@@ -69,6 +69,9 @@ func (e *HTTPError) Error() string {
 	if e.Message != "" {
 		fmt.Fprintf(&b, ": %s", e.Message)
 	}
+	if e.StatusCode >= 500 {
+		b.WriteString(" — aw-server failed; check its log or restart ActivityWatch, then try again")
+	}
 	return b.String()
 }
 
