@@ -34,7 +34,7 @@ var (
 )
 
 // conflictHint is what a 409 or 412 means to awcal: its version of the event is stale.
-const conflictHint = "the event changed on the CalDAV server since it was read"
+const conflictHint = "the event changed on the CalDAV server since it was read; the next sync reads it again, or try again now"
 
 // HTTPError is a non-2xx answer from the server. It matches ErrUnauthorized, ErrForbidden,
 // ErrNotFound, ErrInsufficientStorage and ErrServer by status, and calendar.ErrConflict for
