@@ -168,5 +168,5 @@ func (c *Client) transportError(ctx context.Context, path string, err error) err
 	if isUnreachable(err) {
 		return &unreachableError{url: c.URL(), cause: err}
 	}
-	return fmt.Errorf("reading %s from aw-server at %s: %w", path, c.URL(), err)
+	return fmt.Errorf("reading %s from aw-server at %s (the connection failed: check that ActivityWatch is running, then try again): %w", path, c.URL(), err)
 }

@@ -80,7 +80,7 @@ func (c *Client) fetchEvents(ctx context.Context, bucketID string, start, end ti
 	}
 	evs, bad, err := decodeEventList(body)
 	if err != nil {
-		return nil, 0, fmt.Errorf("events of bucket %s: aw-server at %s sent %w", bucketID, c.URL(), err)
+		return nil, 0, fmt.Errorf("events of bucket %s: aw-server at %s sent an answer awcal cannot read (check that the URL is aw-server's, restart ActivityWatch and try again): %w", bucketID, c.URL(), err)
 	}
 	return evs, bad, nil
 }
