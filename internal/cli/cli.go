@@ -44,6 +44,7 @@ var commands = map[string]command{
 	"sync":     {"run one sync with the configured strategy", runSync},
 	"profiles": {"manage profiles (import-aw: turn aw-server's categories into profiles)", runProfiles},
 	"password": {"store (set) or check (test) the CalDAV password in the OS keyring", runPassword},
+	"privacy":  {"manage privacy rules (import-aw: add aw-server's privacy filters)", runPrivacy},
 }
 
 // Has reports whether name is a headless subcommand.

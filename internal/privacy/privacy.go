@@ -2,7 +2,8 @@
 // and the events that "drop" rules match before the engine slices anything, and marks the
 // values that "redact" rules match so that every output shows activity.RedactedValue instead.
 // Rules match exactly as profile rules do (ENGINE.md §3.2): they are compiled by
-// internal/profile. The package is pure: no I/O, and it never changes what it is given.
+// internal/profile. FromActivityWatch imports the privacy filters aw-webui keeps in aw-server's
+// settings as rules. The package is pure: no I/O, and it never changes what it is given.
 package privacy
 
 import (
