@@ -6,10 +6,12 @@
 package faultproxy
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
@@ -90,9 +92,11 @@ func New(t testing.TB, target string, transport http.RoundTripper) *Proxy {
 		},
 		Transport:      transport,
 		ModifyResponse: transformBody,
-		// A failed forward (the server gone) is a 502, as a real proxy answers.
+		// The proxy is transparent to the server's own failures: when the server drops the
+		// connection (or cannot be reached), the client's connection is dropped too, as if
+		// there were no proxy, rather than answered with a proxy's 502.
 		ErrorHandler: func(w http.ResponseWriter, r *http.Request, err error) {
-			http.Error(w, "faultproxy: "+err.Error(), http.StatusBadGateway)
+			drop(w)
 		},
 	}
 	p.srv = httptest.NewServer(http.HandlerFunc(p.serve))
@@ -166,6 +170,14 @@ func (p *Proxy) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if f.Delay > 0 {
+		// Read the request body first: only then does the server watch the connection, so
+		// that a client giving up ends the wait.
+		body, err := io.ReadAll(r.Body)
+		if err != nil {
+			p.record(r, 0, true)
+			return
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
 		select {
 		case <-time.After(f.Delay):
 		case <-r.Context().Done():
@@ -175,11 +187,7 @@ func (p *Proxy) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	switch {
 	case f.Drop:
-		if hj, ok := w.(http.Hijacker); ok {
-			if conn, _, err := hj.Hijack(); err == nil {
-				conn.Close()
-			}
-		}
+		drop(w)
 		p.record(r, 0, true)
 	case f.Status != 0:
 		for k, v := range f.Header {
@@ -194,6 +202,15 @@ func (p *Proxy) serve(w http.ResponseWriter, r *http.Request) {
 		sw := &statusWriter{ResponseWriter: w}
 		p.rp.ServeHTTP(sw, r)
 		p.record(r, sw.code(), true)
+	}
+}
+
+// drop closes the client's connection without an answer.
+func drop(w http.ResponseWriter) {
+	if hj, ok := w.(http.Hijacker); ok {
+		if conn, _, err := hj.Hijack(); err == nil {
+			conn.Close()
+		}
 	}
 }
 
@@ -218,10 +235,17 @@ func transformBody(resp *http.Response) error {
 	return nil
 }
 
-// statusWriter remembers the status the server answered with.
+// statusWriter remembers the status the server answered with (0 after a drop).
 type statusWriter struct {
 	http.ResponseWriter
-	status int
+	status  int
+	dropped bool
+}
+
+// Hijack lets drop reach the connection.
+func (s *statusWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	s.dropped = true
+	return http.NewResponseController(s.ResponseWriter).Hijack()
 }
 
 func (s *statusWriter) WriteHeader(code int) {
@@ -246,6 +270,9 @@ func (s *statusWriter) Flush() {
 }
 
 func (s *statusWriter) code() int {
+	if s.dropped {
+		return 0
+	}
 	if s.status == 0 {
 		return http.StatusOK
 	}

@@ -147,6 +147,16 @@ func TestForwardedFaults(t *testing.T) {
 		assert.Equal(t, "<ok GET /b>", do(t, http.DefaultClient, "GET", p.URL()+"b").body)
 		assert.Equal(t, 1, p.Injected())
 	})
+	t.Run("the server dropping the connection drops the client's", func(t *testing.T) {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { drop(w) }))
+		t.Cleanup(srv.Close)
+		p := faultproxy.New(t, srv.URL, nil)
+		client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
+		got := do(t, client, "GET", p.URL())
+		assert.Error(t, got.err, "want a dropped connection, got status %d", got.status)
+		require.Len(t, p.Requests(), 1)
+		assert.Equal(t, 0, p.Requests()[0].Status)
+	})
 	t.Run("clear stops the fault", func(t *testing.T) {
 		p := faultproxy.New(t, backend(t).URL, nil)
 		p.Set(faultproxy.Fault{Status: 500})
@@ -154,4 +164,11 @@ func TestForwardedFaults(t *testing.T) {
 		p.Clear()
 		assert.Equal(t, 200, do(t, http.DefaultClient, "GET", p.URL()).status)
 	})
+}
+
+func drop(w http.ResponseWriter) {
+	conn, _, err := w.(http.Hijacker).Hijack()
+	if err == nil {
+		conn.Close()
+	}
 }
