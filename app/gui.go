@@ -166,6 +166,7 @@ func (g *gui) run(ctx context.Context, show <-chan struct{}) int {
 
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	appDone := make(chan struct{})
 	// The tray must exist before Run: the driver starts the tray's D-Bus side as its loop starts.
 	stop := g.tray.Install(g.rt)
 	defer stop()
@@ -182,7 +183,9 @@ func (g *gui) run(ctx context.Context, show <-chan struct{}) int {
 		go func() {
 			for {
 				select {
-				case <-runCtx.Done():
+				case <-appDone: // quit from the tray: the driver has stopped, nothing to do
+					return
+				case <-ctx.Done(): // SIGINT or SIGTERM
 					fyne.Do(g.app.Quit)
 					return
 				case <-show:
@@ -192,6 +195,7 @@ func (g *gui) run(ctx context.Context, show <-chan struct{}) int {
 		}()
 	})
 	g.app.Run()
+	close(appDone)
 	cancel()
 	g.cals.Close()
 	return cli.ExitOK

@@ -1,0 +1,276 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"image/png"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/awcal/awcal/internal/activity"
+	"github.com/awcal/awcal/internal/activitywatch/awtest"
+	"github.com/awcal/awcal/internal/config"
+	"github.com/awcal/awcal/internal/fakedata"
+)
+
+// TestGUISmoke starts the real binary (a debug build, which logs any widget update made
+// outside fyne.Do) under Xvfb and a private D-Bus session, against a fake aw-server holding
+// generated activity. It opens the settings window from the tray menu over D-Bus, takes a
+// screenshot, clicks "Sync now" there, checks that the calendar file was written, and quits
+// from the tray. It skips when Xvfb or D-Bus is missing, unless AWCAL_REQUIRE_REAL=1.
+func TestGUISmoke(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a real window; skipped with -short")
+	}
+	for _, tool := range []string{"Xvfb", "dbus-run-session", "dbus-send", "xwininfo", "import"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			if os.Getenv("AWCAL_REQUIRE_REAL") == "1" {
+				t.Fatalf("%s is required (AWCAL_REQUIRE_REAL=1): %v", tool, err)
+			}
+			t.Skipf("%s not installed: %v", tool, err)
+		}
+	}
+	dir := t.TempDir()
+	// AWCAL_BIN names a debug build made beforehand (a CI step that builds the binary once).
+	bin := os.Getenv("AWCAL_BIN")
+	if bin == "" {
+		bin = filepath.Join(dir, "awcal")
+		build := exec.Command("go", "build", "-tags", "debug", "-o", bin, ".")
+		out, err := build.CombinedOutput()
+		require.NoError(t, err, "building the app: %s", out)
+	}
+
+	display := startXvfb(t)
+
+	// A fake aw-server with two generated days ending now, and a config pointing at it.
+	aw := awtest.New(t)
+	now := time.Now()
+	for _, b := range fakedata.Generate(fakedata.Options{Start: now.AddDate(0, 0, -1), Days: 2, Seed: 7,
+		Intensity: fakedata.Normal, Location: time.Local}) {
+		aw.AddBucket(b.Bucket)
+		var past []activity.Event
+		for _, e := range b.Events {
+			if e.End().Before(now) {
+				past = append(past, e)
+			}
+		}
+		aw.AddEvents(b.Bucket.ID, past...)
+	}
+	home := filepath.Join(dir, "home")
+	runtimeDir := filepath.Join(dir, "run")
+	require.NoError(t, os.MkdirAll(filepath.Join(home, ".cache"), 0o700))
+	require.NoError(t, os.MkdirAll(runtimeDir, 0o700))
+	cfgPath := filepath.Join(home, ".config", "awcal", "config.json")
+	icsPath := filepath.Join(home, "calendar", "activity.ics")
+	cfg := config.Default(func(string) string { return "" })
+	cfg.ActivityWatch.URL = aw.URL()
+	cfg.Calendar = config.Calendar{Kind: config.CalendarICS, Path: icsPath}
+	cfg.Sync.AutoSync = false // the tray's "Sync now" is what writes
+	cfg.Sync.FirstSyncLookbackHours = 48
+	cfg.ActivityWatch.Hostnames = []string{fakedata.DefaultHostname}
+	require.NoError(t, config.Save(cfgPath, &cfg))
+
+	// The app runs under its own D-Bus session; the wrapper records the bus address and the
+	// app's pid (exec keeps it), which names the tray item.
+	busFile, pidFile := filepath.Join(dir, "bus"), filepath.Join(dir, "pid")
+	logPath := filepath.Join(dir, "app.log")
+	logFile, err := os.Create(logPath)
+	require.NoError(t, err)
+	defer logFile.Close()
+	app := exec.Command("dbus-run-session", "--", "sh", "-c",
+		`echo "$DBUS_SESSION_BUS_ADDRESS" > "$1"; echo $$ > "$2"; exec "$3" --config "$4"`,
+		"sh", busFile, pidFile, bin, cfgPath)
+	app.Env = append(os.Environ(), "DISPLAY="+display, "HOME="+home, "XDG_CONFIG_HOME="+filepath.Join(home, ".config"),
+		"XDG_DATA_HOME="+filepath.Join(home, ".local", "share"), "XDG_RUNTIME_DIR="+runtimeDir, "LANG=en_US.UTF-8",
+		"DBUS_SESSION_BUS_ADDRESS=")
+	// A file, not a pipe: Wait must not hang on a pipe a killed session's children still hold.
+	app.Stdout, app.Stderr = logFile, logFile
+	app.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	require.NoError(t, app.Start())
+	exited := make(chan error, 1)
+	go func() { exited <- app.Wait() }()
+	t.Cleanup(func() {
+		select {
+		case <-exited:
+		default:
+			_ = syscall.Kill(-app.Process.Pid, syscall.SIGKILL) // the session, its bus and the app
+			<-exited
+		}
+		log, _ := os.ReadFile(logPath)
+		t.Logf("app log:\n%s", log)
+	})
+
+	var bus, pid string
+	waitFor(t, 20*time.Second, "the app to start", func() bool {
+		b, _ := os.ReadFile(busFile)
+		p, _ := os.ReadFile(pidFile)
+		bus, pid = strings.TrimSpace(string(b)), strings.TrimSpace(string(p))
+		return bus != "" && pid != ""
+	})
+	item := "org.kde.StatusNotifierItem-" + pid + "-1"
+	dbus := func(args ...string) (string, error) {
+		cmd := exec.Command("dbus-send", append([]string{"--session", "--print-reply", "--dest=" + item}, args...)...)
+		cmd.Env = append(os.Environ(), "DBUS_SESSION_BUS_ADDRESS="+bus)
+		out, err := cmd.CombinedOutput()
+		return string(out), err
+	}
+
+	layout := func() map[string]int {
+		out, err := dbus("/StatusNotifierItem/menu", "com.canonical.dbusmenu.GetLayout", "int32:0", "int32:-1", "array:string:")
+		if err != nil {
+			return nil
+		}
+		return menuItems(out)
+	}
+	var items map[string]int
+	waitFor(t, 30*time.Second, "the tray menu on D-Bus", func() bool {
+		items = layout()
+		return items["Sync now"] != 0
+	})
+	for _, label := range []string{"Sync now", "Pause auto sync", "Backfill range…", "Settings…", "Open calendar", "Quit"} {
+		assert.Contains(t, items, label, "tray menu item")
+	}
+	// Item ids change whenever the menu is refreshed (every status change), so each click
+	// looks its item up again.
+	click := func(label string) {
+		t.Helper()
+		id := layout()[label]
+		require.NotZero(t, id, "no %q in the tray menu", label)
+		_, err := dbus("/StatusNotifierItem/menu", "com.canonical.dbusmenu.Event",
+			"int32:"+strconv.Itoa(id), "string:clicked", "variant:int32:0", "uint32:0")
+		require.NoError(t, err, "clicking %q", label)
+	}
+
+	t.Run("settings window", func(t *testing.T) {
+		click("Settings…")
+		waitFor(t, 20*time.Second, "the settings window", func() bool {
+			out, _ := exec.Command("xwininfo", "-display", display, "-root", "-tree").CombinedOutput()
+			return strings.Contains(string(out), `"awcal settings"`)
+		})
+		time.Sleep(time.Second) // let it paint
+		shot := filepath.Join(dir, "settings.png")
+		out, err := exec.Command("import", "-display", display, "-window", "root", shot).CombinedOutput()
+		require.NoError(t, err, "screenshot: %s", out)
+		assert.Greater(t, distinctColours(t, shot), 16, "the screenshot shows a drawn window, not a blank screen")
+	})
+
+	t.Run("sync now writes the calendar", func(t *testing.T) {
+		click("Sync now")
+		waitFor(t, 60*time.Second, "the calendar file", func() bool {
+			b, err := os.ReadFile(icsPath)
+			return err == nil && bytes.Contains(b, []byte("BEGIN:VEVENT"))
+		})
+		b, err := os.ReadFile(icsPath)
+		require.NoError(t, err)
+		assert.Contains(t, string(b), "X-AWCAL-PROFILE", "the events are marked as awcal's")
+	})
+
+	t.Run("quit from the tray", func(t *testing.T) {
+		click("Quit")
+		select {
+		case err := <-exited:
+			exited <- err // for the cleanup
+		case <-time.After(20 * time.Second):
+			t.Fatal("the app did not quit")
+		}
+		log, err := os.ReadFile(logPath)
+		require.NoError(t, err)
+		assert.NotContains(t, string(log), "Error in Fyne call thread", "every widget update from a goroutine goes through fyne.Do")
+	})
+}
+
+// startXvfb starts Xvfb on a free display and returns its name (":N").
+func startXvfb(t *testing.T) string {
+	t.Helper()
+	for n := 90; n < 200; n++ {
+		if _, err := os.Stat(fmt.Sprintf("/tmp/.X11-unix/X%d", n)); err == nil {
+			continue
+		}
+		if _, err := os.Stat(fmt.Sprintf("/tmp/.X%d-lock", n)); err == nil {
+			continue
+		}
+		display := ":" + strconv.Itoa(n)
+		x := exec.Command("Xvfb", display, "-screen", "0", "1280x800x24", "-nolisten", "tcp")
+		require.NoError(t, x.Start())
+		done := make(chan struct{})
+		go func() { _ = x.Wait(); close(done) }()
+		t.Cleanup(func() {
+			_ = x.Process.Kill()
+			<-done
+		})
+		ok := false
+		for i := 0; i < 100 && !ok; i++ {
+			select {
+			case <-done:
+				i = 100 // lost a race for this display
+			default:
+				if _, err := os.Stat(fmt.Sprintf("/tmp/.X11-unix/X%d", n)); err == nil {
+					ok = true
+				} else {
+					time.Sleep(50 * time.Millisecond)
+				}
+			}
+		}
+		if ok {
+			return display
+		}
+	}
+	t.Fatal("no free X display between :90 and :199")
+	return ""
+}
+
+// menuItems reads dbusmenu's GetLayout reply: item id by label.
+func menuItems(out string) map[string]int {
+	items := map[string]int{}
+	re := regexp.MustCompile(`(?s)struct \{\s*int32 (\d+)\s*array \[(.*?)\]`)
+	label := regexp.MustCompile(`string "label"\s*variant\s*string "([^"]*)"`)
+	for _, m := range re.FindAllStringSubmatch(out, -1) {
+		if l := label.FindStringSubmatch(m[2]); l != nil {
+			id, _ := strconv.Atoi(m[1])
+			items[l[1]] = id
+		}
+	}
+	return items
+}
+
+func distinctColours(t *testing.T, path string) int {
+	t.Helper()
+	f, err := os.Open(path)
+	require.NoError(t, err)
+	defer f.Close()
+	img, err := png.Decode(f)
+	require.NoError(t, err)
+	seen := map[[4]uint32]bool{}
+	b := img.Bounds()
+	for y := b.Min.Y; y < b.Max.Y; y += 3 {
+		for x := b.Min.X; x < b.Max.X; x += 3 {
+			r, g, bl, a := img.At(x, y).RGBA()
+			seen[[4]uint32{r, g, bl, a}] = true
+		}
+	}
+	return len(seen)
+}
+
+func waitFor(t *testing.T, d time.Duration, what string, ok func() bool) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), d)
+	defer cancel()
+	for !ok() {
+		select {
+		case <-ctx.Done():
+			t.Fatalf("timed out after %s waiting for %s", d, what)
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
+}
