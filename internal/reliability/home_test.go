@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -107,7 +108,6 @@ func (h *home) command(ctx context.Context, t testing.TB, args ...string) (*exec
 	cmd.Env = h.env
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	cmd.Stdin = nil
 	return cmd, &stdout, &stderr
 }
 
@@ -121,9 +121,23 @@ func (h *home) run(t testing.TB, args ...string) result {
 // ended by then).
 func (h *home) runKill(t testing.TB, after time.Duration, args ...string) result {
 	t.Helper()
+	return h.exec(t, "", after, args...)
+}
+
+// runInput runs awcal with stdin as its standard input.
+func (h *home) runInput(t testing.TB, stdin string, args ...string) result {
+	t.Helper()
+	return h.exec(t, stdin, 0, args...)
+}
+
+func (h *home) exec(t testing.TB, stdin string, after time.Duration, args ...string) result {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
 	defer cancel()
 	cmd, stdout, stderr := h.command(ctx, t, args...)
+	if stdin != "" {
+		cmd.Stdin = strings.NewReader(stdin)
+	}
 	start := time.Now()
 	require.NoError(t, cmd.Start())
 	var timer *time.Timer
