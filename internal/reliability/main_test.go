@@ -37,7 +37,8 @@ var build struct {
 
 // awcalBinary builds package app (the real awcal, GUI included; cgo as the Makefile builds
 // it) once per test run and returns its path. The Go build cache makes it a link step after
-// the first build on a machine.
+// the first build on a machine. Without a C toolchain the build fails and the tests that
+// need the binary fail too: make deps installs what it takes.
 func awcalBinary(t testing.TB) string {
 	t.Helper()
 	build.once.Do(func() {
@@ -47,6 +48,8 @@ func awcalBinary(t testing.TB) string {
 		defer cancel()
 		cmd := exec.CommandContext(ctx, goTool(), "build", "-o", out, "github.com/awcal/awcal/app")
 		cmd.Dir = moduleRoot()
+		// The tray app needs cgo even when the tests themselves run without it (make test-core).
+		cmd.Env = append(os.Environ(), "CGO_ENABLED=1")
 		if b, err := cmd.CombinedOutput(); err != nil {
 			build.err = fmt.Errorf("go build ./app: %w\n%s", err, b)
 			return
