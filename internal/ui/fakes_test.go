@@ -6,6 +6,10 @@ import (
 	"sync"
 	"time"
 
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
 	"github.com/awcal/awcal/internal/activity"
 	"github.com/awcal/awcal/internal/config"
 	"github.com/awcal/awcal/internal/engine"
@@ -187,4 +191,10 @@ func engineOptions() engine.Options { return engine.Options{} }
 
 func engineInput(bs []activity.BucketEvents) engine.Input {
 	return engine.Input{From: day, To: day.AddDate(0, 0, 1), Buckets: bs}
+}
+
+// tapCheck taps a check in the middle of its box: a check ignores taps outside it, and a row
+// may lay it out taller than its box.
+func tapCheck(c *widget.Check) {
+	test.TapAt(c, fyne.NewPos(c.MinSize().Width/2, c.Size().Height/2))
 }

@@ -76,7 +76,7 @@ func TestProfileEditorFields(t *testing.T) {
 	e.name.SetText("Deep work")
 	e.threshold.SetText("12.5")
 	e.detail.SetSelected("Profile name only")
-	test.Tap(e.enabled)
+	tapCheck(e.enabled)
 	test.Tap(e.hardBreak.add)
 	p := e.profiles[0]
 	assert.Equal(t, "Deep work", p.Name)

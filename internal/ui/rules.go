@@ -299,7 +299,9 @@ func (l *ruleList) newRow(i int) *ruleRow {
 		b.Importance = widget.LowImportance
 	}
 	buttons := container.NewHBox(append(toggles, row.up, row.down, row.del)...)
-	fields := container.NewGridWithColumns(3, row.bucket, row.field, row.pattern)
+	// Bucket and field are short words; the pattern gets the rest of the row.
+	choice := fyne.NewSize(150, row.pattern.MinSize().Height)
+	fields := container.NewBorder(nil, nil, container.NewGridWrap(choice, row.bucket, row.field), nil, row.pattern)
 	row.content = container.NewVBox(container.NewBorder(nil, nil, nil, buttons, fields), row.problem)
 	l.showProblem(row, r)
 	return row

@@ -44,7 +44,7 @@ func TestRuleRowValidation(t *testing.T) {
 			row := l.rows[0]
 			row.bucket.SetText(tc.bucket)
 			if tc.regex {
-				test.Tap(row.regex)
+				tapCheck(row.regex)
 			}
 			row.pattern.SetText("")
 			test.Type(row.pattern, tc.typed)
@@ -80,7 +80,7 @@ func TestRuleListEditing(t *testing.T) {
 		assert.True(t, l.rows[2].down.Disabled(), "the last row cannot move down")
 	})
 	t.Run("negate", func(t *testing.T) {
-		test.Tap(l.rows[1].negate)
+		tapCheck(l.rows[1].negate)
 		assert.True(t, l.rules[1].Negate)
 	})
 	t.Run("delete", func(t *testing.T) {

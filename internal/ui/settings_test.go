@@ -48,7 +48,7 @@ func TestSettingsStrategyContract(t *testing.T) {
 		assert.Equal(t, config.StrategyCustom, s.cfg.Sync.Strategy)
 	})
 	t.Run("auto sync cannot be ticked while custom", func(t *testing.T) {
-		test.Tap(s.autoSync)
+		tapCheck(s.autoSync)
 		assert.False(t, s.autoSync.Checked, "a disabled check ignores taps")
 		assert.False(t, s.cfg.Sync.AutoSync)
 	})
@@ -72,7 +72,7 @@ func TestSettingsStrategyContract(t *testing.T) {
 		assert.False(t, s.interval.Disabled())
 		assert.True(t, s.customFrom.Disabled())
 		assert.False(t, s.autoSync.Checked)
-		test.Tap(s.autoSync)
+		tapCheck(s.autoSync)
 		assert.True(t, s.cfg.AutoSyncEnabled())
 	})
 }
@@ -109,7 +109,7 @@ func TestSettingsInlineValidation(t *testing.T) {
 		s.icsPath.SetText("/tmp/awcal-test/activity.ics")
 		s.profiles.list.Select(0)
 		row := s.profiles.primary.rows[0]
-		test.Tap(row.regex)
+		tapCheck(row.regex)
 		row.pattern.SetText("(code")
 		assert.Contains(t, s.summary.Text, `Profile "Coding"`)
 		assert.True(t, s.save.Disabled())
@@ -164,7 +164,7 @@ func TestSettingsPrivacyRulesRoundTrip(t *testing.T) {
 		s.privacy.rows[0].pattern.SetText("bank|1password")
 		assert.False(t, s.privacy.rows[0].problem.Visible())
 	})
-	test.Tap(s.incognito)
+	tapCheck(s.incognito)
 	s.Save()
 	require.Len(t, saved, 1, s.summary.Text)
 	assert.Equal(t, c.Privacy.Rules, saved[0].Privacy.Rules)
@@ -208,7 +208,7 @@ func TestSettingsAutostart(t *testing.T) {
 	s.async = inline
 	require.NotNil(t, s.autostart)
 	assert.False(t, s.autostart.Checked)
-	test.Tap(s.autostart)
+	tapCheck(s.autostart)
 	s.Save()
 	require.Len(t, saved, 1, s.summary.Text)
 	assert.True(t, a.Enabled())
