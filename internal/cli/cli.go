@@ -42,7 +42,7 @@ var commands = map[string]command{
 	"fakedata": {"write generated activity as an ActivityWatch export file", runFakedata},
 	"preview":  {"print the blocks awcal would write, writing nothing", runPreview},
 	"sync":     {"run one sync with the configured strategy", runSync},
-	"profiles": {"manage profiles (import-aw: turn aw-server's categories into profiles)", runProfiles},
+	"profiles": {"manage profiles (import-aw: turn aw-server's categories into profiles; purge: delete a profile's events)", runProfiles},
 	"password": {"store (set) or check (test) the CalDAV password in the OS keyring", runPassword},
 	"privacy":  {"manage privacy rules (import-aw: add aw-server's privacy filters)", runPrivacy},
 }

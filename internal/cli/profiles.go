@@ -14,28 +14,44 @@ import (
 )
 
 const profilesUsage = `import-aw [--config FILE] [--dry-run]
+       awcal profiles purge --profile ID [--from T] [--to T] [--config FILE] [--dry-run]
 
   import-aw  turns the categories of ActivityWatch's web UI (aw-server's settings) into
              profiles: each category with a regex becomes a profile whose primary rules match
              the regex on the window's app and title, and whose supporting rule matches it on
              the browser tab's title. Profile ids come from the category names ("aw-work-
              programming"), so importing again adds only new categories and never changes a
-             profile that exists. --dry-run prints the profiles and saves nothing.`
+             profile that exists. --dry-run prints the profiles and saves nothing.
+  purge      deletes the calendar events awcal wrote for the profile with this id (its
+             X-AWCAL-PROFILE marker), for instance after deleting the profile: syncs never do.
+             Events of other profiles and events awcal did not write are never touched. --from
+             and --to limit it to the events overlapping that range (default: all of them); T
+             is RFC 3339, a local date or a local time. --dry-run lists the events and deletes
+             nothing.`
 
-// runProfiles manages profiles; its one subcommand is import-aw.
+// runProfiles manages profiles: import-aw and purge.
 func runProfiles(ctx context.Context, env Env, args []string) int {
-	if len(args) == 0 || args[0] != "import-aw" {
-		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
+	if len(args) > 0 {
+		switch args[0] {
+		case "import-aw":
+			return runProfilesImportAW(ctx, env, args[1:])
+		case "purge":
+			return runProfilesPurge(ctx, env, args[1:])
+		case "-h", "--help", "help":
 			fmt.Fprintf(env.Stdout, "Usage: awcal profiles %s\n", profilesUsage)
 			return ExitOK
 		}
-		fmt.Fprintf(env.Stderr, "Usage: awcal profiles %s\n", profilesUsage)
-		return ExitUsage
 	}
+	fmt.Fprintf(env.Stderr, "Usage: awcal profiles %s\n", profilesUsage)
+	return ExitUsage
+}
+
+// runProfilesImportAW turns aw-server's categories into profiles.
+func runProfilesImportAW(ctx context.Context, env Env, args []string) int {
 	fs := newFlagSet(env, "profiles import-aw", "[--config FILE] [--dry-run]")
 	configFlag := fs.String("config", "", "config file (default $"+config.EnvConfig+" or the user config folder's awcal/config.json)")
 	dryRun := fs.Bool("dry-run", false, "print the profiles and save nothing")
-	if code, ok := parseFlags(fs, args[1:]); !ok {
+	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
 	fail := func(code int, format string, a ...any) int {
