@@ -477,6 +477,7 @@ func TestSettings(t *testing.T) {
 		"privacy_filters": []any{
 			map[string]any{"enabled": true, "bucket_prefix": "aw-watcher-window", "field": "title", "pattern": "(?i)incognito", "action": "drop"},
 			map[string]any{"enabled": false, "field": "title", "pattern": "bank", "action": "redact", "replacement": "REDACTED"},
+			map[string]any{"field": "url", "pattern": "casino", "action": "drop"},
 		},
 		"theme": "dark",
 	})
@@ -493,6 +494,7 @@ func TestSettings(t *testing.T) {
 	assert.Equal(t, []activitywatch.PrivacyFilter{
 		{Enabled: true, BucketPrefix: "aw-watcher-window", Field: "title", Pattern: "(?i)incognito", Action: "drop"},
 		{Enabled: false, Field: "title", Pattern: "bank", Action: "redact", Replacement: "REDACTED"},
+		{Enabled: true, Field: "url", Pattern: "casino", Action: "drop"}, // no "enabled": on, as aw-server reads it
 	}, got.PrivacyFilters)
 	assert.JSONEq(t, `"dark"`, string(got.Raw["theme"]))
 

@@ -41,10 +41,12 @@ type CategoryRule struct {
 
 // PrivacyFilter is one of aw-server-rust's privacy filter rules.
 type PrivacyFilter struct {
+	// Enabled is true when the stored rule leaves "enabled" out, as aw-server-rust reads it.
 	Enabled bool `json:"enabled"`
 	// BucketPrefix limits the rule to buckets whose id starts with it ("" = every bucket).
 	BucketPrefix string `json:"bucket_prefix,omitempty"`
-	// Field is a dotted path into the event data ("title"); "" matches every event.
+	// Field is a dotted path into the event data ("title"); aw-server never applies a rule
+	// without one.
 	Field string `json:"field,omitempty"`
 	// Pattern is a regular expression (Rust regex syntax, like RE2).
 	Pattern string `json:"pattern"`
@@ -52,6 +54,17 @@ type PrivacyFilter struct {
 	Action string `json:"action"`
 	// Replacement is the value a redact rule writes.
 	Replacement string `json:"replacement,omitempty"`
+}
+
+// UnmarshalJSON reads a stored rule; a missing "enabled" means enabled, as in aw-server-rust.
+func (f *PrivacyFilter) UnmarshalJSON(b []byte) error {
+	type plain PrivacyFilter
+	p := plain{Enabled: true}
+	if err := json.Unmarshal(b, &p); err != nil {
+		return err
+	}
+	*f = PrivacyFilter(p)
+	return nil
 }
 
 // Settings reads aw-server's settings.
