@@ -1,5 +1,5 @@
 // Package cli implements awcal's headless subcommands (sync, preview, buckets, fakedata,
-// profiles, password, version). Each subcommand lives in its own file; Main dispatches.
+// profiles, privacy, password, version). Each subcommand lives in its own file; Main dispatches.
 package cli
 
 import (

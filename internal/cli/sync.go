@@ -166,7 +166,7 @@ func loadSyncConfig(env Env, path string, dryRun bool) (string, *config.Config, 
 		return "", nil, err
 	}
 	if created {
-		fmt.Fprintf(env.Stderr, "awcal sync: created a default config at %s\n", path)
+		fmt.Fprintf(env.Stderr, "awcal: created a default config at %s\n", path)
 	}
 	return path, cfg, nil
 }
