@@ -63,8 +63,8 @@ func (l *browserList) rebuild() {
 			l.onChange()
 		})
 		del.Importance = widget.LowImportance
-		objs = append(objs, container.NewBorder(nil, nil, nil, del,
-			container.NewGridWithColumns(2, name, apps)))
+		nameBox := container.NewGridWrap(fyne.NewSize(140, name.MinSize().Height), name)
+		objs = append(objs, container.NewBorder(nil, nil, nameBox, del, apps))
 	}
 	l.box.Objects = objs
 	l.box.Refresh()

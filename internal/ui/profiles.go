@@ -104,7 +104,7 @@ func newProfileEditor(ps []profile.Profile, c *choices, deps Deps, win fyne.Wind
 
 	e.detailBox = container.NewVBox()
 	split := container.NewHSplit(left, container.NewVScroll(e.detailBox))
-	split.Offset = 0.3
+	split.Offset = 0.24
 	e.root = split
 	if len(e.profiles) > 0 {
 		e.list.Select(0)

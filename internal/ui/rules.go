@@ -300,8 +300,9 @@ func (l *ruleList) newRow(i int) *ruleRow {
 	}
 	buttons := container.NewHBox(append(toggles, row.up, row.down, row.del)...)
 	// Bucket and field are short words; the pattern gets the rest of the row.
-	choice := fyne.NewSize(150, row.pattern.MinSize().Height)
-	fields := container.NewBorder(nil, nil, container.NewGridWrap(choice, row.bucket, row.field), nil, row.pattern)
+	choice := fyne.NewSize(118, row.pattern.MinSize().Height)
+	fields := container.NewBorder(nil, nil, container.NewHBox(
+		container.NewGridWrap(choice, row.bucket), container.NewGridWrap(choice, row.field)), nil, row.pattern)
 	row.content = container.NewVBox(container.NewBorder(nil, nil, nil, buttons, fields), row.problem)
 	l.showProblem(row, r)
 	return row

@@ -37,7 +37,7 @@ type Settings struct {
 	deps  Deps
 	cfg   *config.Config
 	first bool
-	// checked is set once the first start's automatic aw-server check ran.
+	// checked is set once the automatic aw-server check of the first Show ran.
 	checked bool
 	// OnSaved is called on the Fyne goroutine with the saved config.
 	OnSaved func(*config.Config)
@@ -72,6 +72,7 @@ type Settings struct {
 	lookback    *widget.Entry
 	afk         *widget.Check
 	browsers    *browserList
+	syncForm    *widget.Form
 	autostart   *widget.Check
 	incognito   *widget.Check
 	privacy     *ruleList
@@ -86,7 +87,7 @@ type Settings struct {
 }
 
 // NewSettings builds the settings window over a copy of cfg. first marks the first start: a
-// welcome line, an automatic aw-server check and the demo offer.
+// welcome line and the demo offer when aw-server cannot be reached.
 func NewSettings(a fyne.App, deps Deps, cfg *config.Config, first bool) *Settings {
 	s := &Settings{deps: deps, cfg: cloneConfig(cfg), first: first, choices: newChoices(), problems: map[string]string{},
 		async: func(f func()) { go f() }}
@@ -136,9 +137,10 @@ func NewSettings(a fyne.App, deps Deps, cfg *config.Config, first bool) *Setting
 // Window returns the settings window.
 func (s *Settings) Window() fyne.Window { return s.win }
 
-// Show brings the window forward. On first start the first Show also checks aw-server.
+// Show brings the window forward. The first Show also checks aw-server, which fills in the
+// hosts and buckets (and, on first start, offers the demo when it cannot be reached).
 func (s *Settings) Show() {
-	if s.first && !s.checked {
+	if !s.checked {
 		s.checked = true
 		s.testConnection()
 	}
@@ -492,6 +494,7 @@ func (s *Settings) syncTab() fyne.CanvasObject {
 		items = append(items, widget.NewFormItem("", s.autostart))
 	}
 	form := widget.NewForm(items...)
+	s.syncForm = form
 	form.Items[1].HintText = "a custom range never moves the last-checked point, and its edges never cut a block"
 	return container.NewVScroll(container.NewPadded(container.NewVBox(
 		form, widget.NewSeparator(),
@@ -516,6 +519,9 @@ func (s *Settings) setStrategy(label string) {
 		s.interval.Enable()
 		s.customFrom.Disable()
 		s.customTo.Disable()
+	}
+	if s.syncForm != nil {
+		s.syncForm.Refresh() // the form greys the labels of disabled fields
 	}
 	s.changed()
 }
