@@ -110,8 +110,9 @@ func ruleProblem(r profile.Rule) string {
 	if err == nil {
 		return ""
 	}
+	// Name the field unless the message already does ("pattern is empty", "unknown bucket").
 	var re *profile.RuleError
-	if errors.As(err, &re) {
+	if errors.As(err, &re) && !strings.Contains(re.Error(), re.Field) {
 		return re.Field + ": " + re.Error()
 	}
 	return err.Error()
