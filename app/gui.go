@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/url"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"sync"
 	"sync/atomic"
@@ -224,24 +225,20 @@ func (g *gui) saved(c *config.Config) {
 	g.start(context.Background())
 }
 
-// tryDemo restarts this process as "awcal demo" would: here, by pointing at a demo.
+// tryDemo replaces this first-start app with "awcal demo": a separate process with its own
+// throw-away config and state, so nothing of the demo lands beside the real config.
 func (g *gui) tryDemo() {
-	d, err := demo.Start(time.Now)
+	exe, err := os.Executable()
+	if err == nil {
+		cmd := exec.Command(exe, "demo")
+		cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+		err = cmd.Start()
+	}
 	if err != nil {
-		g.app.SendNotification(fyne.NewNotification("awcal demo", err.Error()))
+		g.app.SendNotification(fyne.NewNotification("awcal demo", "Cannot start the demo: "+err.Error()))
 		return
 	}
-	g.demo = true
-	c := d.Config()
-	g.cfgPath = d.ConfigPath
-	g.cfg.Store(&c)
-	old := g.settings
-	g.settings = ui.NewSettings(g.app, g.deps(), &c, false)
-	g.settings.OnSaved = g.saved
-	g.settings.ShowDay(demo.PreviewDay(time.Now()))
-	old.Window().Hide()
-	g.start(context.Background())
-	g.rt.SyncNow()
+	g.app.Quit()
 }
 
 func (g *gui) openCalendar() {
