@@ -26,6 +26,11 @@ demo: deps ## start the tray app on generated activity and a throw-away calendar
 build: deps ## build bin/awcal
 	$(GO) build -o $(BIN) ./app
 
+package: build ## build dist/awcal.tar.xz (binary, .desktop file, icon) with Fyne's packager
+	mkdir -p dist
+	$(GO) run fyne.io/fyne/v2/cmd/fyne@v2.8.1 package -os linux -executable $(BIN) -release
+	mv awcal.tar.xz dist/
+
 test: deps-test ## run every test: core (also with CGO_ENABLED=0), UI, keyring, Radicale, GUI smoke
 	CGO_ENABLED=0 $(GO) build $(CORE)
 	AWCAL_REQUIRE_REAL=1 .ci/with-keyring $(GO) test -count=1 -timeout 40m $(PKGS)
@@ -48,4 +53,4 @@ lint: ## go vet and staticcheck (pinned as a tool in go.mod)
 	$(GO) tool staticcheck $(PKGS)
 
 clean: ## remove build output
-	rm -rf bin bench.out
+	rm -rf bin dist bench.out awcal.tar.xz
