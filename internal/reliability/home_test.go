@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -46,6 +48,9 @@ func newHome(t testing.TB) *home {
 	h.env = []string{"HOME=" + dir, "PATH=" + os.Getenv("PATH"), "LANG=C.UTF-8", "TZ=UTC", config.EnvConfig + "=" + h.config}
 	for k, v := range xdg {
 		h.env = append(h.env, k+"="+v)
+	}
+	if v := os.Getenv("AWCAL_CHILD_GODEBUG"); v != "" { // diagnosis: e.g. gctrace=1
+		h.env = append(h.env, "GODEBUG="+v)
 	}
 	// The session bus of .ci/with-keyring, for the CalDAV password in the OS keyring.
 	if a := os.Getenv("DBUS_SESSION_BUS_ADDRESS"); a != "" {
@@ -93,7 +98,10 @@ type result struct {
 	killed         bool
 	stdout, stderr string
 	wall           time.Duration
-	maxRSS         int64 // peak resident set, bytes
+	// maxRSS is the peak resident set, bytes: the last VmHWM read from /proc while it ran
+	// (sampled every few milliseconds). Not rusage's ru_maxrss: Go starts children with
+	// vfork, and Linux then carries the test process's own peak into the child's.
+	maxRSS int64
 }
 
 func (r result) String() string {
@@ -140,6 +148,7 @@ func (h *home) exec(t testing.TB, stdin string, after time.Duration, args ...str
 	}
 	start := time.Now()
 	require.NoError(t, cmd.Start())
+	peak := watchPeakRSS(cmd.Process.Pid)
 	var timer *time.Timer
 	if after > 0 {
 		timer = time.AfterFunc(after, func() { _ = cmd.Process.Signal(syscall.SIGKILL) })
@@ -148,10 +157,7 @@ func (h *home) exec(t testing.TB, stdin string, after time.Duration, args ...str
 	if timer != nil {
 		timer.Stop()
 	}
-	r := result{args: args, wall: time.Since(start), stdout: stdout.String(), stderr: stderr.String()}
-	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		r.maxRSS = ru.Maxrss * 1024 // kilobytes on Linux
-	}
+	r := result{args: args, wall: time.Since(start), stdout: stdout.String(), stderr: stderr.String(), maxRSS: peak()}
 	r.code = cmd.ProcessState.ExitCode()
 	if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
 		r.killed = ws.Signal() == syscall.SIGKILL
@@ -185,3 +191,46 @@ func joinArgs(args []string) string {
 
 // stamp formats a time for --now, --from and --to.
 func stamp(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+
+// watchPeakRSS samples /proc/pid/status for VmHWM (the peak resident set of the process's
+// program, after exec) until the returned function is called, which returns the last value.
+func watchPeakRSS(pid int) func() int64 {
+	done := make(chan struct{})
+	var peak atomic.Int64
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		path := "/proc/" + strconv.Itoa(pid) + "/status"
+		tick := time.NewTicker(3 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			if b, err := os.ReadFile(path); err == nil {
+				if kb := vmHWM(b); kb*1024 > peak.Load() {
+					peak.Store(kb * 1024)
+				}
+			}
+			select {
+			case <-done:
+				return
+			case <-tick.C:
+			}
+		}
+	}()
+	return func() int64 {
+		close(done)
+		wg.Wait()
+		return peak.Load()
+	}
+}
+
+// vmHWM reads "VmHWM:    1234 kB" from a /proc/pid/status text (0 when absent).
+func vmHWM(status []byte) int64 {
+	for _, line := range strings.Split(string(status), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			n, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
+			return n
+		}
+	}
+	return 0
+}
