@@ -36,7 +36,6 @@ import (
 	"github.com/awcal/awcal/internal/ui"
 	"github.com/awcal/awcal/internal/ui/demo"
 	"github.com/awcal/awcal/internal/ui/instance"
-	"github.com/awcal/awcal/internal/ui/syncrt"
 )
 
 // appID identifies the app to Fyne (preferences, notifications, the tray item's title).
@@ -106,7 +105,7 @@ func runGUI(ctx context.Context, env cli.Env, args []string) int {
 }
 
 // gui holds the running app's parts. Its fields are set on the Fyne goroutine, except cfg,
-// which the sync runtime reads from its own.
+// which the scheduler and the syncer read from theirs.
 type gui struct {
 	env     cli.Env
 	cfgPath string
@@ -116,8 +115,12 @@ type gui struct {
 	app      fyne.App
 	settings *ui.Settings
 	tray     *ui.Tray
-	rt       *syncrt.Runtime
+	syncer   *syncer.Syncer
+	sched    *syncer.Scheduler
+	rt       *ui.SchedulerRuntime
 	cals     *calendars
+	runCtx   context.Context // ends when the app quits
+	started  atomic.Bool     // the scheduler runs (not before the first Save)
 	startRT  sync.Once
 }
 
@@ -151,7 +154,10 @@ func (g *gui) run(ctx context.Context, show <-chan struct{}) int {
 	if st, err := config.LoadState(config.StatePath(g.cfgPath)); err == nil {
 		last = st.LastRun
 	}
-	g.rt = syncrt.New(sy, g.cals.Owned, g.config, time.Now, last)
+	g.syncer = sy
+	g.sched = syncer.NewScheduler(sy, syncer.SchedulerOptions{Config: g.config, LastRun: last})
+	g.rt = ui.NewSchedulerRuntime(g.sched, ui.RuntimeOptions{DryRun: sy, Owned: g.cals.Owned,
+		Profiles: func() []profile.Profile { return g.config().Profiles }})
 
 	deps := g.deps()
 	g.settings = ui.NewSettings(g.app, deps, cfg, first)
@@ -161,12 +167,13 @@ func (g *gui) run(ctx context.Context, show <-chan struct{}) int {
 	}
 	g.tray = ui.NewTray(g.app, g.rt, ui.TrayActions{
 		ShowSettings: g.settings.Show,
-		ShowBackfill: func() { ui.ShowBackfill(g.app, g.rt, time.Now()) },
+		ShowBackfill: g.showBackfill,
 		OpenCalendar: g.openCalendar,
 	}, time.Now)
 
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	g.runCtx = runCtx
 	appDone := make(chan struct{})
 	// The tray must exist before Run: the driver starts the tray's D-Bus side as its loop starts.
 	stop := g.tray.Install(g.rt)
@@ -179,7 +186,7 @@ func (g *gui) run(ctx context.Context, show <-chan struct{}) int {
 			g.settings.ShowDay(demo.PreviewDay(time.Now()))
 		}
 		if !first {
-			g.start(runCtx)
+			g.start()
 		}
 		go func() {
 			for {
@@ -204,25 +211,39 @@ func (g *gui) run(ctx context.Context, show <-chan struct{}) int {
 
 func (g *gui) config() config.Config { return *g.cfg.Load() }
 
-// start runs the sync loop (once) and, in the demo, a first sync at once.
-func (g *gui) start(ctx context.Context) {
+// start runs the scheduler (once) until the app quits. With auto sync on, its first run
+// starts at once; the demo asks for one in any case, so that blocks appear within seconds.
+func (g *gui) start() {
 	g.startRT.Do(func() {
 		go func() {
-			if err := g.rt.Run(ctx); err != nil && !errors.Is(err, context.Canceled) {
-				slog.Error("sync loop stopped", "error", err)
+			if err := g.sched.Run(g.runCtx); err != nil {
+				slog.Error("sync scheduler stopped", "error", err)
 			}
 		}()
-		if g.demo {
-			g.rt.SyncNow()
+		g.started.Store(true)
+		if g.demo && !g.config().AutoSyncEnabled() {
+			g.sched.SyncNow()
 		}
 	})
 }
 
-// saved applies a saved config: the runtime reads it from the next run on.
+// saved applies a saved config: the syncer reads it from the next run on, and the scheduler
+// reschedules for the new interval, strategy and auto sync setting.
 func (g *gui) saved(c *config.Config) {
 	g.cfg.Store(c)
-	g.rt.Reschedule()
-	g.start(context.Background())
+	g.sched.Reconfigure()
+	g.start()
+}
+
+// showBackfill opens the backfill dialog; before the first Save there is no configuration to
+// backfill with, so it shows the settings instead.
+func (g *gui) showBackfill() {
+	if !g.started.Load() {
+		g.settings.Show()
+		g.app.SendNotification(fyne.NewNotification("awcal", "Save the settings first: backfills and syncs start once they are saved."))
+		return
+	}
+	ui.ShowBackfill(g.app, g.rt, time.Now())
 }
 
 // tryDemo replaces this first-start app with "awcal demo": a separate process with its own

@@ -223,16 +223,15 @@ func planText(p Plan, dryRun bool) string {
 		blocks += pp.Blocks
 		hours += pp.Hours
 	}
-	if len(ps) == 0 {
+	head := fmt.Sprintf("%d block(s), %.1f h in total:", blocks, hours)
+	switch {
+	case p.Incomplete != "":
+		head = p.Incomplete
+	case len(ps) == 0:
 		lines = append(lines, "No blocks in this range.")
 	}
-	head := fmt.Sprintf("%d block(s), %.1f h in total:", blocks, hours)
-	verb := "Changed"
-	if dryRun {
-		verb = "Would change"
-	}
-	tail := fmt.Sprintf("%s the calendar: %d to create, %d to update, %d to delete (%d unchanged).",
-		verb, p.Created, p.Updated, p.Deleted, p.Unchanged)
+	tail := fmt.Sprintf("Would change the calendar: %d to create, %d to update, %d to delete (%d unchanged).",
+		p.Created, p.Updated, p.Deleted, p.Unchanged)
 	if !dryRun {
 		tail = fmt.Sprintf("Changed the calendar: %d created, %d updated, %d deleted (%d unchanged).",
 			p.Created, p.Updated, p.Deleted, p.Unchanged)

@@ -60,6 +60,9 @@ type ProfilePlan struct {
 type Plan struct {
 	Profiles                             []ProfilePlan
 	Created, Updated, Deleted, Unchanged int
+	// Incomplete, when set, says why Profiles is missing although the counts stand (the
+	// calendar could not be read back after a written backfill).
+	Incomplete string
 }
 
 // Runtime is the sync runtime the tray and the backfill dialog drive.
@@ -109,8 +112,6 @@ type PrivacyStats struct {
 // Deps are the implementations the UI calls, supplied by package main. Any function may be
 // slow; the UI never calls one on the Fyne goroutine.
 type Deps struct {
-	// Runtime is the sync runtime; nil while none runs (first start, before the first Save).
-	Runtime Runtime
 	// Activity returns a source for the aw-server at url (the URL being edited).
 	Activity func(url string) ActivitySource
 	// Derive runs the engine with the given profiles and options.
