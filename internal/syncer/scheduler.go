@@ -243,6 +243,10 @@ func (s *Scheduler) execute(ctx context.Context, req Request) (*Report, error) {
 		}
 	}
 	rep, err := s.runner.Run(ctx, req)
+	if err != nil && !errors.Is(err, ErrNotAllowed) {
+		// The tray shows only the latest failure; the log keeps every one.
+		s.log.Warn("sync failed", "trigger", req.Trigger, "error", err)
+	}
 
 	s.mu.Lock()
 	defer s.mu.Unlock()

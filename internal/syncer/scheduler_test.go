@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"strings"
 	"sync"
 	"testing"
 	"testing/synctest"
@@ -301,4 +302,49 @@ func TestBackoff(t *testing.T) {
 	for _, tt := range tests {
 		assert.Equal(t, tt.want, backoff(tt.interval, tt.n), "interval %v, %d failures", tt.interval, tt.n)
 	}
+}
+
+// lockedBuffer is a log destination the scheduler's goroutine writes while the test reads.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  []byte
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.b = append(l.b, p...)
+	return len(p), nil
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return string(l.b)
+}
+
+func TestSchedulerLogsFailedRuns(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		cfg := autoConfig(10 * time.Minute)
+		var logs lockedBuffer
+		r := &fakeRunner{fail: errors.New("aw-server is not reachable")}
+		s := NewScheduler(r, SchedulerOptions{
+			Config: func() config.Config { return *cfg },
+			Logger: slog.New(slog.NewTextHandler(&logs, nil)),
+		})
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan error)
+		go func() { done <- s.Run(ctx) }()
+		synctest.Wait() // the first automatic run fails
+		s.Pause()
+		s.SyncNow() // a manual run fails too
+		synctest.Wait()
+		cancel()
+		require.NoError(t, <-done)
+
+		out := logs.String()
+		assert.Contains(t, out, `level=WARN msg="sync failed" trigger=automatic error="aw-server is not reachable"`)
+		assert.Contains(t, out, `level=WARN msg="sync failed" trigger=manual error="aw-server is not reachable"`)
+		assert.Equal(t, 2, strings.Count(out, "sync failed"), "one line per failed run")
+	})
 }
