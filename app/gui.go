@@ -354,6 +354,10 @@ type awSource struct{ c *activitywatch.Client }
 
 func (s awSource) Buckets(ctx context.Context) ([]activity.Bucket, error) { return s.c.Buckets(ctx) }
 
+func (s awSource) Settings(ctx context.Context) (activitywatch.Settings, error) {
+	return s.c.Settings(ctx)
+}
+
 func (s awSource) Events(ctx context.Context, id string, from, to time.Time) ([]activity.Event, error) {
 	evs, err := s.c.Events(ctx, id, from, to)
 	return evs.Events, err

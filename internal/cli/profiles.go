@@ -3,14 +3,9 @@ package cli
 import (
 	"context"
 	"fmt"
-	"regexp"
-	"slices"
-	"strings"
-	"unicode"
 
-	"github.com/awcal/awcal/internal/activitywatch"
+	"github.com/awcal/awcal/internal/awimport"
 	"github.com/awcal/awcal/internal/config"
-	"github.com/awcal/awcal/internal/profile"
 )
 
 const profilesUsage = `import-aw [--config FILE] [--dry-run]
@@ -66,7 +61,7 @@ func runProfilesImportAW(ctx context.Context, env Env, args []string) int {
 	if err != nil {
 		return fail(ExitFailure, "%v", err)
 	}
-	added, skipped := importCategories(settings.Categories, cfg.Profiles)
+	added, skipped := awimport.Profiles(settings.Categories, cfg.Profiles)
 	for _, s := range skipped {
 		fmt.Fprintf(env.Stderr, "Skipped %s\n", s)
 	}
@@ -87,89 +82,4 @@ func runProfilesImportAW(ctx context.Context, env Env, args []string) int {
 	}
 	fmt.Fprintf(env.Stdout, "Added %d profiles to %s. Review them in Settings › Profiles: imported profiles run after the ones you had.\n", len(added), path)
 	return ExitOK
-}
-
-// importCategories turns aw-webui categories into profiles that existing does not have yet.
-// It also says which categories it skipped and why.
-func importCategories(cats []activitywatch.Category, existing []profile.Profile) (added []profile.Profile, skipped []string) {
-	taken := map[string]bool{}
-	for _, p := range existing {
-		taken[p.ID] = true
-	}
-	colors := map[string]string{} // category path → its colour, for inheritance
-	for _, c := range cats {
-		if hexColor.MatchString(c.Color) {
-			colors[strings.Join(c.Name, "\x00")] = c.Color
-		}
-	}
-	for _, c := range cats {
-		label := strings.Join(c.Name, " > ")
-		if c.Rule.Type != "regex" || strings.TrimSpace(c.Rule.Regex) == "" {
-			continue // a parent or an "uncategorized" entry: nothing to match
-		}
-		id := "aw-" + slug(strings.Join(c.Name, " "))
-		if taken[id] {
-			if !slices.ContainsFunc(existing, func(p profile.Profile) bool { return p.ID == id }) {
-				skipped = append(skipped, fmt.Sprintf("%q: another category has the same id %s", label, id))
-			}
-			continue
-		}
-		pattern := c.Rule.Regex
-		if !c.Rule.IgnoreCase {
-			// Profile rules are case-insensitive; aw-webui's are not unless ignore_case is set.
-			pattern = "(?-i)" + pattern
-		}
-		p := profile.New(append(slices.Clone(existing), added...))
-		p.ID, p.Name, p.Category = id, label, c.Name[0]
-		if col := inheritedColor(colors, c.Name); col != "" {
-			p.Color = col
-		}
-		p.Primary = []profile.Rule{
-			{Bucket: "window", Field: "app", Pattern: pattern, Regex: true},
-			{Bucket: "window", Field: "title", Pattern: pattern, Regex: true},
-		}
-		p.Supporting = []profile.Rule{{Bucket: "web", Field: "title", Pattern: pattern, Regex: true}}
-		if err := profile.Validate([]profile.Profile{p}); err != nil {
-			// JavaScript syntax that RE2 refuses (lookahead, backreferences).
-			skipped = append(skipped, fmt.Sprintf("%q: %v", label, err))
-			continue
-		}
-		taken[id] = true
-		added = append(added, p)
-	}
-	return added, skipped
-}
-
-var hexColor = regexp.MustCompile(`^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$`)
-
-// inheritedColor is the category's colour, or its nearest ancestor's (aw-webui leaves a
-// sub-category's colour empty to inherit it).
-func inheritedColor(colors map[string]string, name []string) string {
-	for n := len(name); n > 0; n-- {
-		if c, ok := colors[strings.Join(name[:n], "\x00")]; ok {
-			return c
-		}
-	}
-	return ""
-}
-
-// slug makes an id part of a name: lower-case letters and digits, runs of anything else as "-".
-func slug(s string) string {
-	var b strings.Builder
-	dash := false
-	for _, r := range strings.ToLower(s) {
-		if unicode.IsLetter(r) || unicode.IsDigit(r) {
-			if dash && b.Len() > 0 {
-				b.WriteByte('-')
-			}
-			b.WriteRune(r)
-			dash = false
-		} else {
-			dash = true
-		}
-	}
-	if b.Len() == 0 {
-		return "category"
-	}
-	return b.String()
 }

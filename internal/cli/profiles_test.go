@@ -104,14 +104,3 @@ func TestProfilesImportAWErrors(t *testing.T) {
 	assert.Equal(t, ExitFailure, code)
 	assert.Contains(t, stderr, "500")
 }
-
-func TestSlug(t *testing.T) {
-	for in, want := range map[string]string{
-		"Work Programming": "work-programming",
-		"Média / Vidéo":    "média-vidéo",
-		"  C++ ":           "c",
-		"***":              "category",
-	} {
-		assert.Equal(t, want, slug(in), in)
-	}
-}

@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/awcal/awcal/internal/activity"
+	"github.com/awcal/awcal/internal/activitywatch"
 	"github.com/awcal/awcal/internal/config"
 	"github.com/awcal/awcal/internal/engine"
 	"github.com/awcal/awcal/internal/profile"
@@ -46,10 +47,16 @@ func (f *fakeRuntime) Backfill(ctx context.Context, from, to time.Time, dryRun b
 	return f.backfill(ctx, from, to, dryRun, progress)
 }
 
-// fakeSource is an aw-server with fixed buckets, clipping events to the asked range.
+// fakeSource is an aw-server with fixed buckets, clipping events to the asked range, and
+// fixed settings.
 type fakeSource struct {
-	buckets []activity.BucketEvents
-	err     error
+	buckets  []activity.BucketEvents
+	settings activitywatch.Settings
+	err      error
+}
+
+func (f fakeSource) Settings(context.Context) (activitywatch.Settings, error) {
+	return f.settings, f.err
 }
 
 func (f fakeSource) Buckets(context.Context) ([]activity.Bucket, error) {

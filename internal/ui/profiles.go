@@ -6,6 +6,7 @@ import (
 	"image/color"
 	"strconv"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -14,6 +15,8 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/awcal/awcal/internal/activitywatch"
+	"github.com/awcal/awcal/internal/awimport"
 	"github.com/awcal/awcal/internal/profile"
 )
 
@@ -44,7 +47,7 @@ type profileEditor struct {
 	onChange func()
 
 	list                            *widget.List
-	del, dup, up, down              *widget.Button
+	del, dup, up, down, importAW    *widget.Button
 	name, category, threshold, soft *widget.Entry
 	template                        *widget.Entry
 	keys                            *widget.Label
@@ -88,9 +91,9 @@ func newProfileEditor(ps []profile.Profile, c *choices, deps Deps, win fyne.Wind
 	e.up = widget.NewButtonWithIcon("", theme.MoveUpIcon(), func() { e.move(-1) })
 	e.down = widget.NewButtonWithIcon("", theme.MoveDownIcon(), func() { e.move(1) })
 	starters := widget.NewButtonWithIcon("Starter profiles…", theme.ContentAddIcon(), e.showStarters)
-	importAW := widget.NewButtonWithIcon("Import ActivityWatch categories", theme.DownloadIcon(), e.importCategories)
-	if deps.ImportCategories == nil {
-		importAW.Hide()
+	e.importAW = widget.NewButtonWithIcon("Import ActivityWatch categories", theme.DownloadIcon(), e.importCategories)
+	if deps.Activity == nil {
+		e.importAW.Hide()
 	}
 	e.status = widget.NewLabel("")
 	e.status.Wrapping = fyne.TextWrapWord
@@ -100,7 +103,7 @@ func newProfileEditor(ps []profile.Profile, c *choices, deps Deps, win fyne.Wind
 	note.Importance = widget.LowImportance
 	left := container.NewBorder(
 		container.NewVBox(container.NewHBox(add, e.dup, e.del), container.NewHBox(e.up, e.down)),
-		container.NewVBox(note, starters, importAW, e.status), nil, nil, e.list)
+		container.NewVBox(note, starters, e.importAW, e.status), nil, nil, e.list)
 
 	e.detailBox = container.NewVBox()
 	split := container.NewHSplit(left, container.NewVScroll(e.detailBox))
@@ -233,24 +236,63 @@ func (e *profileEditor) appendProfiles(ps []profile.Profile) {
 	e.list.Select(len(e.profiles) - 1)
 }
 
+// importCategories reads aw-webui's categories from aw-server in the background and adds
+// them as profiles, with the conversion `awcal profiles import-aw` uses.
 func (e *profileEditor) importCategories() {
+	if e.deps.Activity == nil {
+		return
+	}
 	e.status.SetText("Reading categories from aw-server…")
+	e.importAW.Disable()
 	url := e.awURL()
 	e.async(func() {
-		ps, err := e.deps.ImportCategories(context.Background(), url)
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer cancel()
+		st, err := e.deps.Activity(url).Settings(ctx)
 		fyne.Do(func() {
+			e.importAW.Enable()
 			if err != nil {
 				e.status.SetText("Import failed: " + err.Error())
 				return
 			}
-			if len(ps) == 0 {
-				e.status.SetText("aw-server has no categories to import.")
-				return
-			}
-			e.status.SetText(fmt.Sprintf("Imported %d categories as profiles.", len(ps)))
-			e.appendProfiles(ps)
+			e.addCategories(st.Categories)
 		})
 	})
+}
+
+// addCategories adds the categories the list does not have yet (by id: importing twice adds
+// nothing) after the existing profiles, and says what it added and skipped.
+func (e *profileEditor) addCategories(cats []activitywatch.Category) {
+	if len(cats) == 0 {
+		e.status.SetText("aw-server has no categories to import.")
+		return
+	}
+	added, skipped := awimport.Profiles(cats, e.profiles)
+	var msg string
+	if len(added) == 0 {
+		msg = "No new categories to import."
+	} else {
+		msg = fmt.Sprintf("Imported %d categories as profiles, after yours (so yours win ties). Review their rules before saving.", len(added))
+		e.profiles = append(e.profiles, added...)
+		e.changed()
+		e.list.Select(len(e.profiles) - len(added))
+	}
+	e.status.SetText(msg + skippedText(skipped))
+}
+
+// skippedText lists what an import skipped and why, at most three lines of it.
+func skippedText(skipped []string) string {
+	if len(skipped) == 0 {
+		return ""
+	}
+	s := fmt.Sprintf("\nSkipped %d:", len(skipped))
+	for i, line := range skipped {
+		if i == 3 {
+			return s + fmt.Sprintf("\n… and %d more", len(skipped)-3)
+		}
+		s += "\n• " + line
+	}
+	return s
 }
 
 // selectProfile shows the fields of profile i (or a hint when there is none).

@@ -1,12 +1,15 @@
 package ui
 
 import (
+	"errors"
 	"testing"
 
 	"fyne.io/fyne/v2/test"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/awcal/awcal/internal/activitywatch"
+	"github.com/awcal/awcal/internal/awimport"
 	"github.com/awcal/awcal/internal/profile"
 )
 
@@ -106,5 +109,62 @@ func TestProfileEditorAddAndStarters(t *testing.T) {
 	for _, p := range e.profiles {
 		assert.False(t, ids[p.ID], "ids stay unique when a starter is added twice")
 		ids[p.ID] = true
+	}
+}
+
+func TestProfileEditorImportCategories(t *testing.T) {
+	cats := []activitywatch.Category{
+		{Name: []string{"Work"}, Rule: activitywatch.CategoryRule{Type: "none"}, Color: "#0000FF"},
+		{Name: []string{"Work", "Programming"}, Rule: activitywatch.CategoryRule{Type: "regex", Regex: "Code|vim", IgnoreCase: true}},
+		{Name: []string{"Lookahead"}, Rule: activitywatch.CategoryRule{Type: "regex", Regex: "foo(?=bar)"}},
+	}
+	e, changes := newTestEditor(t, testProfiles())
+	e.deps.Activity = func(string) ActivitySource { return fakeSource{settings: activitywatch.Settings{Categories: cats}} }
+
+	test.Tap(e.importAW)
+	require.Equal(t, []string{"Coding", "Research", "Work > Programming"}, names(e.profiles), "imported after the existing profiles")
+	imported := e.profiles[2]
+	assert.Equal(t, "aw-work-programming", imported.ID, "the id awcal profiles import-aw gives it, so the two never duplicate")
+	want, _ := awimport.Profiles(cats, testProfiles())
+	assert.Equal(t, want, []profile.Profile{imported}, "the same conversion as the command line")
+	assert.Equal(t, 2, e.selected, "the first imported profile is shown")
+	assert.Equal(t, 1, *changes)
+	assert.Contains(t, e.status.Text, "Imported 1 categories")
+	assert.Contains(t, e.status.Text, "Skipped 1:\n• \"Lookahead\"")
+
+	t.Run("again adds nothing", func(t *testing.T) {
+		test.Tap(e.importAW)
+		assert.Len(t, e.profiles, 3)
+		assert.Contains(t, e.status.Text, "No new categories to import.")
+	})
+	t.Run("aw-server without categories", func(t *testing.T) {
+		e.deps.Activity = func(string) ActivitySource { return fakeSource{} }
+		test.Tap(e.importAW)
+		assert.Equal(t, "aw-server has no categories to import.", e.status.Text)
+	})
+	t.Run("aw-server unreachable", func(t *testing.T) {
+		e.deps.Activity = func(string) ActivitySource {
+			return fakeSource{err: errors.New("aw-server is not reachable — is ActivityWatch running?")}
+		}
+		test.Tap(e.importAW)
+		assert.Equal(t, "Import failed: aw-server is not reachable — is ActivityWatch running?", e.status.Text)
+		assert.False(t, e.importAW.Disabled(), "it can be tried again")
+		assert.Len(t, e.profiles, 3)
+	})
+}
+
+func TestSkippedText(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		skipped []string
+		want    string
+	}{
+		{"none", nil, ""},
+		{"one", []string{"a: why"}, "\nSkipped 1:\n• a: why"},
+		{"more than three", []string{"a", "b", "c", "d", "e"}, "\nSkipped 5:\n• a\n• b\n• c\n… and 2 more"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			assert.Equal(t, tc.want, skippedText(tc.skipped))
+		})
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/awcal/awcal/internal/activity"
+	"github.com/awcal/awcal/internal/activitywatch"
 	"github.com/awcal/awcal/internal/config"
 	"github.com/awcal/awcal/internal/engine"
 	"github.com/awcal/awcal/internal/profile"
@@ -93,10 +94,12 @@ type Backfiller interface {
 	Backfill(ctx context.Context, from, to time.Time, dryRun bool, progress func(phase string, fraction float64)) (Plan, error)
 }
 
-// ActivitySource reads aw-server: its buckets and one bucket's events in a range.
+// ActivitySource reads aw-server: its buckets, one bucket's events in a range, and the
+// settings aw-webui keeps there (categories and privacy filters, for the imports).
 type ActivitySource interface {
 	Buckets(ctx context.Context) ([]activity.Bucket, error)
 	Events(ctx context.Context, bucketID string, from, to time.Time) ([]activity.Event, error)
+	Settings(ctx context.Context) (activitywatch.Settings, error)
 }
 
 // CalendarChoice is one calendar found by CalDAV discovery.
@@ -129,8 +132,6 @@ type Deps struct {
 	SetPassword func(url, username, password string) error
 	// Starters returns the starter profiles.
 	Starters func() []profile.Profile
-	// ImportCategories turns aw-server's categories into profiles.
-	ImportCategories func(ctx context.Context, awURL string) ([]profile.Profile, error)
 	// Autostart reads and sets the start-at-login option; nil hides it.
 	Autostart *Autostart
 	// Now is the clock (time.Now in production).
