@@ -55,6 +55,15 @@ type fakeSource struct {
 	err      error
 }
 
+// bucketList is the buckets without their events.
+func (f fakeSource) bucketList() []activity.Bucket {
+	out := make([]activity.Bucket, len(f.buckets))
+	for i, b := range f.buckets {
+		out[i] = b.Bucket
+	}
+	return out
+}
+
 func (f fakeSource) Settings(context.Context) (activitywatch.Settings, error) {
 	return f.settings, f.err
 }
@@ -63,11 +72,7 @@ func (f fakeSource) Buckets(context.Context) ([]activity.Bucket, error) {
 	if f.err != nil {
 		return nil, f.err
 	}
-	out := make([]activity.Bucket, len(f.buckets))
-	for i, b := range f.buckets {
-		out[i] = b.Bucket
-	}
-	return out, nil
+	return f.bucketList(), nil
 }
 
 func (f fakeSource) Events(_ context.Context, id string, from, to time.Time) ([]activity.Event, error) {

@@ -189,6 +189,16 @@ func (l *ruleList) privacyRules() []config.PrivacyRule {
 	return out
 }
 
+// appendPrivacyRules adds rules at the end of a privacy list.
+func (l *ruleList) appendPrivacyRules(rs []config.PrivacyRule) {
+	for _, r := range rs {
+		l.rules = append(l.rules, r.Rule())
+		l.actions = append(l.actions, r.Action)
+	}
+	l.rebuild()
+	l.changed()
+}
+
 func (l *ruleList) changed() {
 	if l.onChange != nil {
 		l.onChange()

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -19,7 +20,9 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/awcal/awcal/internal/activity"
+	"github.com/awcal/awcal/internal/activitywatch"
 	"github.com/awcal/awcal/internal/config"
+	"github.com/awcal/awcal/internal/privacy"
 )
 
 // Labels of the choices in the settings window.
@@ -76,6 +79,8 @@ type Settings struct {
 	autostart   *widget.Check
 	incognito   *widget.Check
 	privacy     *ruleList
+	importPriv  *widget.Button
+	privStatus  *widget.Label
 	hidden      *widget.Label
 	profiles    *profileEditor
 	preview     *Preview
@@ -561,15 +566,74 @@ func (s *Settings) privacyTab() fyne.CanvasObject {
 	})
 	s.hidden = widget.NewLabel("Open the Preview tab to see what these rules hide on a day.")
 	s.hidden.Wrapping = fyne.TextWrapWord
+	s.importPriv = widget.NewButtonWithIcon("Import from ActivityWatch", theme.DownloadIcon(), s.importPrivacy)
+	s.privStatus = widget.NewLabel("")
+	s.privStatus.Wrapping = fyne.TextWrapWord
+	if s.deps.Activity == nil {
+		s.importPriv.Hide()
+	}
 	return container.NewVScroll(container.NewPadded(container.NewVBox(
 		s.incognito,
 		hint("Drop removes matching events before anything else sees them. Redact keeps the event for "+
 			"classification (profile rules still match the real value) but every title, description and "+
 			"preview shows "+activity.RedactedValue+" instead of that field."),
 		s.privacy.root,
+		container.NewHBox(s.importPriv),
+		hint("Adds the privacy filters kept in ActivityWatch's settings as rules here, so what "+
+			"ActivityWatch hides stays out of calendars too, including activity stored before the filter existed."),
+		s.privStatus,
 		widget.NewSeparator(),
 		s.hidden,
 	)))
+}
+
+// importPrivacy reads aw-server's privacy filters and buckets in the background and adds the
+// filters as privacy rules (privacy.FromActivityWatch, as `awcal privacy import-aw` does).
+func (s *Settings) importPrivacy() {
+	if s.deps.Activity == nil {
+		return
+	}
+	url := s.cfg.ActivityWatch.URL
+	s.importPriv.Disable()
+	s.privStatus.SetText("Reading privacy filters from aw-server…")
+	s.async(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer cancel()
+		src := s.deps.Activity(url)
+		st, err := src.Settings(ctx)
+		var buckets []activity.Bucket
+		if err == nil && len(st.PrivacyFilters) > 0 {
+			// A filter names a bucket id prefix; the buckets tell which types it selects.
+			buckets, err = src.Buckets(ctx)
+		}
+		fyne.Do(func() {
+			s.importPriv.Enable()
+			if err != nil {
+				s.privStatus.SetText("Import failed: " + err.Error())
+				return
+			}
+			s.addPrivacyFilters(st.PrivacyFilters, buckets)
+		})
+	})
+}
+
+// addPrivacyFilters adds the filters that give rules the list does not hold yet (to the rules
+// as they are now, edits included), and says what it added and skipped.
+func (s *Settings) addPrivacyFilters(filters []activitywatch.PrivacyFilter, buckets []activity.Bucket) {
+	if len(filters) == 0 {
+		s.privStatus.SetText("aw-server stores no privacy filters: nothing to import.")
+		return
+	}
+	added, skipped := privacy.FromActivityWatch(filters, buckets, s.privacy.privacyRules())
+	msg := "No new privacy rules to import."
+	if len(added) > 0 {
+		s.privacy.appendPrivacyRules(added)
+		msg = fmt.Sprintf("Added %d privacy rule(s) from ActivityWatch; they apply once you press Save.", len(added))
+		if slices.ContainsFunc(added, func(r config.PrivacyRule) bool { return r.Action == config.PrivacyRedact }) {
+			msg += fmt.Sprintf(" Redacted values show as %q in awcal, whatever replacement ActivityWatch uses.", activity.RedactedValue)
+		}
+	}
+	s.privStatus.SetText(msg + skippedText(skipped))
 }
 
 func (s *Settings) profilesTab() fyne.CanvasObject {

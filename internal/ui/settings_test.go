@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"testing"
 	"time"
 
@@ -8,7 +9,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/awcal/awcal/internal/activitywatch"
 	"github.com/awcal/awcal/internal/config"
+	"github.com/awcal/awcal/internal/privacy"
 )
 
 func baseConfig() *config.Config {
@@ -220,4 +223,56 @@ func TestDescribeNamesProfiles(t *testing.T) {
 	assert.Equal(t, `Profile "Research" primary[0].pattern: bad`,
 		s.describe(config.Problem{Path: "$.profiles[1].primary[0].pattern", Message: "bad"}))
 	assert.Equal(t, "sync.intervalMinutes: bad", s.describe(config.Problem{Path: "$.sync.intervalMinutes", Message: "bad"}))
+}
+
+func TestSettingsImportPrivacyFilters(t *testing.T) {
+	var saved []*config.Config
+	c := baseConfig()
+	c.Privacy.Rules = []config.PrivacyRule{{Bucket: "any", Field: "title", Pattern: "bank", Action: config.PrivacyDrop}}
+	s := newTestSettings(t, c, &saved)
+	filters := []activitywatch.PrivacyFilter{
+		{Enabled: true, BucketPrefix: "aw-watcher-window", Field: "title", Pattern: "(?i)secret chat", Action: "drop"},
+		{Enabled: true, BucketPrefix: "aw-watcher-web", Field: "url", Pattern: "mail\\.example", Action: "redact", Replacement: "[mail]"},
+		{Enabled: false, Field: "title", Pattern: "diary", Action: "drop"},
+		{Enabled: true, Field: "url.host", Pattern: "x", Action: "drop"},
+	}
+	s.deps.Activity = func(string) ActivitySource {
+		return fakeSource{buckets: sampleDay(), settings: activitywatch.Settings{PrivacyFilters: filters}}
+	}
+	require.True(t, s.importPriv.Visible())
+
+	test.Tap(s.importPriv)
+	want, _ := privacy.FromActivityWatch(filters, fakeSource{buckets: sampleDay()}.bucketList(), c.Privacy.Rules)
+	require.Len(t, want, 2)
+	assert.Equal(t, append(c.Privacy.Rules, want...), s.cfg.Privacy.Rules, "added after the existing rules, as the command line converts them")
+	require.Len(t, s.privacy.rows, 3, "each imported rule has its row in the editor")
+	assert.Equal(t, "Redact", s.privacy.rows[2].action.Selected)
+	assert.Contains(t, s.privStatus.Text, "Added 2 privacy rule(s)")
+	assert.Contains(t, s.privStatus.Text, `show as "(private)"`)
+	assert.Contains(t, s.privStatus.Text, "Skipped 2:")
+	assert.Contains(t, s.privStatus.Text, "disabled in ActivityWatch")
+	assert.False(t, s.importPriv.Disabled())
+
+	t.Run("again adds nothing", func(t *testing.T) {
+		test.Tap(s.importPriv)
+		assert.Len(t, s.cfg.Privacy.Rules, 3)
+		assert.Contains(t, s.privStatus.Text, "No new privacy rules to import.")
+		assert.Contains(t, s.privStatus.Text, "already among the privacy rules")
+	})
+	t.Run("saved with the config", func(t *testing.T) {
+		s.Save()
+		require.Len(t, saved, 1, s.summary.Text)
+		assert.Equal(t, s.cfg.Privacy.Rules, saved[0].Privacy.Rules)
+	})
+	t.Run("no filters stored", func(t *testing.T) {
+		s.deps.Activity = func(string) ActivitySource { return fakeSource{buckets: sampleDay()} }
+		test.Tap(s.importPriv)
+		assert.Equal(t, "aw-server stores no privacy filters: nothing to import.", s.privStatus.Text)
+	})
+	t.Run("aw-server unreachable", func(t *testing.T) {
+		s.deps.Activity = func(string) ActivitySource { return fakeSource{err: errors.New("aw-server is not reachable")} }
+		test.Tap(s.importPriv)
+		assert.Equal(t, "Import failed: aw-server is not reachable", s.privStatus.Text)
+		assert.Len(t, s.cfg.Privacy.Rules, 3)
+	})
 }
