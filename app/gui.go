@@ -344,8 +344,15 @@ func (g *gui) deps() ui.Deps {
 		},
 		SetPassword: func(u, user, pass string) error { return secret.Set(secret.Account(user, u), pass) },
 		Starters:    profile.Starters,
-		Autostart:   auto,
-		Now:         time.Now,
+		PurgeProfile: func(ctx context.Context, id string, dryRun bool) (int, error) {
+			if !g.started.Load() {
+				return 0, nil // no saved config yet, so no calendar awcal has written to
+			}
+			evs, err := g.syncer.PurgeProfile(ctx, id, time.Time{}, time.Time{}, dryRun)
+			return len(evs), err
+		},
+		Autostart: auto,
+		Now:       time.Now,
 	}
 }
 

@@ -3,12 +3,15 @@ package ui
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync"
+	"testing"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
+	"github.com/stretchr/testify/require"
 
 	"github.com/awcal/awcal/internal/activity"
 	"github.com/awcal/awcal/internal/activitywatch"
@@ -209,4 +212,33 @@ func engineInput(bs []activity.BucketEvents) engine.Input {
 // may lay it out taller than its box.
 func tapCheck(c *widget.Check) {
 	test.TapAt(c, fyne.NewPos(c.MinSize().Width/2, c.Size().Height/2))
+}
+
+// dialogText is the text of the labels in the window's top dialog ("" when none is open).
+func dialogText(w fyne.Window) string {
+	top := w.Canvas().Overlays().Top()
+	if top == nil {
+		return ""
+	}
+	var parts []string
+	for _, o := range test.LaidOutObjects(top) {
+		if l, ok := o.(*widget.Label); ok && o.Visible() {
+			parts = append(parts, l.Text)
+		}
+	}
+	return strings.Join(parts, "\n")
+}
+
+// tapDialogButton taps the button labelled label in the window's top dialog.
+func tapDialogButton(t *testing.T, w fyne.Window, label string) {
+	t.Helper()
+	top := w.Canvas().Overlays().Top()
+	require.NotNil(t, top, "no dialog is open")
+	for _, o := range test.LaidOutObjects(top) {
+		if b, ok := o.(*widget.Button); ok && b.Text == label && o.Visible() {
+			test.Tap(b)
+			return
+		}
+	}
+	t.Fatalf("no %q button in the dialog: %s", label, dialogText(w))
 }

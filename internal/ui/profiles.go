@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"image/color"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -17,6 +18,7 @@ import (
 
 	"github.com/awcal/awcal/internal/activitywatch"
 	"github.com/awcal/awcal/internal/awimport"
+	"github.com/awcal/awcal/internal/config"
 	"github.com/awcal/awcal/internal/profile"
 )
 
@@ -58,6 +60,21 @@ type profileEditor struct {
 	detailBox                       *fyne.Container
 	status                          *widget.Label
 	root                            fyne.CanvasObject
+
+	// savedCalendar is the calendar of the config as last saved, the one PurgeProfile reads.
+	savedCalendar func() config.Calendar
+	// purges are deleted profiles whose past events go after the next successful Save.
+	purges []pendingPurge
+}
+
+// pendingPurge is a deleted profile whose past calendar events the person chose to delete too.
+// They are deleted only once the profile is gone from the saved config: before that, a sync
+// could write them again.
+type pendingPurge struct {
+	ID, Name string
+	Count    int
+	// Calendar is where they were counted; a save that changes the calendar cancels the purge.
+	Calendar config.Calendar
 }
 
 func newProfileEditor(ps []profile.Profile, c *choices, deps Deps, win fyne.Window, async func(func()), awURL func() string, onChange func()) *profileEditor {
@@ -177,16 +194,98 @@ func (e *profileEditor) confirmDelete() {
 		return
 	}
 	p := e.profiles[e.selected]
-	d := dialog.NewConfirm("Delete profile",
-		fmt.Sprintf("Delete %q? Its past calendar events stay where they are.", p.Name),
-		func(ok bool) {
-			if ok {
-				e.deleteSelected()
-			}
-		}, e.win)
+	msg := fmt.Sprintf("Delete %q? Its past calendar events stay where they are.", p.Name)
+	if e.deps.PurgeProfile != nil {
+		msg = fmt.Sprintf("Delete %q? Its past calendar events stay unless you choose to delete them next.", p.Name)
+	}
+	d := dialog.NewConfirm("Delete profile", msg, func(ok bool) {
+		if ok {
+			e.deleteSelected()
+			e.offerPurge(p.ID, p.Name)
+		}
+	}, e.win)
 	d.SetConfirmText("Delete")
 	d.SetConfirmImportance(widget.DangerImportance)
 	d.Show()
+}
+
+// offerPurge counts the deleted profile's events in the calendar in the background and, when
+// there are any, asks whether they should go too.
+func (e *profileEditor) offerPurge(id, name string) {
+	if e.deps.PurgeProfile == nil || e.savedCalendar == nil {
+		return
+	}
+	cal := e.savedCalendar()
+	e.status.SetText(fmt.Sprintf("Counting the past events of %q in the calendar…", name))
+	e.async(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		n, err := e.deps.PurgeProfile(ctx, id, true)
+		fyne.Do(func() {
+			switch {
+			case err != nil:
+				e.status.SetText(fmt.Sprintf("Could not count the past events of %q (%v). They stay in the calendar; "+
+					"'awcal profiles purge --profile %s' deletes them later.", name, err, id))
+			case n == 0:
+				e.status.SetText(fmt.Sprintf("%q has no events in the calendar.", name))
+			default:
+				e.askPurge(pendingPurge{ID: id, Name: name, Count: n, Calendar: cal})
+			}
+		})
+	})
+}
+
+// askPurge asks whether the deleted profile's n past events should go too.
+func (e *profileEditor) askPurge(p pendingPurge) {
+	d := dialog.NewConfirm("Delete its past events too?",
+		fmt.Sprintf("Also delete its %d past events from the calendar?\n\n"+
+			"They are deleted after you press Save, once %q is gone from the saved settings, so that "+
+			"no sync writes them again. Events of other profiles and events awcal did not write are never touched.",
+			p.Count, p.Name),
+		func(ok bool) {
+			if !ok {
+				e.status.SetText(fmt.Sprintf("The past events of %q stay in the calendar.", p.Name))
+				return
+			}
+			e.purges = append(e.purges, p)
+			e.status.SetText(fmt.Sprintf("The %d past events of %q will be deleted when you press Save.", p.Count, p.Name))
+		}, e.win)
+	d.SetConfirmText("Delete after Save")
+	d.SetDismissText("Keep them")
+	d.SetConfirmImportance(widget.DangerImportance)
+	d.Show()
+}
+
+// runPurges deletes the past events of the profiles deleted before a successful save of cfg,
+// in the background, and reports each outcome. It skips a profile cfg still holds and a purge
+// counted in another calendar than cfg's.
+func (e *profileEditor) runPurges(cfg *config.Config) {
+	purges := e.purges
+	e.purges = nil
+	for _, p := range purges {
+		switch {
+		case slices.ContainsFunc(cfg.Profiles, func(q profile.Profile) bool { return q.ID == p.ID }):
+			continue // not deleted after all
+		case p.Calendar != cfg.Calendar:
+			e.status.SetText(fmt.Sprintf("The past events of %q were not deleted: they were counted in the calendar "+
+				"used before this save, which awcal no longer writes to.", p.Name))
+			continue
+		}
+		e.status.SetText(fmt.Sprintf("Deleting the past events of %q…", p.Name))
+		e.async(func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+			defer cancel()
+			n, err := e.deps.PurgeProfile(ctx, p.ID, false)
+			fyne.Do(func() {
+				if err != nil {
+					e.status.SetText(fmt.Sprintf("Deleting the past events of %q failed: %v. Some may be gone; "+
+						"'awcal profiles purge --profile %s' finishes the job.", p.Name, err, p.ID))
+					return
+				}
+				e.status.SetText(fmt.Sprintf("Deleted %d past events of %q from the calendar.", n, p.Name))
+			})
+		})
+	}
 }
 
 func (e *profileEditor) deleteSelected() {

@@ -89,13 +89,15 @@ type Settings struct {
 	save        *widget.Button
 	saveStatus  *widget.Label
 	passwordSet bool
+	// savedCal is the calendar of the config as last saved: where the running syncer writes.
+	savedCal config.Calendar
 }
 
 // NewSettings builds the settings window over a copy of cfg. first marks the first start: a
 // welcome line and the demo offer when aw-server cannot be reached.
 func NewSettings(a fyne.App, deps Deps, cfg *config.Config, first bool) *Settings {
 	s := &Settings{deps: deps, cfg: cloneConfig(cfg), first: first, choices: newChoices(), problems: map[string]string{},
-		async: func(f func()) { go f() }}
+		async: func(f func()) { go f() }, savedCal: cfg.Calendar}
 	if s.deps.Now == nil {
 		s.deps.Now = time.Now
 	}
@@ -645,6 +647,7 @@ func (s *Settings) profilesTab() fyne.CanvasObject {
 				s.changed()
 			}
 		})
+	s.profiles.savedCalendar = func() config.Calendar { return s.savedCal }
 	return s.profiles.root
 }
 
@@ -729,9 +732,12 @@ func (s *Settings) Save() {
 			s.saveStatus.SetText("Saved.")
 			s.passwordSet = false
 			s.davPass.SetText("")
+			s.savedCal = cfg.Calendar
 			if s.OnSaved != nil {
-				s.OnSaved(cfg)
+				s.OnSaved(cfg) // the app runs with cfg from here on
 			}
+			// Only now that no sync can write a deleted profile's blocks again.
+			s.profiles.runPurges(cfg)
 		})
 	})
 }

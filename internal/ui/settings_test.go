@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"errors"
 	"testing"
 	"time"
@@ -275,4 +276,133 @@ func TestSettingsImportPrivacyFilters(t *testing.T) {
 		assert.Equal(t, "Import failed: aw-server is not reachable", s.privStatus.Text)
 		assert.Len(t, s.cfg.Privacy.Rules, 3)
 	})
+}
+
+// purgeCalls records the calls of Deps.PurgeProfile and of Save, in order.
+type purgeCalls struct {
+	calls []string
+	count int
+	err   error
+}
+
+func (p *purgeCalls) purge(_ context.Context, id string, dryRun bool) (int, error) {
+	if dryRun {
+		p.calls = append(p.calls, "count "+id)
+		return p.count, p.err
+	}
+	p.calls = append(p.calls, "purge "+id)
+	return p.count, p.err
+}
+
+// newPurgeSettings is a settings window whose saves and purges are recorded in one list.
+func newPurgeSettings(t *testing.T, pc *purgeCalls) (*Settings, *[]*config.Config) {
+	t.Helper()
+	saved := &[]*config.Config{}
+	s := newTestSettings(t, baseConfig(), saved)
+	save := s.deps.Save
+	s.deps.Save = func(c *config.Config) error {
+		pc.calls = append(pc.calls, "save")
+		return save(c)
+	}
+	s.deps.PurgeProfile = pc.purge
+	s.profiles.deps = s.deps
+	return s, saved
+}
+
+// deleteCoding deletes the selected first profile ("Coding") through the confirmation.
+func deleteCoding(t *testing.T, s *Settings) {
+	t.Helper()
+	s.profiles.list.Select(0)
+	test.Tap(s.profiles.del)
+	assert.Contains(t, dialogText(s.win), `Delete "Coding"?`)
+	tapDialogButton(t, s.win, "Delete")
+}
+
+func TestSettingsDeletedProfileEventsGoAfterSave(t *testing.T) {
+	pc := &purgeCalls{count: 12}
+	s, saved := newPurgeSettings(t, pc)
+
+	deleteCoding(t, s)
+	assert.Equal(t, []string{"Research"}, names(s.cfg.Profiles))
+	assert.Equal(t, []string{"count p-code"}, pc.calls, "the count is a dry run")
+	text := dialogText(s.win)
+	assert.Contains(t, text, "Also delete its 12 past events from the calendar?")
+	assert.Contains(t, text, "after you press Save", "the dialog says when")
+	tapDialogButton(t, s.win, "Delete after Save")
+	assert.Equal(t, []string{"count p-code"}, pc.calls, "nothing is deleted before the profile is gone from the saved config")
+	assert.Contains(t, s.profiles.status.Text, "will be deleted when you press Save")
+
+	var order []string
+	s.OnSaved = func(*config.Config) { order = append(order, "app has the new config") }
+	s.Save()
+	require.Len(t, *saved, 1, s.summary.Text)
+	assert.Equal(t, []string{"count p-code", "save", "purge p-code"}, pc.calls)
+	assert.Equal(t, []string{"app has the new config"}, order)
+	assert.Equal(t, `Deleted 12 past events of "Coding" from the calendar.`, s.profiles.status.Text)
+
+	s.Save()
+	assert.Equal(t, []string{"count p-code", "save", "purge p-code", "save"}, pc.calls, "a purge runs once")
+}
+
+func TestSettingsDeletedProfileEventsKept(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		count  int
+		err    error
+		answer string // the button tapped in the second dialog, "" when none opens
+		status string
+	}{
+		{"no events", 0, nil, "", `"Coding" has no events in the calendar.`},
+		{"kept", 3, nil, "Keep them", `The past events of "Coding" stay in the calendar.`},
+		{"count failed", 0, errors.New("the calendar file is locked"), "",
+			`Could not count the past events of "Coding" (the calendar file is locked). They stay in the calendar; 'awcal profiles purge --profile p-code' deletes them later.`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			pc := &purgeCalls{count: tc.count, err: tc.err}
+			s, saved := newPurgeSettings(t, pc)
+			deleteCoding(t, s)
+			if tc.answer != "" {
+				tapDialogButton(t, s.win, tc.answer)
+			} else {
+				assert.Empty(t, dialogText(s.win), "no question to ask")
+			}
+			assert.Equal(t, tc.status, s.profiles.status.Text)
+			s.Save()
+			require.Len(t, *saved, 1, s.summary.Text)
+			assert.Equal(t, []string{"count p-code", "save"}, pc.calls, "nothing deleted")
+		})
+	}
+}
+
+func TestSettingsPurgeSkippedWhenTheCalendarChanges(t *testing.T) {
+	pc := &purgeCalls{count: 4}
+	s, saved := newPurgeSettings(t, pc)
+	deleteCoding(t, s)
+	tapDialogButton(t, s.win, "Delete after Save")
+	s.icsPath.SetText("/tmp/awcal-test/other.ics")
+	s.Save()
+	require.Len(t, *saved, 1, s.summary.Text)
+	assert.Equal(t, []string{"count p-code", "save"}, pc.calls, "never deleted from a calendar they were not counted in")
+	assert.Contains(t, s.profiles.status.Text, "were not deleted")
+}
+
+func TestSettingsPurgeFailureSaysHowToFinish(t *testing.T) {
+	pc := &purgeCalls{count: 4}
+	s, _ := newPurgeSettings(t, pc)
+	deleteCoding(t, s)
+	tapDialogButton(t, s.win, "Delete after Save")
+	pc.err = errors.New("writing the calendar: the CalDAV server did not answer")
+	s.Save()
+	assert.Equal(t, []string{"count p-code", "save", "purge p-code"}, pc.calls)
+	assert.Contains(t, s.profiles.status.Text, "the CalDAV server did not answer")
+	assert.Contains(t, s.profiles.status.Text, "'awcal profiles purge --profile p-code' finishes the job")
+}
+
+func TestSettingsNoPurgeOffer(t *testing.T) {
+	var saved []*config.Config
+	s := newTestSettings(t, baseConfig(), &saved)
+	require.Nil(t, s.deps.PurgeProfile)
+	deleteCoding(t, s)
+	assert.Equal(t, []string{"Research"}, names(s.cfg.Profiles))
+	assert.Empty(t, dialogText(s.win))
 }

@@ -132,6 +132,10 @@ type Deps struct {
 	SetPassword func(url, username, password string) error
 	// Starters returns the starter profiles.
 	Starters func() []profile.Profile
+	// PurgeProfile deletes the calendar events awcal wrote for a profile, all of them, and
+	// returns how many; with dryRun it only counts them. nil hides the offer to delete a deleted
+	// profile's past events.
+	PurgeProfile func(ctx context.Context, profileID string, dryRun bool) (int, error)
 	// Autostart reads and sets the start-at-login option; nil hides it.
 	Autostart *Autostart
 	// Now is the clock (time.Now in production).
