@@ -262,15 +262,40 @@ func (g *gui) tryDemo() {
 	g.app.Quit()
 }
 
+// openCalendar opens the .ics file, or the CalDAV calendar's web page when awcal knows it
+// (else the server's URL). Finding the page may open the calendar (network), so it runs off
+// the Fyne goroutine.
 func (g *gui) openCalendar() {
 	c := g.config().Calendar
-	var u *url.URL
-	var err error
-	if c.Kind == config.CalendarCalDAV {
-		u, err = url.Parse(c.URL)
-	} else {
-		u = &url.URL{Scheme: "file", Path: c.Path}
+	if c.Kind != config.CalendarCalDAV {
+		g.openURL(&url.URL{Scheme: "file", Path: c.Path}, nil)
+		return
 	}
+	go func() {
+		ctx, cancel := context.WithTimeout(g.runCtx, 20*time.Second)
+		defer cancel()
+		var st any
+		if s, err := g.cals.current(ctx); err == nil {
+			st = s
+		} else {
+			slog.Info("opening the calendar's server instead of its web page", "calendar", c.URL, "error", err)
+		}
+		u, err := url.Parse(calendarPage(st, c.URL))
+		fyne.Do(func() { g.openURL(u, err) })
+	}()
+}
+
+// calendarPage is the page "Open calendar" shows for a CalDAV calendar: the store's web page
+// when it knows one (Nextcloud, ownCloud), else the server's URL.
+func calendarPage(st any, serverURL string) string {
+	if w, ok := st.(interface{ WebURL() string }); ok && w.WebURL() != "" {
+		return w.WebURL()
+	}
+	return serverURL
+}
+
+// openURL opens u (unless err is set) and notifies when that fails. It runs on the Fyne goroutine.
+func (g *gui) openURL(u *url.URL, err error) {
 	if err == nil {
 		err = g.app.OpenURL(u)
 	}
@@ -427,13 +452,13 @@ func openStore(ctx context.Context, c config.Calendar, pass string) (store, erro
 	if err != nil {
 		return nil, err
 	}
-	return closer{st}, nil
+	return davStore{st}, nil
 }
 
-// closer gives a store without Close one that does nothing.
-type closer struct{ syncer.Store }
+// davStore is an open CalDAV calendar; it has nothing to close, and keeps WebURL visible.
+type davStore struct{ *caldav.Store }
 
-func (closer) Close() error { return nil }
+func (davStore) Close() error { return nil }
 
 // calendars is the syncer's store: the configured calendar, reopened when the settings change it.
 type calendars struct {
