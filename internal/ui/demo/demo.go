@@ -35,6 +35,26 @@ const Days = 7
 // Hostname is the demo's host name.
 const Hostname = "demo-laptop"
 
+// settings are the demo's aw-webui settings: categories and privacy filters that fit the
+// generated activity, so that both "Import" buttons of the settings window have something to
+// import.
+var settings = map[string]any{
+	"classes": []any{
+		map[string]any{"name": []string{"Work"}, "rule": map[string]any{"type": nil}, "data": map[string]any{"color": "#2e7d32"}},
+		map[string]any{"name": []string{"Work", "Programming"},
+			"rule": map[string]any{"type": "regex", "regex": "Code|Alacritty|gnome-terminal|GitHub|Stack Overflow", "ignore_case": true}},
+		map[string]any{"name": []string{"Comms"}, "data": map[string]any{"color": "#f9a825"},
+			"rule": map[string]any{"type": "regex", "regex": "Slack|Thunderbird|Gmail|zoom|teams", "ignore_case": true}},
+		map[string]any{"name": []string{"Media", "Video"}, "data": map[string]any{"color": "#c62828"},
+			"rule": map[string]any{"type": "regex", "regex": "YouTube"}},
+		map[string]any{"name": []string{"Uncategorized"}, "rule": map[string]any{"type": nil}},
+	},
+	"privacy_filters": []any{
+		map[string]any{"bucket_prefix": "aw-watcher-web", "field": "url", "pattern": `health\.example`, "action": "drop"},
+		map[string]any{"field": "title", "pattern": "(?i)gift ideas", "action": "redact", "replacement": "REDACTED"},
+	},
+}
+
 // Server is an aw-server-compatible handler over fixed buckets.
 type Server struct {
 	buckets []activity.BucketEvents // events newest first
@@ -65,7 +85,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case path == "info":
 		writeJSON(w, map[string]any{"hostname": Hostname, "version": "v0.13.2 (awcal demo)", "testing": true, "device_id": "awcal-demo"})
 	case path == "settings":
-		writeJSON(w, map[string]any{})
+		writeJSON(w, settings)
 	case path == "buckets/" || path == "buckets":
 		out := map[string]any{}
 		for _, b := range s.buckets {

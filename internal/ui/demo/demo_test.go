@@ -12,7 +12,9 @@ import (
 
 	"github.com/awcal/awcal/internal/activity"
 	"github.com/awcal/awcal/internal/activitywatch"
+	"github.com/awcal/awcal/internal/awimport"
 	"github.com/awcal/awcal/internal/config"
+	"github.com/awcal/awcal/internal/privacy"
 )
 
 func TestServerSemantics(t *testing.T) {
@@ -114,4 +116,26 @@ func TestPreviewDay(t *testing.T) {
 			assert.Equal(t, tc.want, PreviewDay(tc.now))
 		})
 	}
+}
+
+func TestServerSettingsHaveSomethingToImport(t *testing.T) {
+	srv := httptest.NewServer(NewServer(nil, time.Now))
+	t.Cleanup(srv.Close)
+	st, err := activitywatch.New(srv.URL).Settings(context.Background())
+	require.NoError(t, err)
+
+	profiles, skipped := awimport.Profiles(st.Categories, nil)
+	assert.Empty(t, skipped)
+	var names []string
+	for _, p := range profiles {
+		names = append(names, p.Name)
+	}
+	assert.Equal(t, []string{"Work > Programming", "Comms", "Media > Video"}, names)
+
+	rules, skipped := privacy.FromActivityWatch(st.PrivacyFilters, nil, nil)
+	assert.Empty(t, skipped)
+	assert.Equal(t, []config.PrivacyRule{
+		{Bucket: "web", Field: "url", Pattern: `(?-i)health\.example`, Regex: true, Action: config.PrivacyDrop},
+		{Bucket: "any", Field: "title", Pattern: "(?i)gift ideas", Regex: true, Action: config.PrivacyRedact},
+	}, rules)
 }
