@@ -3,7 +3,7 @@
 //
 // It owns the small interfaces it consumes (a sync runtime, an activity source, the engine and
 // the config store as functions) so it builds and tests on its own; package main adapts the
-// real implementations. It never imports fyne.io/fyne/v2/app: the caller creates the fyne.App,
+// real implementations, and SchedulerRuntime adapts syncer's Scheduler to the sync runtime. It never imports fyne.io/fyne/v2/app: the caller creates the fyne.App,
 // which keeps every test here headless on Fyne's test driver.
 //
 // Threading rule: widgets are touched on the Fyne goroutine only. Work that can block (network,
