@@ -150,9 +150,9 @@ func TestPrivateFilesAreOwnerOnly(t *testing.T) {
 	at := from.Add(12 * time.Hour)
 	newReplay(aw, data).advance(at)
 
-	// First run: no config yet; awcal writes the default one (its aw-server is not there).
+	// First run: no config yet; awcal writes the default one. It points at aw-server's usual
+	// address, where nothing may listen: the run's outcome does not matter here.
 	r := h.run(t, "sync", "--now", stamp(at))
-	require.Equal(t, 1, r.code, "%s", r)
 	require.FileExists(t, h.config, "the first run created no config: %s", r)
 	// Point it at aw-server by editing the file in place, as a person would.
 	raw, err := os.ReadFile(h.config)
