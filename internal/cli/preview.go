@@ -16,6 +16,7 @@ import (
 	"github.com/awcal/awcal/internal/activitywatch"
 	"github.com/awcal/awcal/internal/config"
 	"github.com/awcal/awcal/internal/engine"
+	"github.com/awcal/awcal/internal/privacy"
 	"github.com/awcal/awcal/internal/profile"
 	"github.com/awcal/awcal/internal/syncer"
 )
@@ -26,7 +27,8 @@ const previewUsage = `[--config FILE] [--from T --to T] [--json] [--no-afk-maski
 Prints the blocks awcal would write, writing nothing. Without --export it reads aw-server with
 the configured profiles, buckets, privacy rules and AFK masking, as a sync would (the range
 defaults to today until now). With --export it reads an ActivityWatch export file instead (the
-range defaults to the whole export). --profiles replaces the profiles (the starter profiles
+range defaults to the whole export; incognito tabs are hidden, and with --config that file's
+privacy rules apply, as in a sync). --profiles replaces the profiles (the starter profiles
 with --export); FILE is a JSON array of profiles, or an object with a "profiles" key
 (config.json works). T is RFC 3339 (2026-03-02T09:00:00+01:00), a local date (2026-03-02,
 midnight) or a local time (2026-03-02T09:00).
@@ -85,6 +87,21 @@ func runPreview(ctx context.Context, env Env, args []string) int {
 	if err != nil {
 		return fail(ExitFailure, "%s: %v", *exportFlag, err)
 	}
+	// An export holds everything aw-server recorded; the preview hides what a sync would hide:
+	// the privacy rules of --config when given, else the defaults (incognito tabs dropped).
+	priv := config.Default(env.Getenv).Privacy
+	if *configFlag != "" {
+		cfg, err := config.Load(*configFlag)
+		if err != nil {
+			return fail(ExitUsage, "%v", err)
+		}
+		priv = cfg.Privacy
+	}
+	filter, err := privacy.New(priv)
+	if err != nil {
+		return fail(ExitUsage, "%v", err)
+	}
+	buckets, _ = filter.Apply(buckets)
 	req.Buckets, req.Malformed = buckets, stats.Malformed
 	if req.From.IsZero() || req.To.IsZero() {
 		from, to, ok := exportRange(buckets)

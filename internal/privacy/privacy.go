@@ -29,7 +29,8 @@ type rule struct {
 
 // Stats says what a Filter hid, for the UI's "what would be hidden" count.
 type Stats struct {
-	// Incognito counts web events dropped because their tab was incognito.
+	// Incognito counts web events dropped because their tab was incognito, and window events
+	// dropped because they showed a private browser window.
 	Incognito int
 	// Dropped counts events removed by drop rules.
 	Dropped int
@@ -71,13 +72,18 @@ func (f *Filter) Apply(buckets []activity.BucketEvents) ([]activity.BucketEvents
 	st := Stats{PerRule: make([]int, len(f.rules))}
 	out := make([]activity.BucketEvents, len(buckets))
 	matched := make([]bool, len(f.rules))
+	var tabs privateTabs
+	if f.dropIncognito {
+		tabs = incognitoTabs(buckets)
+	}
 	for bi, b := range buckets {
 		out[bi] = b
-		web := activity.KindOf(b.Bucket) == activity.KindWeb
+		kind := activity.KindOf(b.Bucket)
 		var events []activity.Event // nil until the first change: copy on write
 		for ei, e := range b.Events {
 			keep, changed := true, false
-			if f.dropIncognito && web && incognito(e.Data) {
+			if f.dropIncognito && (kind == activity.KindWeb && incognito(e.Data) ||
+				kind == activity.KindWindow && tabs.showsIn(b.Bucket.Hostname, e)) {
 				st.Incognito++
 				keep = false
 			} else {
