@@ -37,11 +37,17 @@ func ReadExport(r io.Reader) ([]activity.BucketEvents, ExportStats, error) {
 		return nil, stats, fmt.Errorf(`the file is not an ActivityWatch export: it has no "buckets" object — export it from the ActivityWatch web UI (Settings, Export all buckets as JSON)`)
 	}
 	out := make([]activity.BucketEvents, 0, len(file.Buckets))
+	keyOf := make(map[string]string, len(file.Buckets)) // bucket id → the key that named it
 	for key, raw := range file.Buckets {
 		b, rb, err := decodeRawBucket(key, raw)
 		if err != nil {
 			return nil, stats, fmt.Errorf("the export file's bucket %q is invalid: %w", key, err)
 		}
+		if other, dup := keyOf[b.ID]; dup {
+			k1, k2 := min(key, other), max(key, other)
+			return nil, stats, fmt.Errorf("the export file names bucket %q twice (under the keys %q and %q): keep one, or give each its own id", b.ID, k1, k2)
+		}
+		keyOf[b.ID] = key
 		be := activity.BucketEvents{Bucket: b}
 		if rb.Events != nil && !isNull(rb.Events) {
 			evs, bad, err := decodeEventList(rb.Events)
