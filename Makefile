@@ -28,7 +28,10 @@ build: deps ## build bin/awcal
 
 package: build ## build dist/awcal.tar.xz (binary, .desktop file, icon) with Fyne's packager
 	mkdir -p dist
-	$(GO) run fyne.io/fyne/v2/cmd/fyne@v2.8.1 package -os linux -executable $(BIN) -release
+	@# fyne package bumps Build in FyneApp.toml and reformats it: keep the committed file as it is.
+	cp FyneApp.toml bin/FyneApp.toml.orig
+	$(GO) run fyne.io/fyne/v2/cmd/fyne@v2.8.1 package -os linux -executable $(BIN) -release; \
+	  rc=$$?; mv bin/FyneApp.toml.orig FyneApp.toml; exit $$rc
 	mv awcal.tar.xz dist/
 
 test: deps-test ## run every test: core (also with CGO_ENABLED=0), UI, keyring, Radicale, GUI smoke
