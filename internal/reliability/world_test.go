@@ -186,10 +186,15 @@ func (c *icsTarget) foreign(t testing.TB) map[string]string {
 		require.True(t, strings.HasPrefix(text, icsHead), "the calendar's header changed")
 		assert.Contains(t, text, icsTodo, "the VTODO changed")
 	}
+	want := make(map[string]bool, len(c.foreigns))
+	for _, uid := range c.foreigns {
+		want[uid] = true
+	}
 	out := map[string]string{}
 	for _, comp := range components(text, "VEVENT") {
-		for _, uid := range c.foreigns {
-			if strings.Contains(comp, "\r\nUID:"+uid+"\r\n") {
+		if _, rest, ok := strings.Cut(comp, "\r\nUID:"); ok {
+			uid, _, _ := strings.Cut(rest, "\r\n")
+			if want[uid] {
 				out[uid] = comp
 			}
 		}
