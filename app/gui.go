@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -61,6 +62,10 @@ func runGUI(ctx context.Context, env cli.Env, args []string) int {
 		return cli.ExitUsage
 	}
 
+	if msg := displayProblem(runtime.GOOS, env.Getenv); msg != "" {
+		fmt.Fprintln(env.Stderr, "awcal:", msg)
+		return cli.ExitFailure
+	}
 	cfgPath := *cfgFlag
 	if isDemo {
 		d, err := demo.Start(time.Now)
