@@ -190,7 +190,7 @@ func TestSchedulerBacksOff(t *testing.T) {
 				assert.Equal(t, 0, healed.Failures)
 				assert.NoError(t, healed.Err)
 				assert.Equal(t, syncer.StateIdle, healed.State)
-				assert.LessOrEqual(t, healed.NextRun.Sub(time.Now()), 10*time.Minute, "after a success the interval applies again")
+				assert.LessOrEqual(t, time.Until(healed.NextRun), 10*time.Minute, "after a success the interval applies again")
 				st, err = config.LoadState(statePath)
 				require.NoError(t, err)
 				assert.True(t, st.LastSyncTime.After(failStart), "lastSyncTime did not advance after healing")

@@ -163,7 +163,7 @@ func crashLoop(t *testing.T, name string, data []activity.BucketEvents, from, to
 		t.Logf("left behind by a kill: %s", p)
 	}
 	figure(t, "crash-loop/"+name, map[string]any{
-		"kills": landed, "completedRuns": completed, "simulatedMinutesPerStep": stepLen.Minutes(),
+		"kills": landed, "completedRuns": completed, "activityEvents": countEvents(data), "simulatedMinutesPerStep": stepLen.Minutes(),
 		"ownedEvents": len(got), "foreignEvents": len(foreignBefore), "typicalRun": ema.Round(time.Millisecond),
 		"longestRun": longest.Round(time.Millisecond), "wall": time.Since(start).Round(time.Second), "seed": seed,
 		"tempLeftovers": len(leftovers), "killedBeforeWriting": killedBefore,

@@ -6,7 +6,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strconv"
 	"sync"
 	"testing"
@@ -62,10 +61,13 @@ func awcalBinary(t testing.TB) string {
 	return build.path
 }
 
-// goTool is the go command of the toolchain running the tests.
+// goTool is the go command: $GOROOT/bin/go when go test set GOROOT (it does for the
+// toolchain running the tests), else the one on PATH.
 func goTool() string {
-	if p := filepath.Join(runtime.GOROOT(), "bin", "go"); fileExists(p) {
-		return p
+	if root := os.Getenv("GOROOT"); root != "" {
+		if p := filepath.Join(root, "bin", "go"); fileExists(p) {
+			return p
+		}
 	}
 	return "go"
 }
