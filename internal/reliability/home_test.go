@@ -97,6 +97,7 @@ type result struct {
 	code           int // exit code; -1 when killed by a signal
 	killed         bool
 	stdout, stderr string
+	began          time.Time // when the process started
 	wall           time.Duration
 	// maxRSS is the peak resident set, bytes: the last VmHWM read from /proc while it ran
 	// (sampled every few milliseconds). Not rusage's ru_maxrss: Go starts children with
@@ -157,7 +158,7 @@ func (h *home) exec(t testing.TB, stdin string, after time.Duration, args ...str
 	if timer != nil {
 		timer.Stop()
 	}
-	r := result{args: args, wall: time.Since(start), stdout: stdout.String(), stderr: stderr.String(), maxRSS: peak()}
+	r := result{args: args, began: start, wall: time.Since(start), stdout: stdout.String(), stderr: stderr.String(), maxRSS: peak()}
 	r.code = cmd.ProcessState.ExitCode()
 	if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
 		r.killed = ws.Signal() == syscall.SIGKILL

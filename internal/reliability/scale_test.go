@@ -16,6 +16,7 @@ import (
 	"github.com/awcal/awcal/internal/calendar"
 	"github.com/awcal/awcal/internal/calendar/caldav/caldavtest"
 	"github.com/awcal/awcal/internal/fakedata"
+	"github.com/awcal/awcal/internal/reliability/faultproxy"
 )
 
 // scaleSizes are the backfills TestScale runs: go test backfills two and eight weeks into an
@@ -40,9 +41,11 @@ func sizes() scaleSizes {
 // backfillFigures are what one backfill measured.
 type backfillFigures struct {
 	days, events, owned, foreign int
+	started                      time.Time
 	wall                         time.Duration
 	maxRSS                       int64
 	calendarBytes                int64
+	requests                     map[string]string // CalDAV: method → "count in total time"
 }
 
 // TestScale backfills long ranges of heavy generated activity with `awcal sync --from --to` and
@@ -90,7 +93,9 @@ func backfillICS(t *testing.T, days, foreign int) backfillFigures {
 func backfillDAV(t *testing.T, srv *caldavtest.Server, days, foreign int) backfillFigures {
 	t.Helper()
 	data, from, to := generate(days, fakedata.Heavy, 31)
-	cal := newDAVCalendar(t, srv, srv.URL, fmt.Sprintf("scale%d", days))
+	// A proxy that injects nothing, to see where the time goes.
+	p := faultproxy.New(t, srv.URL, srv.Client.Transport)
+	cal := newDAVCalendar(t, srv, p.URL(), fmt.Sprintf("scale%d", days))
 	w := newWorld(t, nil, func(*home) target { return cal }, nil)
 	loadAll(w.aw, data)
 	uploadForeign(t, srv, cal.cal, foreign, from.Add(-24*time.Hour))
@@ -99,6 +104,18 @@ func backfillDAV(t *testing.T, srv *caldavtest.Server, days, foreign int) backfi
 
 	f := runBackfill(t, w, from, to)
 	f.days, f.events, f.foreign = days, countEvents(data), foreign
+	f.requests = map[string]string{}
+	count, took := map[string]int{}, map[string]time.Duration{}
+	for _, r := range p.Requests() {
+		if !r.At.Before(f.started.Add(f.wall)) {
+			continue // the backfill's requests only
+		}
+		count[r.Method]++
+		took[r.Method] += r.Duration
+	}
+	for m, n := range count {
+		f.requests[m] = fmt.Sprintf("%d in %s", n, took[m].Round(100*time.Millisecond))
+	}
 	after := etags(t, srv, cal.cal)
 	for href, tag := range before {
 		assert.Equal(t, tag, after[href], "foreign event %s changed or vanished", href)
@@ -117,7 +134,7 @@ func runBackfill(t *testing.T, w *world, from, to time.Time) backfillFigures {
 	if os.Getenv("AWCAL_CHILD_GODEBUG") != "" {
 		t.Logf("stderr of the backfill:\n%s", r.stderr)
 	}
-	f := backfillFigures{wall: r.wall, maxRSS: r.maxRSS}
+	f := backfillFigures{started: r.began, wall: r.wall, maxRSS: r.maxRSS}
 	var rep struct{ Created, Updated, Deleted int }
 	require.NoError(t, json.Unmarshal([]byte(r.stdout), &rep), r.stdout)
 	evs := w.cal.owned(t)
@@ -138,11 +155,15 @@ func runBackfill(t *testing.T, w *world, from, to time.Time) backfillFigures {
 }
 
 func (f backfillFigures) figures() map[string]any {
-	return map[string]any{
+	m := map[string]any{
 		"days": f.days, "events": f.events, "ownedEvents": f.owned, "foreignEvents": f.foreign,
 		"wall": f.wall.Round(10 * time.Millisecond), "peakRSS": mib(f.maxRSS), "peakRSSBytes": f.maxRSS,
 		"calendarBytes": f.calendarBytes, "eventsPerSecond": int(float64(f.events) / f.wall.Seconds()),
 	}
+	for method, s := range f.requests {
+		m["requests"+method] = s
+	}
+	return m
 }
 
 // uploadForeign stores n foreign events in Radicale's calendar at calPath in one request

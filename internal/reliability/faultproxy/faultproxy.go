@@ -57,7 +57,9 @@ type Request struct {
 	Status int
 	// Faulted says whether a fault was injected.
 	Faulted bool
-	At      time.Time
+	// At is when the request arrived, Duration how long the answer took (delays included).
+	At       time.Time
+	Duration time.Duration
 }
 
 // Proxy is a running fault-injecting reverse proxy.
@@ -155,18 +157,20 @@ func (p *Proxy) take(r *http.Request) *Fault {
 	return f
 }
 
-func (p *Proxy) record(r *http.Request, status int, faulted bool) {
+func (p *Proxy) record(r *http.Request, start time.Time, status int, faulted bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.log = append(p.log, Request{Method: r.Method, Path: r.URL.Path, Status: status, Faulted: faulted, At: time.Now()})
+	p.log = append(p.log, Request{Method: r.Method, Path: r.URL.Path, Status: status, Faulted: faulted, At: start,
+		Duration: time.Since(start)})
 }
 
 func (p *Proxy) serve(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
 	f := p.take(r)
 	if f == nil {
 		sw := &statusWriter{ResponseWriter: w}
 		p.rp.ServeHTTP(sw, r)
-		p.record(r, sw.code(), false)
+		p.record(r, start, sw.code(), false)
 		return
 	}
 	if f.Delay > 0 {
@@ -174,34 +178,34 @@ func (p *Proxy) serve(w http.ResponseWriter, r *http.Request) {
 		// that a client giving up ends the wait.
 		body, err := io.ReadAll(r.Body)
 		if err != nil {
-			p.record(r, 0, true)
+			p.record(r, start, 0, true)
 			return
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
 		select {
 		case <-time.After(f.Delay):
 		case <-r.Context().Done():
-			p.record(r, 0, true)
+			p.record(r, start, 0, true)
 			return
 		}
 	}
 	switch {
 	case f.Drop:
 		drop(w)
-		p.record(r, 0, true)
+		p.record(r, start, 0, true)
 	case f.Status != 0:
 		for k, v := range f.Header {
 			w.Header()[k] = v
 		}
 		http.Error(w, fmt.Sprintf("faultproxy: injected %d %s", f.Status, http.StatusText(f.Status)), f.Status)
-		p.record(r, f.Status, true)
+		p.record(r, start, f.Status, true)
 	default: // forward, late or transformed
 		if f.Transform != nil {
 			r = r.WithContext(context.WithValue(r.Context(), transformKey{}, f.Transform))
 		}
 		sw := &statusWriter{ResponseWriter: w}
 		p.rp.ServeHTTP(sw, r)
-		p.record(r, sw.code(), true)
+		p.record(r, start, sw.code(), true)
 	}
 }
 

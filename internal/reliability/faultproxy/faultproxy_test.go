@@ -130,6 +130,8 @@ func TestForwardedFaults(t *testing.T) {
 		require.NoError(t, got.err)
 		assert.Equal(t, 200, got.status)
 		assert.GreaterOrEqual(t, time.Since(start), 50*time.Millisecond)
+		require.Len(t, p.Requests(), 1)
+		assert.GreaterOrEqual(t, p.Requests()[0].Duration, 50*time.Millisecond, "the log holds the delay")
 	})
 	t.Run("client timeout ends the wait", func(t *testing.T) {
 		p := faultproxy.New(t, backend(t).URL, nil)
