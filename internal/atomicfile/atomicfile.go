@@ -9,6 +9,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
+	"time"
 )
 
 // beforeRename is called between the temp file's fsync and the rename; tests use it to
@@ -56,7 +58,39 @@ func WriteFile(path string, data []byte, perm fs.FileMode) (err error) {
 	if err = os.Rename(tmp, path); err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
-	return syncDir(dir)
+	if err = syncDir(dir); err != nil {
+		return err
+	}
+	removeStaleTemps(dir, filepath.Base(path))
+	return nil
+}
+
+// staleAfter is how old a leftover temp file must be before a later write removes it: old
+// enough that no other writer can still be between its CreateTemp and its rename.
+const staleAfter = 10 * time.Minute
+
+// removeStaleTemps removes the temp files that writers killed between CreateTemp and rename
+// left beside name (each a full copy of an older version), so that crashes do not pile them up.
+// It is best effort: a file it cannot remove stays for the next write.
+func removeStaleTemps(dir, name string) {
+	matches, _ := filepath.Glob(filepath.Join(dir, "."+escapeGlob(name)+".tmp-*"))
+	for _, m := range matches {
+		if fi, err := os.Lstat(m); err == nil && fi.Mode().IsRegular() && time.Since(fi.ModTime()) > staleAfter {
+			os.Remove(m)
+		}
+	}
+}
+
+// escapeGlob quotes the characters filepath.Match treats specially.
+func escapeGlob(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if strings.ContainsRune(`*?[\`, r) {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }
 
 // WriteNew atomically creates path with data and perm, failing with an error matching

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -69,4 +70,23 @@ func TestWriteNewNeverReplaces(t *testing.T) {
 	entries, err := os.ReadDir(dir)
 	require.NoError(t, err)
 	assert.Len(t, entries, 1, "no temp file may be left behind")
+}
+
+func TestWriteFileRemovesStaleTemps(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "state.json")
+	stale := filepath.Join(dir, ".state.json.tmp-111")  // left by a writer killed long ago
+	fresh := filepath.Join(dir, ".state.json.tmp-222")  // another writer may be using it now
+	other := filepath.Join(dir, ".config.json.tmp-333") // another file's temp
+	for _, p := range []string{stale, fresh, other} {
+		require.NoError(t, os.WriteFile(p, []byte("old copy"), 0o600))
+	}
+	old := time.Now().Add(-time.Hour)
+	require.NoError(t, os.Chtimes(stale, old, old))
+	require.NoError(t, os.Chtimes(other, old, old))
+
+	require.NoError(t, WriteFile(path, []byte("new"), 0o600))
+	assert.NoFileExists(t, stale, "a stale temp of this file must be removed")
+	assert.FileExists(t, fresh, "a recent temp may belong to a writer still at work")
+	assert.FileExists(t, other, "another file's temps are not this write's business")
 }
