@@ -141,7 +141,15 @@ func (h *home) runInput(t testing.TB, stdin string, args ...string) result {
 
 func (h *home) exec(t testing.TB, stdin string, after time.Duration, args ...string) result {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
+	// A run may take as long as the test may (a year's backfill to Radicale takes hours), but
+	// no run outlives the test.
+	deadline := time.Now().Add(30 * time.Minute)
+	if d, ok := t.(interface{ Deadline() (time.Time, bool) }); ok {
+		if td, set := d.Deadline(); set {
+			deadline = td.Add(-time.Minute)
+		}
+	}
+	ctx, cancel := context.WithDeadline(context.Background(), deadline)
 	defer cancel()
 	cmd, stdout, stderr := h.command(ctx, t, args...)
 	if stdin != "" {
