@@ -170,8 +170,27 @@ func (s *Store) Apply(ctx context.Context, changes []calendar.Change) error {
 	if err := calendar.ValidateChanges(changes); err != nil {
 		return err
 	}
+	// Creates, and changes of UIDs this Store has not seen, need to know what holds their UID.
+	// A few are looked up one by one; more (a backfill) with one listing of the calendar,
+	// because servers without a UID index (Radicale) read the whole collection to answer
+	// each lookup, which made a backfill quadratic in the calendar's size.
+	lookups := 0
+	s.mu.Lock()
+	for _, c := range changes {
+		if _, known := s.hrefs[c.Event.UID]; c.Op == calendar.Create || !known {
+			lookups++
+		}
+	}
+	s.mu.Unlock()
+	var held map[string]holder
+	if lookups > maxSingleLookups {
+		var err error
+		if held, err = s.findAll(ctx); err != nil {
+			return err
+		}
+	}
 	for i, c := range changes {
-		if err := s.apply(ctx, c); err != nil {
+		if err := s.apply(ctx, c, held); err != nil {
 			return fmt.Errorf("change %d of %d (%s event %s in %s): %w",
 				i+1, len(changes), c.Op, c.Event.UID, s.cal.Redacted(), err)
 		}
@@ -179,7 +198,13 @@ func (s *Store) Apply(ctx context.Context, changes []calendar.Change) error {
 	return nil
 }
 
-func (s *Store) apply(ctx context.Context, c calendar.Change) error {
+// maxSingleLookups is how many UID lookups an Apply makes one by one before it lists the
+// calendar once instead (an incremental sync writes one to three events).
+const maxSingleLookups = 4
+
+// apply makes one change. held, when not nil, is what the calendar held when the Apply began,
+// kept up to date by apply itself; otherwise UIDs are looked up one by one.
+func (s *Store) apply(ctx context.Context, c calendar.Change, held map[string]holder) error {
 	uid := c.Event.UID
 	s.mu.Lock()
 	href, known := s.hrefs[uid]
@@ -188,9 +213,15 @@ func (s *Store) apply(ctx context.Context, c calendar.Change) error {
 		// Ask the server what holds the UID: a create must not collide with any event (a
 		// server need not enforce RFC 4791's no-uid-conflict), and an update or delete must
 		// not touch an event that is not awcal's, wherever it lives.
-		h, found, err := s.find(ctx, uid)
-		if err != nil {
-			return err
+		var h holder
+		var found bool
+		if held != nil {
+			h, found = held[uid]
+		} else {
+			var err error
+			if h, found, err = s.find(ctx, uid); err != nil {
+				return err
+			}
 		}
 		switch {
 		case c.Op == calendar.Create && found:
@@ -240,10 +271,14 @@ func (s *Store) apply(ctx context.Context, c calendar.Change) error {
 	resp.Body.Close()
 	if c.Op == calendar.Delete {
 		s.forget(uid)
+		delete(held, uid)
 	} else {
 		s.mu.Lock()
 		s.hrefs[uid] = u.Path
 		s.mu.Unlock()
+		if held != nil {
+			held[uid] = holder{href: u.Path, owned: true}
+		}
 	}
 	return nil
 }
@@ -277,29 +312,65 @@ func (s *Store) find(ctx context.Context, uid string) (holder, bool, error) {
 	if err != nil {
 		return holder{}, false, fmt.Errorf("looking up the event in %s: %w", s.cal.Redacted(), err)
 	}
+	held, err := s.holders(ms, uid)
+	if err != nil {
+		return holder{}, false, err
+	}
+	h, found := held[uid]
+	return h, found, nil
+}
+
+// allEventsBody is a calendar-query for every VEVENT of the calendar.
+const allEventsBody = `<C:calendar-query xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav">` +
+	`<D:prop><D:getetag/><C:calendar-data/></D:prop>` +
+	`<C:filter><C:comp-filter name="VCALENDAR"><C:comp-filter name="VEVENT"/></C:comp-filter></C:filter>` +
+	`</C:calendar-query>`
+
+// findAll lists what holds every UID of the calendar, as find does for one.
+func (s *Store) findAll(ctx context.Context) (map[string]holder, error) {
+	ms, err := s.t.multistatus(ctx, "REPORT", s.cal, "1", allEventsBody)
+	if err != nil {
+		return nil, fmt.Errorf("listing the events of %s: %w", s.cal.Redacted(), err)
+	}
+	return s.holders(ms, "")
+}
+
+// holders maps the UIDs of the VEVENTs in a REPORT's answer to the resource holding them;
+// only uid when it is not "". A resource that names uid but does not parse counts as holding
+// it and not owned, so that it is never overwritten; with uid "" such a resource is skipped,
+// and its UID is then left to the server's own checks (If-None-Match at awcal's resource name).
+func (s *Store) holders(ms *multistatus, uid string) (map[string]holder, error) {
+	out := map[string]holder{}
 	for _, r := range ms.Responses {
 		p, ok := r.props()
-		if !ok || !strings.Contains(p.CalendarData, uid) {
+		if !ok || uid != "" && !strings.Contains(p.CalendarData, uid) {
 			continue
 		}
 		href, err := r.path(s.cal)
 		if err != nil {
-			return holder{}, false, err
+			return nil, err
 		}
 		cal, err := ical.NewDecoder(strings.NewReader(p.CalendarData)).Decode()
 		if err != nil {
-			return holder{href: href}, true, nil
+			if uid != "" {
+				out[uid] = holder{href: href}
+			}
+			continue
 		}
 		for _, ev := range cal.Events() {
-			if p := ev.Props.Get(ical.PropUID); p == nil || p.Value != uid {
+			prop := ev.Props.Get(ical.PropUID)
+			if prop == nil || uid != "" && prop.Value != uid {
+				continue
+			}
+			if _, seen := out[prop.Value]; seen {
 				continue
 			}
 			// An owned event whose times are broken is still awcal's to rewrite.
 			_, owned, _ := calendar.FromVEvent(&ev)
-			return holder{href: href, owned: owned}, true, nil
+			out[prop.Value] = holder{href: href, owned: owned}
 		}
 	}
-	return holder{}, false, nil
+	return out, nil
 }
 
 // encode renders one event as a calendar object resource.
