@@ -51,6 +51,10 @@ fuzz: ## run every fuzz target for FUZZTIME each (default 10s)
 	  done; \
 	done
 
+stress: deps-test ## the long reliability runs (crash loops, faults, a year's backfill) and each fuzz target for 60 s (docs/RELIABILITY.md)
+	AWCAL_STRESS=1 AWCAL_REQUIRE_REAL=1 .ci/with-keyring $(GO) test -count=1 -timeout 6h -v ./internal/reliability/
+	$(MAKE) fuzz FUZZTIME=60s
+
 lint: ## go vet and staticcheck (pinned as a tool in go.mod)
 	$(GO) vet $(PKGS)
 	$(GO) tool staticcheck $(PKGS)
