@@ -38,28 +38,28 @@ func newTestSettings(t *testing.T, c *config.Config, saved *[]*config.Config) *S
 func TestSettingsStrategyContract(t *testing.T) {
 	var saved []*config.Config
 	s := newTestSettings(t, baseConfig(), &saved)
-	require.True(t, s.autoSync.Checked, "the default config syncs automatically")
-	require.False(t, s.autoSync.Disabled())
-	require.True(t, s.customFrom.Disabled(), "range pickers are off while syncing from last checked")
+	require.True(t, s.sync.autoSync.Checked, "the default config syncs automatically")
+	require.False(t, s.sync.autoSync.Disabled())
+	require.True(t, s.sync.customFrom.Disabled(), "range pickers are off while syncing from last checked")
 
 	t.Run("custom turns auto sync off and disables it", func(t *testing.T) {
-		s.strategy.SetSelected(strategyCustom)
-		assert.False(t, s.autoSync.Checked)
-		assert.True(t, s.autoSync.Disabled())
-		assert.True(t, s.interval.Disabled())
-		assert.False(t, s.customFrom.Disabled())
+		s.sync.strategy.SetSelected(strategyCustom)
+		assert.False(t, s.sync.autoSync.Checked)
+		assert.True(t, s.sync.autoSync.Disabled())
+		assert.True(t, s.sync.interval.Disabled())
+		assert.False(t, s.sync.customFrom.Disabled())
 		assert.False(t, s.cfg.Sync.AutoSync)
 		assert.Equal(t, config.StrategyCustom, s.cfg.Sync.Strategy)
 	})
 	t.Run("auto sync cannot be ticked while custom", func(t *testing.T) {
-		tapCheck(s.autoSync)
-		assert.False(t, s.autoSync.Checked, "a disabled check ignores taps")
+		tapCheck(s.sync.autoSync)
+		assert.False(t, s.sync.autoSync.Checked, "a disabled check ignores taps")
 		assert.False(t, s.cfg.Sync.AutoSync)
 	})
 	t.Run("custom needs a range, then saves with auto sync off", func(t *testing.T) {
 		from, to := time.Date(2026, 3, 2, 0, 0, 0, 0, time.Local), time.Date(2026, 3, 4, 0, 0, 0, 0, time.Local)
-		s.customFrom.SetDate(&from)
-		s.customTo.SetDate(&to)
+		s.sync.customFrom.SetDate(&from)
+		s.sync.customTo.SetDate(&to)
 		s.Save()
 		require.Len(t, saved, 1, "summary: %s", s.summary.Text)
 		got := saved[0]
@@ -71,12 +71,12 @@ func TestSettingsStrategyContract(t *testing.T) {
 		assert.True(t, got.Sync.CustomEnd.Equal(to.AddDate(0, 0, 1)), "the end date is inclusive: stored as the next midnight")
 	})
 	t.Run("back to last checked enables the controls, auto sync stays off until ticked", func(t *testing.T) {
-		s.strategy.SetSelected(strategyLastChecked)
-		assert.False(t, s.autoSync.Disabled())
-		assert.False(t, s.interval.Disabled())
-		assert.True(t, s.customFrom.Disabled())
-		assert.False(t, s.autoSync.Checked)
-		tapCheck(s.autoSync)
+		s.sync.strategy.SetSelected(strategyLastChecked)
+		assert.False(t, s.sync.autoSync.Disabled())
+		assert.False(t, s.sync.interval.Disabled())
+		assert.True(t, s.sync.customFrom.Disabled())
+		assert.False(t, s.sync.autoSync.Checked)
+		tapCheck(s.sync.autoSync)
 		assert.True(t, s.cfg.AutoSyncEnabled())
 	})
 }
@@ -84,7 +84,7 @@ func TestSettingsStrategyContract(t *testing.T) {
 func TestSettingsInlineValidation(t *testing.T) {
 	var saved []*config.Config
 	s := newTestSettings(t, baseConfig(), &saved)
-	require.NoError(t, s.awURL.Validate())
+	require.NoError(t, s.aw.url.Validate())
 	require.False(t, s.save.Disabled())
 
 	for _, tc := range []struct {
@@ -92,14 +92,14 @@ func TestSettingsInlineValidation(t *testing.T) {
 		edit  func()
 		entry func() error
 	}{
-		{"aw-server URL", func() { s.awURL.SetText("ftp://nowhere") }, s.awURL.Validate},
-		{"interval", func() { s.interval.SetText("often") }, s.interval.Validate},
-		{"calendar file", func() { s.icsPath.SetText("") }, s.icsPath.Validate},
+		{"aw-server URL", func() { s.aw.url.SetText("ftp://nowhere") }, s.aw.url.Validate},
+		{"interval", func() { s.sync.interval.SetText("often") }, s.sync.interval.Validate},
+		{"calendar file", func() { s.cal.icsPath.SetText("") }, s.cal.icsPath.Validate},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			s.awURL.SetText(config.DefaultActivityWatchURL)
-			s.interval.SetText("10")
-			s.icsPath.SetText("/tmp/awcal-test/activity.ics")
+			s.aw.url.SetText(config.DefaultActivityWatchURL)
+			s.sync.interval.SetText("10")
+			s.cal.icsPath.SetText("/tmp/awcal-test/activity.ics")
 			require.NoError(t, tc.entry())
 			tc.edit()
 			assert.Error(t, tc.entry(), "the field is flagged as it is typed")
@@ -108,9 +108,9 @@ func TestSettingsInlineValidation(t *testing.T) {
 		})
 	}
 	t.Run("a bad profile rule is named by profile", func(t *testing.T) {
-		s.awURL.SetText(config.DefaultActivityWatchURL)
-		s.interval.SetText("10")
-		s.icsPath.SetText("/tmp/awcal-test/activity.ics")
+		s.aw.url.SetText(config.DefaultActivityWatchURL)
+		s.sync.interval.SetText("10")
+		s.cal.icsPath.SetText("/tmp/awcal-test/activity.ics")
 		s.profiles.list.Select(0)
 		row := s.profiles.primary.rows[0]
 		tapCheck(row.regex)
@@ -134,18 +134,18 @@ func TestSettingsPasswordGoesToKeyring(t *testing.T) {
 		stored = append(stored, [3]string{url, user, pass})
 		return nil
 	}
-	s.calKind.SetSelected(calendarCalDAV)
-	assert.True(t, s.icsBox.Hidden)
-	assert.True(t, s.davBox.Visible())
-	s.davURL.SetText("https://dav.example.com/")
-	s.davUser.SetText("ann")
-	test.Type(s.davPass, "hunter2")
+	s.cal.kind.SetSelected(calendarCalDAV)
+	assert.True(t, s.cal.icsBox.Hidden)
+	assert.True(t, s.cal.davBox.Visible())
+	s.cal.davURL.SetText("https://dav.example.com/")
+	s.cal.davUser.SetText("ann")
+	test.Type(s.cal.davPass, "hunter2")
 	s.Save()
 	require.Len(t, saved, 1, s.summary.Text)
 	assert.Equal(t, [][3]string{{"https://dav.example.com/", "ann", "hunter2"}}, stored)
 	assert.Equal(t, config.CalendarCalDAV, saved[0].Calendar.Kind)
 	assert.NotContains(t, string(mustJSON(t, saved[0])), "hunter2", "the password never reaches the config")
-	assert.Empty(t, s.davPass.Text, "the entry forgets it after saving")
+	assert.Empty(t, s.cal.davPass.Text, "the entry forgets it after saving")
 }
 
 func TestSettingsPrivacyRulesRoundTrip(t *testing.T) {
@@ -156,19 +156,19 @@ func TestSettingsPrivacyRulesRoundTrip(t *testing.T) {
 		{Bucket: "web", Field: "url", Pattern: "mail", Action: config.PrivacyRedact},
 	}}
 	s := newTestSettings(t, c, &saved)
-	require.Len(t, s.privacy.rows, 2)
-	assert.Equal(t, "bank|1password", s.privacy.rows[0].pattern.Text)
-	assert.Equal(t, "Redact", s.privacy.rows[1].action.Selected)
+	require.Len(t, s.priv.rules.rows, 2)
+	assert.Equal(t, "bank|1password", s.priv.rules.rows[0].pattern.Text)
+	assert.Equal(t, "Redact", s.priv.rules.rows[1].action.Selected)
 
 	t.Run("invalid pattern flagged inline", func(t *testing.T) {
-		s.privacy.rows[0].pattern.SetText("bank(")
-		assert.True(t, s.privacy.rows[0].problem.Visible())
-		assert.Contains(t, s.privacy.rows[0].problem.Text, "pattern")
+		s.priv.rules.rows[0].pattern.SetText("bank(")
+		assert.True(t, s.priv.rules.rows[0].problem.Visible())
+		assert.Contains(t, s.priv.rules.rows[0].problem.Text, "pattern")
 		assert.True(t, s.save.Disabled())
-		s.privacy.rows[0].pattern.SetText("bank|1password")
-		assert.False(t, s.privacy.rows[0].problem.Visible())
+		s.priv.rules.rows[0].pattern.SetText("bank|1password")
+		assert.False(t, s.priv.rules.rows[0].problem.Visible())
 	})
-	tapCheck(s.incognito)
+	tapCheck(s.priv.incognito)
 	s.Save()
 	require.Len(t, saved, 1, s.summary.Text)
 	assert.Equal(t, c.Privacy.Rules, saved[0].Privacy.Rules)
@@ -187,18 +187,18 @@ func TestSettingsFirstStartOffersDemo(t *testing.T) {
 	s.OnTryDemo = func() { demo = true }
 	s.async = inline
 	s.Show() // the first Show checks aw-server
-	assert.True(t, s.demo.Visible(), "unreachable aw-server on first start offers the demo")
-	test.Tap(s.demo)
+	assert.True(t, s.aw.demo.Visible(), "unreachable aw-server on first start offers the demo")
+	test.Tap(s.aw.demo)
 	assert.True(t, demo)
-	assert.Contains(t, s.awStatus.Text, assert.AnError.Error())
+	assert.Contains(t, s.aw.status.Text, assert.AnError.Error())
 
 	t.Run("reachable lists hosts and buckets", func(t *testing.T) {
 		s.deps.Activity = func(string) ActivitySource { return fakeSource{buckets: sampleDay()} }
-		s.testConnection()
-		assert.False(t, s.demo.Visible())
-		assert.Equal(t, []string{"host"}, s.hosts.Options)
-		assert.Contains(t, s.buckets.Options, "aw-watcher-afk_host")
-		assert.Contains(t, s.awStatus.Text, "3 buckets")
+		s.aw.testConnection()
+		assert.False(t, s.aw.demo.Visible())
+		assert.Equal(t, []string{"host"}, s.aw.hosts.Options)
+		assert.Contains(t, s.aw.buckets.Options, "aw-watcher-afk_host")
+		assert.Contains(t, s.aw.status.Text, "3 buckets")
 	})
 }
 
@@ -210,9 +210,9 @@ func TestSettingsAutostart(t *testing.T) {
 	deps.Autostart = a
 	s := NewSettings(test.NewTempApp(t), deps, baseConfig(), false)
 	s.async = inline
-	require.NotNil(t, s.autostart)
-	assert.False(t, s.autostart.Checked)
-	tapCheck(s.autostart)
+	require.NotNil(t, s.sync.autostart)
+	assert.False(t, s.sync.autostart.Checked)
+	tapCheck(s.sync.autostart)
 	s.Save()
 	require.Len(t, saved, 1, s.summary.Text)
 	assert.True(t, a.Enabled())
@@ -240,25 +240,25 @@ func TestSettingsImportPrivacyFilters(t *testing.T) {
 	s.deps.Activity = func(string) ActivitySource {
 		return fakeSource{buckets: sampleDay(), settings: activitywatch.Settings{PrivacyFilters: filters}}
 	}
-	require.True(t, s.importPriv.Visible())
+	require.True(t, s.priv.importBtn.Visible())
 
-	test.Tap(s.importPriv)
+	test.Tap(s.priv.importBtn)
 	want, _ := privacy.FromActivityWatch(filters, fakeSource{buckets: sampleDay()}.bucketList(), c.Privacy.Rules)
 	require.Len(t, want, 2)
 	assert.Equal(t, append(c.Privacy.Rules, want...), s.cfg.Privacy.Rules, "added after the existing rules, as the command line converts them")
-	require.Len(t, s.privacy.rows, 3, "each imported rule has its row in the editor")
-	assert.Equal(t, "Redact", s.privacy.rows[2].action.Selected)
-	assert.Contains(t, s.privStatus.Text, "Added 2 privacy rule(s)")
-	assert.Contains(t, s.privStatus.Text, `show as "(private)"`)
-	assert.Contains(t, s.privStatus.Text, "Skipped 2:")
-	assert.Contains(t, s.privStatus.Text, "disabled in ActivityWatch")
-	assert.False(t, s.importPriv.Disabled())
+	require.Len(t, s.priv.rules.rows, 3, "each imported rule has its row in the editor")
+	assert.Equal(t, "Redact", s.priv.rules.rows[2].action.Selected)
+	assert.Contains(t, s.priv.status.Text, "Added 2 privacy rule(s)")
+	assert.Contains(t, s.priv.status.Text, `show as "(private)"`)
+	assert.Contains(t, s.priv.status.Text, "Skipped 2:")
+	assert.Contains(t, s.priv.status.Text, "disabled in ActivityWatch")
+	assert.False(t, s.priv.importBtn.Disabled())
 
 	t.Run("again adds nothing", func(t *testing.T) {
-		test.Tap(s.importPriv)
+		test.Tap(s.priv.importBtn)
 		assert.Len(t, s.cfg.Privacy.Rules, 3)
-		assert.Contains(t, s.privStatus.Text, "No new privacy rules to import.")
-		assert.Contains(t, s.privStatus.Text, "already among the privacy rules")
+		assert.Contains(t, s.priv.status.Text, "No new privacy rules to import.")
+		assert.Contains(t, s.priv.status.Text, "already among the privacy rules")
 	})
 	t.Run("saved with the config", func(t *testing.T) {
 		s.Save()
@@ -267,13 +267,13 @@ func TestSettingsImportPrivacyFilters(t *testing.T) {
 	})
 	t.Run("no filters stored", func(t *testing.T) {
 		s.deps.Activity = func(string) ActivitySource { return fakeSource{buckets: sampleDay()} }
-		test.Tap(s.importPriv)
-		assert.Equal(t, "aw-server stores no privacy filters: nothing to import.", s.privStatus.Text)
+		test.Tap(s.priv.importBtn)
+		assert.Equal(t, "aw-server stores no privacy filters: nothing to import.", s.priv.status.Text)
 	})
 	t.Run("aw-server unreachable", func(t *testing.T) {
 		s.deps.Activity = func(string) ActivitySource { return fakeSource{err: errors.New("aw-server is not reachable")} }
-		test.Tap(s.importPriv)
-		assert.Equal(t, "Import failed: aw-server is not reachable", s.privStatus.Text)
+		test.Tap(s.priv.importBtn)
+		assert.Equal(t, "Import failed: aw-server is not reachable", s.priv.status.Text)
 		assert.Len(t, s.cfg.Privacy.Rules, 3)
 	})
 }
@@ -379,7 +379,7 @@ func TestSettingsPurgeSkippedWhenTheCalendarChanges(t *testing.T) {
 	s, saved := newPurgeSettings(t, pc)
 	deleteCoding(t, s)
 	tapDialogButton(t, s.win, "Delete after Save")
-	s.icsPath.SetText("/tmp/awcal-test/other.ics")
+	s.cal.icsPath.SetText("/tmp/awcal-test/other.ics")
 	s.Save()
 	require.Len(t, *saved, 1, s.summary.Text)
 	assert.Equal(t, []string{"count p-code", "save"}, pc.calls, "never deleted from a calendar they were not counted in")
