@@ -228,13 +228,7 @@ func TestPreviewReportsMalformedEvents(t *testing.T) {
 }
 
 func TestPreviewRealAndroidExport(t *testing.T) {
-	const path = "/work/shared/data/android-export-rust.json"
-	if _, err := os.Stat(path); err != nil {
-		if os.Getenv("AWCAL_REQUIRE_REAL") == "1" {
-			t.Fatalf("the real export is required: %v", err)
-		}
-		t.Skipf("real export not available: %v", err)
-	}
+	path := filepath.Join("..", "activitywatch", "testdata", "android-export-rust.json")
 	profiles := writeFile(t, "p.json", `[{"id": "xhs", "name": "Xiaohongshu", "titleTemplate": "{app}",
 		"primary": [{"bucket": "window", "field": "app", "pattern": "小红书"}]}]`)
 	code, stdout, stderr := runCLI(t, "preview", "--export", path, "--profiles", profiles, "--json")

@@ -1,5 +1,5 @@
 // Package config reads, validates, migrates and writes awcal's config.json and state.json
-// (SYNC.md, ARCHITECTURE.md "Files on disk"). Secrets never live here: the CalDAV password is
+// (docs/SYNC.md; README.md "Configuration" lists the files). Secrets never live here: the CalDAV password is
 // in the OS keyring.
 package config
 

@@ -1,5 +1,5 @@
 // Package engine turns the raw events of several ActivityWatch buckets over a time window into
-// a few non-overlapping calendar blocks, each owned by one profile (shared/spec/ENGINE.md):
+// a few non-overlapping calendar blocks, each owned by one profile (docs/ENGINE.md):
 // Phase 0 compound slicing (a sweep line), Phase 1 one state machine per profile, Phase 2 greedy
 // best-fit allocation, then titles. It is pure: no I/O, no clock, no goroutines. Instants are
 // integer microseconds inside; the API speaks time.Time truncated to the microsecond.

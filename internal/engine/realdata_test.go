@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"encoding/json"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -69,13 +70,8 @@ func TestStartersOnGeneratedActivity(t *testing.T) {
 // TestAndroidExport runs the engine on a real aw-server-rust export from an Android phone:
 // nanosecond timestamps, a third of events with zero duration, an unknown bucket type, no AFK.
 func TestAndroidExport(t *testing.T) {
-	f, err := os.Open("/work/shared/data/android-export-rust.json")
-	if err != nil {
-		if os.Getenv("AWCAL_REQUIRE_REAL") == "1" {
-			t.Fatalf("the real export is required: %v", err)
-		}
-		t.Skipf("real export not available: %v", err)
-	}
+	f, err := os.Open(filepath.Join("..", "activitywatch", "testdata", "android-export-rust.json"))
+	require.NoError(t, err)
 	defer f.Close()
 	var export struct {
 		Buckets map[string]struct {

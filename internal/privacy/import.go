@@ -135,7 +135,7 @@ func setsIgnoreCase(pattern string) bool {
 
 // knownWatchers are the bucket id prefixes of the official watchers and their bucket types, so
 // that a filter for a watcher that has not created its bucket yet still imports. The Android
-// ones are the ids aw-android uses (shared/data's export).
+// ones are the ids aw-android uses (the export in internal/activitywatch/testdata).
 var knownWatchers = []struct{ idPrefix, bucketType string }{
 	{"aw-watcher-window", activity.TypeWindow},
 	{"aw-watcher-afk", activity.TypeAFK},

@@ -221,7 +221,7 @@ func components(text, name string) []string {
 }
 
 // foreignVEvent is a VEVENT another client wrote. Its category "Work" is the one the Coding
-// starter profile writes: ownership must not follow categories (SYNC.md §2, defect 1).
+// starter profile writes: ownership must not follow categories (SYNC.md §5, defect 1).
 func foreignVEvent(uid string, start time.Time, d time.Duration, summary string) string {
 	const f = "20060102T150405Z"
 	return "BEGIN:VEVENT\r\nUID:" + uid + "\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:" + start.UTC().Format(f) +

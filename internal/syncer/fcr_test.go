@@ -1,6 +1,6 @@
 package syncer_test
 
-// One test per FCR defect that SYNC.md §2 says must not exist here.
+// One test per FCR defect that SYNC.md §5 says must not exist here.
 
 import (
 	"context"

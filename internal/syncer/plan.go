@@ -32,7 +32,7 @@ type scope struct {
 	From, To time.Time
 	// TrustFrom is where the derivation becomes exact. An owned event that starts earlier
 	// keeps its start, title and description: the derivation saw only its tail, and rewriting
-	// them from that tail is FCR's title drift (SYNC.md §2 defect 7). Such an event is never
+	// them from that tail is FCR's title drift (SYNC.md §5, defect 7). Such an event is never
 	// deleted either: nothing justifies it, but nothing disproves it.
 	TrustFrom time.Time
 	// DerivedTo is the end of what the derivation saw. An owned event that ends later keeps its

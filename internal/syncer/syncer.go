@@ -1,5 +1,5 @@
 // Package syncer makes the calendar hold exactly the blocks the engine derives from
-// ActivityWatch activity, touching nothing it does not own (shared/spec/SYNC.md). One run
+// ActivityWatch activity, touching nothing it does not own (docs/SYNC.md). One run
 // reads the state (lastSyncTime and the quiescent point), chooses the window (a quiescent
 // restart, a validated continuity rewrite, or a boundary warm start with a bounded lookback;
 // for a custom range, from the latest quiescent point before it), fetches the activity, lets
