@@ -30,13 +30,13 @@ import (
 	"github.com/awcal/awcal/internal/cli"
 	"github.com/awcal/awcal/internal/config"
 	"github.com/awcal/awcal/internal/engine"
+	"github.com/awcal/awcal/internal/instance"
 	"github.com/awcal/awcal/internal/privacy"
 	"github.com/awcal/awcal/internal/profile"
 	"github.com/awcal/awcal/internal/secret"
 	"github.com/awcal/awcal/internal/syncer"
 	"github.com/awcal/awcal/internal/ui"
 	"github.com/awcal/awcal/internal/ui/demo"
-	"github.com/awcal/awcal/internal/ui/instance"
 )
 
 // appID identifies the app to Fyne (preferences, notifications, the tray item's title).
@@ -91,19 +91,22 @@ func runGUI(ctx context.Context, env cli.Env, args []string) int {
 
 	g := &gui{env: env, cfgPath: cfgPath, demo: isDemo}
 	show := make(chan struct{}, 1)
-	release, err := instance.Acquire(instance.SocketPath(cfgPath, env.Getenv), func() {
+	release, err := instance.Acquire(instance.SocketPath(cfgPath, env.Getenv), instance.App, func() {
 		select {
 		case show <- struct{}{}:
 		default:
 		}
 	})
-	if errors.Is(err, instance.ErrRunning) {
+	switch {
+	case errors.Is(err, instance.ErrRunning):
 		fmt.Fprintln(env.Stderr, "awcal:", err)
 		return cli.ExitOK
-	}
-	if err != nil {
+	case errors.Is(err, instance.ErrNoGuard):
 		slog.Warn("running without the single-instance guard", "error", err)
-	} else {
+	case err != nil: // the daemon syncs this config
+		fmt.Fprintln(env.Stderr, "awcal:", err)
+		return cli.ExitFailure
+	default:
 		defer release()
 	}
 	return g.run(ctx, show)

@@ -1,5 +1,6 @@
 // Package cli implements awcal's headless subcommands (sync, preview, buckets, fakedata,
-// profiles, privacy, password, version). Each subcommand lives in its own file; Main dispatches.
+// profiles, privacy, password, daemon, service, version). Each subcommand lives in its own
+// file; Main dispatches.
 package cli
 
 import (
@@ -45,6 +46,8 @@ var commands = map[string]command{
 	"profiles": {"manage profiles (import-aw: turn aw-server's categories into profiles; purge: delete a profile's events)", runProfiles},
 	"password": {"store (set) or check (test) the CalDAV password in the OS keyring", runPassword},
 	"privacy":  {"manage privacy rules (import-aw: add aw-server's privacy filters)", runPrivacy},
+	"daemon":   {"run automatic syncs without a window or tray (SIGTERM stops it after the current write)", runDaemon},
+	"service":  {"install, uninstall or check the systemd user service that runs the daemon", runService},
 }
 
 // Has reports whether name is a headless subcommand.

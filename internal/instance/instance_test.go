@@ -2,6 +2,7 @@ package instance
 
 import (
 	"errors"
+	"fmt"
 	"net"
 	"os"
 	"path/filepath"
@@ -15,10 +16,10 @@ import (
 func TestSecondLaunchBringsTheFirstForward(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "a.sock")
 	shown := make(chan struct{}, 1)
-	release, err := Acquire(path, func() { shown <- struct{}{} })
+	release, err := Acquire(path, App, func() { shown <- struct{}{} })
 	require.NoError(t, err)
 
-	_, err = Acquire(path, func() { t.Error("the second instance must not listen") })
+	_, err = Acquire(path, App, func() { t.Error("the second instance must not listen") })
 	assert.True(t, errors.Is(err, ErrRunning), "got %v", err)
 	select {
 	case <-shown:
@@ -27,9 +28,38 @@ func TestSecondLaunchBringsTheFirstForward(t *testing.T) {
 	}
 
 	release()
-	release2, err := Acquire(path, func() {})
+	release2, err := Acquire(path, App, func() {})
 	require.NoError(t, err, "after the first quits, a new launch becomes the instance")
 	release2()
+}
+
+func TestAppAndDaemonRefuseEachOther(t *testing.T) {
+	for _, tc := range []struct {
+		first, second Role
+		says          string
+	}{
+		{App, Daemon, "the awcal tray app (process %d) already syncs this config; quit it from its tray menu"},
+		{Daemon, App, "the awcal daemon (process %d) already syncs this config; stop it (systemctl --user stop awcal, or kill %[1]d)"},
+		{Daemon, Daemon, "the awcal daemon (process %d) already syncs this config"},
+	} {
+		t.Run(string(tc.first)+" then "+string(tc.second), func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "a.sock")
+			release, err := Acquire(path, tc.first, func() { t.Error("only a second tray app asks to show the window") })
+			require.NoError(t, err)
+			defer release()
+
+			_, err = Acquire(path, tc.second, nil)
+			var held *HeldError
+			require.ErrorAs(t, err, &held)
+			assert.Equal(t, tc.first, held.Role)
+			assert.Equal(t, os.Getpid(), held.PID)
+			assert.Contains(t, err.Error(), fmtPID(tc.says))
+		})
+	}
+}
+
+func fmtPID(format string) string {
+	return fmt.Sprintf(format, os.Getpid())
 }
 
 func TestStaleSocketIsReplaced(t *testing.T) {
@@ -41,7 +71,7 @@ func TestStaleSocketIsReplaced(t *testing.T) {
 	_, err = os.Stat(path)
 	require.NoError(t, err)
 
-	release, err := Acquire(path, func() {})
+	release, err := Acquire(path, Daemon, nil)
 	require.NoError(t, err)
 	release()
 }

@@ -1,0 +1,164 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/awcal/awcal/internal/activity"
+	"github.com/awcal/awcal/internal/activitywatch/awtest"
+	"github.com/awcal/awcal/internal/calendar"
+	"github.com/awcal/awcal/internal/calendar/ics"
+	"github.com/awcal/awcal/internal/config"
+	"github.com/awcal/awcal/internal/instance"
+	"github.com/awcal/awcal/internal/syncer"
+)
+
+// daemonSetup is an aw-server with the last two hours of coding and a config (auto sync on)
+// that syncs it into an .ics file; environ isolates the instance socket.
+func daemonSetup(t *testing.T) (cfgPath string, cfg *config.Config, environ map[string]string) {
+	t.Helper()
+	aw := awtest.New(t)
+	aw.AddBucket(activity.Bucket{ID: "aw-watcher-window_laptop", Type: activity.TypeWindow, Hostname: "laptop"})
+	aw.AddBucket(activity.Bucket{ID: "aw-watcher-afk_laptop", Type: activity.TypeAFK, Hostname: "laptop"})
+	start := time.Now().Add(-2 * time.Hour).Truncate(time.Second)
+	aw.AddEvents("aw-watcher-window_laptop", activity.Event{Timestamp: start, Duration: time.Hour.Seconds(),
+		Data: map[string]any{"app": "Code", "title": "daemon.go"}})
+
+	dir := t.TempDir()
+	c := config.Default(func(string) string { return "" })
+	c.ActivityWatch.URL = aw.URL()
+	c.ActivityWatch.Hostnames = []string{"laptop"}
+	c.Calendar = config.Calendar{Kind: config.CalendarICS, Path: filepath.Join(dir, "activity.ics")}
+	require.True(t, c.AutoSyncEnabled())
+	cfgPath = filepath.Join(dir, "config.json")
+	require.NoError(t, config.Save(cfgPath, &c))
+	return cfgPath, &c, map[string]string{"XDG_RUNTIME_DIR": t.TempDir()}
+}
+
+// lockedBuffer is a bytes.Buffer the daemon's log and the test may share.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// ownedEvents reads the calendar file as a new process would.
+func ownedEvents(t *testing.T, path string) []calendar.Event {
+	t.Helper()
+	st, err := ics.Open(path)
+	require.NoError(t, err)
+	defer st.Close()
+	evs, err := st.Owned(context.Background(), time.Time{}, time.Now().Add(time.Hour))
+	require.NoError(t, err)
+	return evs
+}
+
+// tempFiles lists what atomic writes leave beside the calendar when they are cut short.
+func tempFiles(t *testing.T, dir string) []string {
+	t.Helper()
+	m, err := filepath.Glob(filepath.Join(dir, ".*.tmp-*"))
+	require.NoError(t, err)
+	return m
+}
+
+func TestDaemonSyncsOnItsInterval(t *testing.T) {
+	cfgPath, cfg, environ := daemonSetup(t)
+	const interval = 300 * time.Millisecond
+	runs := make(chan config.RunSummary, 16)
+	hooks := daemonHooks{
+		config: func(c config.Config) config.Config {
+			c.Sync.IntervalMinutes = interval.Minutes()
+			return c
+		},
+		started: func(s *syncer.Scheduler) {
+			statuses, _ := s.Subscribe()
+			go func() {
+				var last time.Time
+				for st := range statuses {
+					if st.LastRun != nil && !st.LastRun.Start.Equal(last) {
+						last = st.LastRun.Start
+						runs <- *st.LastRun
+					}
+				}
+			}()
+		},
+	}
+	ctx, stop := context.WithCancel(context.Background())
+	defer stop()
+	var stderr lockedBuffer
+	env := Env{Stdin: strings.NewReader(""), Stdout: &bytes.Buffer{}, Stderr: &stderr, Getenv: func(k string) string { return environ[k] }}
+	exited := make(chan int, 1)
+	go func() { exited <- daemonMain(ctx, env, []string{"--config", cfgPath}, hooks) }()
+
+	var got []config.RunSummary
+	for len(got) < 3 {
+		select {
+		case r := <-runs:
+			require.Empty(t, r.Error)
+			got = append(got, r)
+		case code := <-exited:
+			t.Fatalf("the daemon exited with %d: %s", code, stderr.String())
+		}
+	}
+	stop()
+	require.Equal(t, ExitOK, <-exited, stderr.String())
+
+	assert.Equal(t, 1, got[0].Created, "the first run writes the block")
+	for i := 1; i < len(got); i++ {
+		assert.GreaterOrEqual(t, got[i].Start.Sub(got[i-1].End), interval, "run %d starts an interval after run %d ends", i, i-1)
+		assert.Zero(t, got[i].Created+got[i].Updated+got[i].Deleted, "nothing new to write")
+	}
+	evs := ownedEvents(t, cfg.Calendar.Path)
+	require.Len(t, evs, 1)
+	assert.Equal(t, "Code - daemon.go", evs[0].Title)
+	st, err := config.LoadState(config.StatePath(cfgPath))
+	require.NoError(t, err)
+	require.NotNil(t, st.LastRun)
+	assert.Empty(t, st.LastRun.Error)
+	assert.Contains(t, stderr.String(), "msg=\"sync done\"")
+	assert.Contains(t, stderr.String(), "msg=\"daemon stopped\"")
+}
+
+func TestDaemonRefusesAConfigHeldByTheTrayApp(t *testing.T) {
+	cfgPath, _, environ := daemonSetup(t)
+	release, err := instance.Acquire(instance.SocketPath(cfgPath, func(k string) string { return environ[k] }), instance.App, nil)
+	require.NoError(t, err)
+	defer release()
+
+	code, _, stderr := runCmd(t, environ, "daemon", "--config", cfgPath)
+	assert.Equal(t, ExitFailure, code)
+	assert.Contains(t, stderr, fmt.Sprintf("the awcal tray app (process %d) already syncs this config", os.Getpid()))
+	_, err = os.Stat(filepath.Join(filepath.Dir(cfgPath), "activity.ics"))
+	assert.ErrorIs(t, err, os.ErrNotExist, "nothing synced")
+}
+
+func TestDaemonNeedsAutoSync(t *testing.T) {
+	cfgPath, cfg, environ := daemonSetup(t)
+	cfg.Sync.AutoSync = false
+	require.NoError(t, config.Save(cfgPath, cfg))
+	code, _, stderr := runCmd(t, environ, "daemon", "--config", cfgPath)
+	assert.Equal(t, ExitUsage, code)
+	assert.Contains(t, stderr, "automatic sync is off")
+	assert.Contains(t, stderr, "sync.autoSync to true")
+}
