@@ -22,18 +22,11 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/awcal/awcal/assets"
-	"github.com/awcal/awcal/internal/activity"
-	"github.com/awcal/awcal/internal/activitywatch"
-	"github.com/awcal/awcal/internal/calendar"
-	"github.com/awcal/awcal/internal/calendar/caldav"
-	"github.com/awcal/awcal/internal/calendar/ics"
 	"github.com/awcal/awcal/internal/cli"
 	"github.com/awcal/awcal/internal/config"
-	"github.com/awcal/awcal/internal/engine"
 	"github.com/awcal/awcal/internal/instance"
-	"github.com/awcal/awcal/internal/privacy"
+	"github.com/awcal/awcal/internal/pipeline"
 	"github.com/awcal/awcal/internal/profile"
-	"github.com/awcal/awcal/internal/secret"
 	"github.com/awcal/awcal/internal/syncer"
 	"github.com/awcal/awcal/internal/ui"
 	"github.com/awcal/awcal/internal/ui/demo"
@@ -126,7 +119,8 @@ type gui struct {
 	syncer   *syncer.Syncer
 	sched    *syncer.Scheduler
 	rt       *ui.SchedulerRuntime
-	cals     *calendars
+	pipe     *pipeline.Factory
+	cals     *pipeline.LiveStore
 	runCtx   context.Context // ends when the app quits
 	started  atomic.Bool     // the scheduler runs (not before the first Save)
 	startRT  sync.Once
@@ -150,10 +144,7 @@ func (g *gui) run(ctx context.Context, show <-chan struct{}) int {
 
 	g.app = fyneapp.NewWithID(appID)
 	g.app.SetIcon(assets.AppIcon)
-	g.cals = &calendars{cfg: g.config}
-	src := &sources{cfg: g.config}
-	sy, err := syncer.New(syncer.Options{Config: g.config, Source: src, Store: g.cals,
-		StatePath: config.StatePath(g.cfgPath)})
+	sy, err := g.newSyncer()
 	if err != nil {
 		fmt.Fprintln(g.env.Stderr, "awcal:", err)
 		return cli.ExitFailure
@@ -219,6 +210,15 @@ func (g *gui) run(ctx context.Context, show <-chan struct{}) int {
 
 func (g *gui) config() config.Config { return *g.cfg.Load() }
 
+// newSyncer builds the pipeline factory and the syncer of the tray's syncs: the aw-server and
+// the calendar of the current config, followed as the settings change them.
+func (g *gui) newSyncer() (*syncer.Syncer, error) {
+	g.pipe = pipeline.New(pipeline.Env{Getenv: g.env.Getenv, Password: g.env.Password})
+	g.cals = g.pipe.LiveStore(g.config)
+	return syncer.New(syncer.Options{Config: g.config, Source: g.pipe.LiveSource(g.config), Store: g.cals,
+		StatePath: config.StatePath(g.cfgPath)})
+}
+
 // start runs the scheduler (once) until the app quits. With auto sync on, its first run
 // starts at once; the demo asks for one in any case, so that blocks appear within seconds.
 func (g *gui) start() {
@@ -283,7 +283,7 @@ func (g *gui) openCalendar() {
 		ctx, cancel := context.WithTimeout(g.runCtx, 20*time.Second)
 		defer cancel()
 		var st any
-		if s, err := g.cals.current(ctx); err == nil {
+		if s, err := g.cals.Current(ctx); err == nil {
 			st = s
 		} else {
 			slog.Info("opening the calendar's server instead of its web page", "calendar", c.URL, "error", err)
@@ -327,56 +327,17 @@ func (g *gui) showBrokenConfig(err error) int {
 	return cli.ExitUsage
 }
 
-// deps adapts the core packages to the UI's interfaces.
+// deps are the settings window's dependencies, built from the same pipeline factory as the
+// syncer's source and store.
 func (g *gui) deps() ui.Deps {
 	exe, _ := os.Executable()
 	var auto *ui.Autostart
 	if p, err := ui.AutostartPath(); err == nil && !g.demo {
 		auto = &ui.Autostart{Path: p, Exec: exe}
 	}
-	return ui.Deps{
-		Activity: func(u string) ui.ActivitySource { return awSource{activitywatch.New(u)} },
-		Derive: func(ps []profile.Profile, o engine.Options, in engine.Input) (engine.Result, error) {
-			e, err := engine.New(ps, o)
-			if err != nil {
-				return engine.Result{}, err
-			}
-			return e.Derive(in), nil
-		},
-		Privacy: func(p config.Privacy, in []activity.BucketEvents) ([]activity.BucketEvents, ui.PrivacyStats, error) {
-			f, err := privacy.New(p)
-			if err != nil {
-				return nil, ui.PrivacyStats{}, err
-			}
-			out, st := f.Apply(in)
-			return out, ui.PrivacyStats{Dropped: st.Hidden(), Redacted: st.Redacted}, nil
-		},
-		Save: func(c *config.Config) error { return config.Save(g.cfgPath, c) },
-		Discover: func(ctx context.Context, u, user, pass string) ([]ui.CalendarChoice, error) {
-			if pass == "" {
-				pass, _ = secret.Get(secret.Account(user, u))
-			}
-			infos, err := caldav.Discover(ctx, u, caldav.Credentials{Username: user, Password: caldav.Secret(pass)}, caldav.Options{})
-			if err != nil {
-				return nil, err
-			}
-			out := make([]ui.CalendarChoice, len(infos))
-			for i, c := range infos {
-				out[i] = ui.CalendarChoice{Path: c.Path, Name: c.Name}
-			}
-			return out, nil
-		},
-		TestCalendar: func(ctx context.Context, c config.Calendar, pass string) error {
-			st, err := openStore(ctx, c, pass)
-			if err != nil {
-				return err
-			}
-			defer st.Close()
-			_, err = st.Owned(ctx, time.Now().Add(-24*time.Hour), time.Now())
-			return err
-		},
-		SetPassword: func(u, user, pass string) error { return secret.Set(secret.Account(user, u), pass) },
-		Starters:    profile.Starters,
+	return ui.NewDeps(ui.CoreOptions{
+		Pipeline:   g.pipe,
+		ConfigPath: g.cfgPath,
 		PurgeProfile: func(ctx context.Context, id string, dryRun bool) (int, error) {
 			if !g.started.Load() {
 				return 0, nil // no saved config yet, so no calendar awcal has written to
@@ -385,139 +346,5 @@ func (g *gui) deps() ui.Deps {
 			return len(evs), err
 		},
 		Autostart: auto,
-		Now:       time.Now,
-	}
-}
-
-// awSource adapts the aw-server client to the UI's source.
-type awSource struct{ c *activitywatch.Client }
-
-func (s awSource) Buckets(ctx context.Context) ([]activity.Bucket, error) { return s.c.Buckets(ctx) }
-
-func (s awSource) Settings(ctx context.Context) (activitywatch.Settings, error) {
-	return s.c.Settings(ctx)
-}
-
-func (s awSource) Events(ctx context.Context, id string, from, to time.Time) ([]activity.Event, error) {
-	evs, err := s.c.Events(ctx, id, from, to)
-	return evs.Events, err
-}
-
-// sources gives the syncer a client for the configured aw-server URL, following changes.
-type sources struct {
-	cfg func() config.Config
-	mu  sync.Mutex
-	url string
-	c   *activitywatch.Client
-}
-
-func (s *sources) client() *activitywatch.Client {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if u := s.cfg().ActivityWatch.URL; s.c == nil || u != s.url {
-		s.url, s.c = u, activitywatch.New(u)
-	}
-	return s.c
-}
-
-func (s *sources) Info(ctx context.Context) (activitywatch.Info, error) { return s.client().Info(ctx) }
-
-func (s *sources) Buckets(ctx context.Context) ([]activity.Bucket, error) {
-	return s.client().Buckets(ctx)
-}
-
-func (s *sources) Events(ctx context.Context, id string, from, to time.Time) (activitywatch.Events, error) {
-	return s.client().Events(ctx, id, from, to)
-}
-
-// store is a calendar store that can be closed.
-type store interface {
-	syncer.Store
-	Close() error
-}
-
-// openStore opens the configured calendar; the CalDAV password comes from the keyring unless
-// one is given.
-func openStore(ctx context.Context, c config.Calendar, pass string) (store, error) {
-	if c.Kind != config.CalendarCalDAV {
-		return ics.Open(c.Path)
-	}
-	if pass == "" {
-		var err error
-		if pass, err = secret.Get(secret.Account(c.Username, c.URL)); err != nil {
-			return nil, fmt.Errorf("reading the CalDAV password: %w", err)
-		}
-	}
-	var opts caldav.Options
-	if c.TrustedCertificate != "" {
-		pem, err := os.ReadFile(c.TrustedCertificate)
-		if err != nil {
-			return nil, fmt.Errorf("reading the trusted certificate: %w", err)
-		}
-		opts.TrustedCertPEM = pem
-	}
-	st, err := caldav.Open(ctx, c.URL, c.CalendarPath, caldav.Credentials{Username: c.Username, Password: caldav.Secret(pass)}, opts)
-	if err != nil {
-		return nil, err
-	}
-	return davStore{st}, nil
-}
-
-// davStore is an open CalDAV calendar; it has nothing to close, and keeps WebURL visible.
-type davStore struct{ *caldav.Store }
-
-func (davStore) Close() error { return nil }
-
-// calendars is the syncer's store: the configured calendar, reopened when the settings change it.
-type calendars struct {
-	cfg func() config.Config
-	mu  sync.Mutex
-	key config.Calendar
-	st  store
-}
-
-func (c *calendars) current(ctx context.Context) (store, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	cal := c.cfg().Calendar
-	if c.st != nil && cal == c.key {
-		return c.st, nil
-	}
-	if c.st != nil {
-		c.st.Close()
-		c.st = nil
-	}
-	st, err := openStore(ctx, cal, "")
-	if err != nil {
-		return nil, err
-	}
-	c.key, c.st = cal, st
-	return st, nil
-}
-
-// Owned is part of syncer.Store.
-func (c *calendars) Owned(ctx context.Context, from, to time.Time) ([]calendar.Event, error) {
-	st, err := c.current(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return st.Owned(ctx, from, to)
-}
-
-// Apply is part of syncer.Store.
-func (c *calendars) Apply(ctx context.Context, changes []calendar.Change) error {
-	st, err := c.current(ctx)
-	if err != nil {
-		return err
-	}
-	return st.Apply(ctx, changes)
-}
-
-// Close releases the calendar (the ICS lock).
-func (c *calendars) Close() {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.st != nil {
-		c.st.Close()
-	}
+	})
 }

@@ -6,9 +6,6 @@ import (
 	"github.com/stretchr/testify/assert"
 )
 
-// The CalDAV store the app opens keeps its web page visible to calendarPage.
-var _ interface{ WebURL() string } = davStore{}
-
 // webPage is a store that knows (or does not know) its calendar's web page.
 type webPage string
 

@@ -13,13 +13,13 @@ import (
 
 	"github.com/awcal/awcal/internal/activity"
 	"github.com/awcal/awcal/internal/activitywatch"
+	"github.com/awcal/awcal/internal/pipeline"
 )
 
 // Where aw-server is when nothing says otherwise.
 const (
-	defaultAWURL    = "http://127.0.0.1:5600"
-	envAWURL        = "AWCAL_AW_URL"
-	envAWAPIKeyName = "AWCAL_AW_API_KEY"
+	defaultAWURL = "http://127.0.0.1:5600"
+	envAWURL     = "AWCAL_AW_URL"
 )
 
 // bucketsJSON is the stable --json output of "awcal buckets":
@@ -54,7 +54,7 @@ func runBuckets(ctx context.Context, env Env, args []string) int {
 		defURL = defaultAWURL
 	}
 	urlFlag := fs.String("url", defURL, "aw-server's address (default from $"+envAWURL+")")
-	keyEnv := fs.String("api-key-env", envAWAPIKeyName,
+	keyEnv := fs.String("api-key-env", pipeline.EnvAWAPIKey,
 		"environment variable that holds aw-server's API key (its config.toml [auth] api_key), if it requires one")
 	asJSON := fs.Bool("json", false, "print JSON instead of a table")
 	if code, ok := parseFlags(fs, args); !ok {

@@ -11,6 +11,8 @@ import (
 	"io"
 	"sort"
 	"strings"
+
+	"github.com/awcal/awcal/internal/pipeline"
 )
 
 // Exit codes shared by every subcommand.
@@ -28,6 +30,14 @@ type Env struct {
 	Stderr io.Writer
 	// Getenv reads an environment variable (os.Getenv in production).
 	Getenv func(string) string
+	// Password reads a CalDAV password from the OS keyring by account; nil reads the real
+	// keyring (secret.Get). Tests give their own.
+	Password func(account string) (string, error)
+}
+
+// pipeline is the factory every subcommand builds its source, filter, engine and store with.
+func (env Env) pipeline() *pipeline.Factory {
+	return pipeline.New(pipeline.Env{Getenv: env.Getenv, Password: env.Password})
 }
 
 type command struct {

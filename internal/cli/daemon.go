@@ -80,7 +80,8 @@ func daemonMain(ctx context.Context, env Env, args []string, hooks daemonHooks) 
 		defer release()
 	}
 
-	store, closeStore, err := openStore(ctx, cfg.Calendar)
+	f := env.pipeline()
+	opened, err := f.OpenStore(ctx, cfg.Calendar, "")
 	if err != nil {
 		var ce *syncer.ConfigError
 		if errors.As(err, &ce) {
@@ -88,14 +89,15 @@ func daemonMain(ctx context.Context, env Env, args []string, hooks daemonHooks) 
 		}
 		return fail(ExitFailure, "%v", err)
 	}
-	defer closeStore()
+	defer opened.Close()
+	var store syncer.Store = opened
 	if hooks.store != nil {
 		store = hooks.store(ctx, store)
 	}
 	statePath := config.StatePath(path)
 	s, err := syncer.New(syncer.Options{
 		Config:    func() config.Config { return cfg },
-		Source:    newAWClient(env, cfg.ActivityWatch.URL),
+		Source:    f.Source(cfg.ActivityWatch),
 		Store:     store,
 		StatePath: statePath,
 		Logger:    log,

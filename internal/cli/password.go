@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
 	"strings"
 
 	"github.com/awcal/awcal/internal/calendar/caldav"
@@ -141,7 +140,7 @@ func readPassword(r io.Reader) (string, error) {
 
 // passwordTest logs in with the stored password and reports what it found.
 func passwordTest(ctx context.Context, env Env, cal config.Calendar, prefix string) int {
-	creds, opts, err := caldavConnection(cal)
+	creds, opts, err := env.pipeline().Connection(cal, "")
 	if err != nil {
 		fmt.Fprintln(env.Stderr, prefix+err.Error())
 		return ExitFailure
@@ -177,23 +176,4 @@ func passwordTest(ctx context.Context, env Env, cal config.Calendar, prefix stri
 		fmt.Fprintf(env.Stdout, "  %-30s %s%s\n", c.Name, c.Path, note)
 	}
 	return ExitOK
-}
-
-// caldavConnection reads what opening the configured CalDAV calendar takes besides its URL and
-// path: the password from the OS keyring and the trusted certificate, if one is set, from its
-// file. The errors say what to do.
-func caldavConnection(cal config.Calendar) (caldav.Credentials, caldav.Options, error) {
-	var opts caldav.Options
-	if cal.TrustedCertificate != "" {
-		pem, err := os.ReadFile(cal.TrustedCertificate)
-		if err != nil {
-			return caldav.Credentials{}, opts, fmt.Errorf("reading the trusted certificate (calendar.trustedCertificate in the config): %w", err)
-		}
-		opts.TrustedCertPEM = pem
-	}
-	pw, err := secret.Get(secret.Account(cal.Username, cal.URL))
-	if err != nil {
-		return caldav.Credentials{}, opts, err
-	}
-	return caldav.Credentials{Username: cal.Username, Password: caldav.Secret(pw)}, opts, nil
 }

@@ -13,39 +13,39 @@ import (
 	"time"
 
 	"github.com/awcal/awcal/internal/activity"
-	"github.com/awcal/awcal/internal/activitywatch"
 	"github.com/awcal/awcal/internal/config"
 	"github.com/awcal/awcal/internal/engine"
-	"github.com/awcal/awcal/internal/privacy"
+	"github.com/awcal/awcal/internal/pipeline"
 	"github.com/awcal/awcal/internal/profile"
 	"github.com/awcal/awcal/internal/syncer"
 )
 
-const previewUsage = `[--config FILE] [--from T --to T] [--json] [--no-afk-masking]
-       awcal preview --export FILE [--profiles FILE] [--from T --to T] [--json] [--no-afk-masking]
+const previewUsage = `[--config FILE] [--export FILE] [--profiles FILE] [--from T --to T] [--json] [--no-afk-masking]
 
-Prints the blocks awcal would write, writing nothing. Without --export it reads aw-server with
-the configured profiles, buckets, privacy rules and AFK masking, as a sync would (the range
-defaults to today until now). With --export it reads an ActivityWatch export file instead (the
-range defaults to the whole export; incognito tabs are hidden, and with --config that file's
-privacy rules apply, as in a sync). --profiles replaces the profiles (the starter profiles
-with --export); FILE is a JSON array of profiles, or an object with a "profiles" key
-(config.json works). T is RFC 3339 (2026-03-02T09:00:00+01:00), a local date (2026-03-02,
-midnight) or a local time (2026-03-02T09:00).
+Prints the blocks awcal would write, writing nothing, built exactly as a sync builds them:
+the config's profiles, hosts or buckets, privacy rules, always-active pattern, AFK masking
+and browsers. Without --export it reads aw-server (the range defaults to today until now).
+With --export it reads an ActivityWatch export file instead (the range defaults to the whole
+export); with --config that file's settings apply to it, else the defaults do, for every
+host in the export. --profiles replaces the profiles; FILE is a JSON array of profiles, or an
+object with a "profiles" key (config.json works). --no-afk-masking turns AFK masking off.
+T is RFC 3339 (2026-03-02T09:00:00+01:00), a local date (2026-03-02, midnight) or a local
+time (2026-03-02T09:00).
 
 --json prints {"from", "to", "blocks": [{"profile", "title", "start", "end", "category",
 "evidence": [{"kind", "label", "seconds"}]}], "diagnostics": {"malformed", "events", "slices",
 "candidates"}}: times in RFC 3339 (UTC, to the microsecond), profile is the profile id,
 malformed counts skipped events per bucket id.`
 
-// runPreview derives and prints blocks from aw-server or an export file.
+// runPreview derives and prints blocks from aw-server or an export file, with the pipeline a
+// sync builds from the same config.
 func runPreview(ctx context.Context, env Env, args []string) int {
 	fs := newFlagSet(env, "preview", previewUsage)
-	configFlag := fs.String("config", "", "config file for reading aw-server (default $"+config.EnvConfig+" or the user config folder's awcal/config.json)")
+	configFlag := fs.String("config", "", "config file (default $"+config.EnvConfig+" or the user config folder's awcal/config.json; with --export only when given)")
 	exportFlag := fs.String("export", "", "ActivityWatch export file to read instead of aw-server (aw-server's /api/0/export or the web UI's export)")
-	profilesFlag := fs.String("profiles", "", "JSON file with the profiles to use (default: the starter profiles)")
-	fromFlag := fs.String("from", "", "start of the range (default: the first event of the export)")
-	toFlag := fs.String("to", "", "end of the range (default: the end of the export's last event)")
+	profilesFlag := fs.String("profiles", "", "JSON file with the profiles to use instead of the config's")
+	fromFlag := fs.String("from", "", "start of the range (default: today's midnight, or the first event of the export)")
+	toFlag := fs.String("to", "", "end of the range (default: now, or the end of the export's last event)")
 	asJSON := fs.Bool("json", false, "print JSON instead of a table")
 	noMasking := fs.Bool("no-afk-masking", false, "keep windows that stay focused while the person is away (FCR's behaviour)")
 	if code, ok := parseFlags(fs, args); !ok {
@@ -55,8 +55,7 @@ func runPreview(ctx context.Context, env Env, args []string) int {
 		fmt.Fprintf(env.Stderr, "awcal preview: "+format+"\n", a...)
 		return code
 	}
-	req := previewRequest{Engine: engine.DefaultOptions(), JSON: *asJSON, Profiles: profile.Starters()}
-	req.Engine.AFKMasking = !*noMasking
+	req := previewRequest{JSON: *asJSON}
 	var err error
 	if *fromFlag != "" {
 		if req.From, err = parseTimeArg("--from", *fromFlag); err != nil {
@@ -68,43 +67,23 @@ func runPreview(ctx context.Context, env Env, args []string) int {
 			return fail(ExitUsage, "%v", err)
 		}
 	}
+
+	cfg, src, code, msg := previewSource(env, *configFlag, *exportFlag)
+	if msg != "" {
+		return fail(code, "%s", msg)
+	}
 	if *profilesFlag != "" {
-		if req.Profiles, err = readProfiles(*profilesFlag); err != nil {
+		if cfg.Profiles, err = readProfiles(*profilesFlag); err != nil {
 			return fail(ExitUsage, "%v", err)
 		}
 	}
+	if *noMasking {
+		cfg.AFKMasking = false
+	}
+	req.Config = cfg
 
-	if *exportFlag == "" {
-		return previewServer(ctx, env, req, *configFlag, *profilesFlag != "", *noMasking)
-	}
-
-	f, err := os.Open(*exportFlag)
-	if err != nil {
-		return fail(ExitFailure, "opening the export: %v", err)
-	}
-	buckets, stats, err := activitywatch.ReadExport(f)
-	f.Close()
-	if err != nil {
-		return fail(ExitFailure, "%s: %v", *exportFlag, err)
-	}
-	// An export holds everything aw-server recorded; the preview hides what a sync would hide:
-	// the privacy rules of --config when given, else the defaults (incognito tabs dropped).
-	priv := config.Default(env.Getenv).Privacy
-	if *configFlag != "" {
-		cfg, err := config.Load(*configFlag)
-		if err != nil {
-			return fail(ExitUsage, "%v", err)
-		}
-		priv = cfg.Privacy
-	}
-	filter, err := privacy.New(priv)
-	if err != nil {
-		return fail(ExitUsage, "%v", err)
-	}
-	buckets, _ = filter.Apply(buckets)
-	req.Buckets, req.Malformed = buckets, stats.Malformed
-	if req.From.IsZero() || req.To.IsZero() {
-		from, to, ok := exportRange(buckets)
+	if x, ok := src.(*pipeline.Export); ok && (req.From.IsZero() || req.To.IsZero()) {
+		from, to, ok := x.Range()
 		if !ok {
 			return fail(ExitFailure, "%s holds no events: nothing to preview", *exportFlag)
 		}
@@ -115,13 +94,29 @@ func runPreview(ctx context.Context, env Env, args []string) int {
 			req.To = to
 		}
 	}
+	if req.To.IsZero() {
+		req.To = time.Now()
+	}
+	if req.From.IsZero() {
+		y, m, d := req.To.Local().Date()
+		req.From = time.Date(y, m, d, 0, 0, 0, 0, time.Local)
+	}
 	if !req.To.After(req.From) {
 		return fail(ExitUsage, "the range %s – %s is empty: --to must be after --from",
 			req.From.Format(time.RFC3339), req.To.Format(time.RFC3339))
 	}
+	act, err := syncer.ReadActivity(ctx, src, cfg, req.From, req.To)
+	if err != nil {
+		var ce *syncer.ConfigError
+		if errors.As(err, &ce) {
+			return fail(ExitUsage, "%v", err)
+		}
+		return fail(ExitFailure, "%v", err)
+	}
+	req.Buckets, req.Malformed = act.Buckets, act.Malformed
 	if err := writePreview(env.Stdout, env.Stderr, req); err != nil {
-		var ve *profile.ValidationError
-		if errors.As(err, &ve) {
+		var ce *syncer.ConfigError
+		if errors.As(err, &ce) {
 			return fail(ExitUsage, "%v", err)
 		}
 		return fail(ExitFailure, "%v", err)
@@ -129,13 +124,40 @@ func runPreview(ctx context.Context, env Env, args []string) int {
 	return ExitOK
 }
 
-// previewRequest is one preview: activity, profiles, settings, range and output format. The
-// export file fills it today; reading aw-server with the configured profiles fills it the same
-// way.
+// previewSource is the config and the activity source of a preview. Without an export file
+// it is the config a sync uses (the defaults when there is none; it is never created) and its
+// aw-server. With one, the export is the source; --config, when given, brings its profiles,
+// hosts, buckets, privacy and engine settings, else the defaults apply to every host of the
+// export. A problem comes back as an exit code and a message.
+func previewSource(env Env, configPath, exportPath string) (config.Config, syncer.Source, int, string) {
+	if exportPath == "" {
+		_, cfg, err := loadSyncConfig(env, configPath, true)
+		if err != nil {
+			return config.Config{}, nil, ExitUsage, fmt.Sprintf("%v; or preview an export file with --export FILE", err)
+		}
+		return *cfg, env.pipeline().Source(cfg.ActivityWatch), 0, ""
+	}
+	x, err := pipeline.OpenExport(exportPath)
+	if err != nil {
+		return config.Config{}, nil, ExitFailure, err.Error()
+	}
+	if configPath == "" {
+		cfg := config.Default(env.Getenv)
+		cfg.ActivityWatch.Hostnames = x.Hosts()
+		return cfg, x, 0, ""
+	}
+	cfg, err := config.Load(configPath)
+	if err != nil {
+		return config.Config{}, nil, ExitUsage, err.Error()
+	}
+	return *cfg, x, 0, ""
+}
+
+// previewRequest is one preview: the config it derives with (profiles, engine settings),
+// the activity read with it, the range and the output format.
 type previewRequest struct {
+	Config   config.Config
 	Buckets  []activity.BucketEvents
-	Profiles []profile.Profile
-	Engine   engine.Options
 	From, To time.Time
 	JSON     bool
 	// Malformed counts events the reader already skipped, per bucket id; they are reported with
@@ -167,9 +189,9 @@ type previewEvidenceJSON struct {
 }
 
 // writePreview derives the blocks of req and writes them to w as a table or JSON; warnings
-// (skipped events) go to warn. An invalid profile list is a *profile.ValidationError.
+// (skipped events) go to warn. An invalid profile list is a *pipeline.ConfigError.
 func writePreview(w, warn io.Writer, req previewRequest) error {
-	e, err := engine.New(req.Profiles, req.Engine)
+	e, err := pipeline.Engine(req.Config)
 	if err != nil {
 		return err
 	}
@@ -226,26 +248,6 @@ func writePreview(w, warn io.Writer, req previewRequest) error {
 	return nil
 }
 
-// exportRange is [first event start, last event end] over every bucket.
-func exportRange(buckets []activity.BucketEvents) (from, to time.Time, ok bool) {
-	for _, b := range buckets {
-		for _, e := range b.Events {
-			if e.Timestamp.IsZero() || !(e.Duration >= 0) {
-				continue
-			}
-			if !ok || e.Timestamp.Before(from) {
-				from = e.Timestamp
-			}
-			if end := e.End(); !ok || end.After(to) {
-				to = end
-			}
-			ok = true
-		}
-	}
-	// The engine's window is half-open and microsecond-precise: include the last instant.
-	return from, to.Add(time.Microsecond), ok
-}
-
 // readProfiles reads a JSON array of profiles, or an object with a "profiles" key. A profile
 // gets the defaults of a new one for the keys it leaves out (so it is enabled unless it says
 // otherwise); unknown keys are errors, so a typo is not silently ignored.
@@ -280,53 +282,4 @@ func readProfiles(path string) ([]profile.Profile, error) {
 		return nil, fmt.Errorf("%s holds no profiles", path)
 	}
 	return ps, nil
-}
-
-// previewServer is the preview of aw-server's activity with the configuration a sync uses:
-// its profiles (unless --profiles gave others), buckets, privacy rules and engine settings.
-// The config is only read, never created.
-func previewServer(ctx context.Context, env Env, req previewRequest, configPath string, ownProfiles, noMasking bool) int {
-	fail := func(code int, format string, a ...any) int {
-		fmt.Fprintf(env.Stderr, "awcal preview: "+format+"\n", a...)
-		return code
-	}
-	_, cfg, err := loadSyncConfig(env, configPath, true)
-	if err != nil {
-		return fail(ExitUsage, "%v; or preview an export file with --export FILE", err)
-	}
-	if !ownProfiles {
-		req.Profiles = cfg.Profiles
-	}
-	req.Engine = syncer.EngineOptions(*cfg)
-	if noMasking {
-		req.Engine.AFKMasking = false
-	}
-	if req.To.IsZero() {
-		req.To = time.Now()
-	}
-	if req.From.IsZero() {
-		y, m, d := req.To.Local().Date()
-		req.From = time.Date(y, m, d, 0, 0, 0, 0, time.Local)
-	}
-	if !req.To.After(req.From) {
-		return fail(ExitUsage, "the range %s – %s is empty: --to must be after --from",
-			req.From.Format(time.RFC3339), req.To.Format(time.RFC3339))
-	}
-	act, err := syncer.ReadActivity(ctx, newAWClient(env, cfg.ActivityWatch.URL), *cfg, req.From, req.To)
-	if err != nil {
-		var ce *syncer.ConfigError
-		if errors.As(err, &ce) {
-			return fail(ExitUsage, "%v", err)
-		}
-		return fail(ExitFailure, "%v", err)
-	}
-	req.Buckets, req.Malformed = act.Buckets, act.Malformed
-	if err := writePreview(env.Stdout, env.Stderr, req); err != nil {
-		var ve *profile.ValidationError
-		if errors.As(err, &ve) {
-			return fail(ExitUsage, "%v", err)
-		}
-		return fail(ExitFailure, "%v", err)
-	}
-	return ExitOK
 }

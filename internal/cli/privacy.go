@@ -46,7 +46,7 @@ func runPrivacy(ctx context.Context, env Env, args []string) int {
 	if err != nil {
 		return fail(ExitUsage, "%v", err)
 	}
-	aw := newAWClient(env, cfg.ActivityWatch.URL)
+	aw := env.pipeline().Source(cfg.ActivityWatch)
 	settings, err := aw.Settings(ctx)
 	if err != nil {
 		return fail(ExitFailure, "%v", err)

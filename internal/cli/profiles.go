@@ -57,7 +57,7 @@ func runProfilesImportAW(ctx context.Context, env Env, args []string) int {
 	if err != nil {
 		return fail(ExitUsage, "%v", err)
 	}
-	settings, err := newAWClient(env, cfg.ActivityWatch.URL).Settings(ctx)
+	settings, err := env.pipeline().Source(cfg.ActivityWatch).Settings(ctx)
 	if err != nil {
 		return fail(ExitFailure, "%v", err)
 	}

@@ -56,7 +56,7 @@ func runProfilesPurge(ctx context.Context, env Env, args []string) int {
 		fmt.Fprintf(env.Stderr, "Note: profile %s (%s) is still enabled in the config, so syncs will write its new blocks again; delete or disable it to stop that.\n",
 			*profileFlag, cfg.Profiles[i].Name)
 	}
-	store, closeStore, err := openStore(ctx, cfg.Calendar)
+	store, err := env.pipeline().OpenStore(ctx, cfg.Calendar, "")
 	if err != nil {
 		var ce *syncer.ConfigError
 		if errors.As(err, &ce) {
@@ -64,7 +64,7 @@ func runProfilesPurge(ctx context.Context, env Env, args []string) int {
 		}
 		return fail(ExitFailure, "%v", err)
 	}
-	defer closeStore()
+	defer store.Close()
 	events, err := syncer.PurgeProfile(ctx, store, *profileFlag, from, to, *dryRun)
 	if err != nil {
 		return fail(ExitFailure, "%v", err)

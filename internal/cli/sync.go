@@ -12,9 +12,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/awcal/awcal/internal/activitywatch"
-	"github.com/awcal/awcal/internal/calendar/caldav"
-	"github.com/awcal/awcal/internal/calendar/ics"
 	"github.com/awcal/awcal/internal/config"
 	"github.com/awcal/awcal/internal/syncer"
 )
@@ -101,7 +98,8 @@ func runSync(ctx context.Context, env Env, args []string) int {
 	if err != nil {
 		return fail(ExitUsage, "%v", err)
 	}
-	store, closeStore, err := openStore(ctx, cfg.Calendar)
+	f := env.pipeline()
+	store, err := f.OpenStore(ctx, cfg.Calendar, "")
 	if err != nil {
 		var ce *syncer.ConfigError
 		if errors.As(err, &ce) {
@@ -109,10 +107,10 @@ func runSync(ctx context.Context, env Env, args []string) int {
 		}
 		return fail(ExitFailure, "%v", err)
 	}
-	defer closeStore()
+	defer store.Close()
 	s, err := syncer.New(syncer.Options{
 		Config:    func() config.Config { return *cfg },
-		Source:    newAWClient(env, cfg.ActivityWatch.URL),
+		Source:    f.Source(cfg.ActivityWatch),
 		Store:     store,
 		StatePath: config.StatePath(path),
 		Now:       now,
@@ -169,46 +167,6 @@ func loadSyncConfig(env Env, path string, dryRun bool) (string, *config.Config, 
 		fmt.Fprintf(env.Stderr, "awcal: created a default config at %s\n", path)
 	}
 	return path, cfg, nil
-}
-
-// openStore opens the configured calendar: the .ics file, or the CalDAV calendar with the
-// password from the OS keyring. Configuration problems are *syncer.ConfigError.
-func openStore(ctx context.Context, cal config.Calendar) (syncer.Store, func(), error) {
-	switch cal.Kind {
-	case config.CalendarICS:
-		if cal.Path == "" {
-			return nil, nil, &syncer.ConfigError{Err: errors.New("no calendar file: set calendar.path in the config")}
-		}
-		st, err := ics.Open(cal.Path)
-		if err != nil {
-			return nil, nil, err
-		}
-		return st, func() { st.Close() }, nil
-	case config.CalendarCalDAV:
-		if cal.URL == "" || cal.Username == "" || cal.CalendarPath == "" {
-			return nil, nil, &syncer.ConfigError{Err: errors.New("the CalDAV calendar needs calendar.url, calendar.username and calendar.calendarPath: choose the calendar in Settings")}
-		}
-		creds, opts, err := caldavConnection(cal)
-		if err != nil {
-			return nil, nil, err
-		}
-		st, err := caldav.Open(ctx, cal.URL, cal.CalendarPath, creds, opts)
-		if err != nil {
-			return nil, nil, err
-		}
-		return st, func() {}, nil
-	}
-	return nil, nil, &syncer.ConfigError{Err: fmt.Errorf("calendar.kind %q is not %q or %q", cal.Kind, config.CalendarICS, config.CalendarCalDAV)}
-}
-
-// newAWClient is the aw-server client of the config, with the API key from $AWCAL_AW_API_KEY
-// when aw-server requires one.
-func newAWClient(env Env, url string) *activitywatch.Client {
-	var opts []activitywatch.Option
-	if key := env.Getenv(envAWAPIKeyName); key != "" {
-		opts = append(opts, activitywatch.WithAPIKey(key))
-	}
-	return activitywatch.New(url, opts...)
 }
 
 // parseTimeArg reads a time flag: RFC 3339, or a local date or date and time.

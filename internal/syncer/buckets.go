@@ -10,6 +10,7 @@ import (
 	"github.com/awcal/awcal/internal/activity"
 	"github.com/awcal/awcal/internal/activitywatch"
 	"github.com/awcal/awcal/internal/config"
+	"github.com/awcal/awcal/internal/pipeline"
 	"github.com/awcal/awcal/internal/privacy"
 )
 
@@ -17,20 +18,30 @@ import (
 // SelectBuckets), their events trimmed to the range, with cfg's privacy filter applied. The
 // preview (command line and timeline) derives its blocks from it.
 func ReadActivity(ctx context.Context, src Source, cfg config.Config, from, to time.Time) (Activity, error) {
-	filter, err := privacy.New(cfg.Privacy)
+	filter, err := pipeline.Privacy(cfg)
 	if err != nil {
-		return Activity{}, &ConfigError{err}
+		return Activity{}, err
 	}
-	buckets, err := selectBuckets(ctx, src, cfg.ActivityWatch)
+	a, err := FetchActivity(ctx, src, cfg.ActivityWatch, from, to)
+	if err != nil {
+		return Activity{}, err
+	}
+	a.Buckets, a.Privacy = filter.Apply(a.Buckets)
+	return a, nil
+}
+
+// FetchActivity is ReadActivity without the privacy filter: the selected buckets' events as
+// the source sent them. The settings window's preview keeps them and filters each edit of the
+// privacy rules anew.
+func FetchActivity(ctx context.Context, src Source, aw config.ActivityWatch, from, to time.Time) (Activity, error) {
+	buckets, err := selectBuckets(ctx, src, aw)
 	if err != nil {
 		return Activity{}, err
 	}
 	a := Activity{Malformed: map[string]int{}}
-	raw, err := fetchBuckets(ctx, src, buckets, from, to, a.Malformed)
-	if err != nil {
+	if a.Buckets, err = fetchBuckets(ctx, src, buckets, from, to, a.Malformed); err != nil {
 		return Activity{}, err
 	}
-	a.Buckets, a.Privacy = filter.Apply(raw)
 	return a, nil
 }
 
@@ -102,7 +113,7 @@ func SelectBuckets(all []activity.Bucket, aw config.ActivityWatch, serverHost st
 					existing[i] = b.ID
 				}
 				slices.Sort(existing)
-				return nil, &ConfigError{&activitywatch.BucketNotFoundError{ID: id, Existing: existing}}
+				return nil, &ConfigError{Err: &activitywatch.BucketNotFoundError{ID: id, Existing: existing}}
 			}
 			if !slices.ContainsFunc(out, func(o activity.Bucket) bool { return o.ID == id }) {
 				out = append(out, b)
@@ -126,7 +137,7 @@ func SelectBuckets(all []activity.Bucket, aw config.ActivityWatch, serverHost st
 		}
 	}
 	if len(out) == 0 {
-		return nil, &ConfigError{fmt.Errorf("aw-server has no window, afk, web or editor buckets for host %s: check that the ActivityWatch watchers run there, or pick hosts or buckets in the settings",
+		return nil, &ConfigError{Err: fmt.Errorf("aw-server has no window, afk, web or editor buckets for host %s: check that the ActivityWatch watchers run there, or pick hosts or buckets in the settings",
 			strings.Join(hosts, ", "))}
 	}
 	return out, nil

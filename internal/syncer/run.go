@@ -43,7 +43,7 @@ type run struct {
 	rep *Report
 	// end is the run's end E: the clock's reading at the start.
 	end     time.Time
-	pipe    pipeline
+	pipe    compiled
 	live    map[string]profile.Profile // enabled profiles by id
 	enabled []profile.Profile
 	buckets []activity.Bucket
@@ -52,9 +52,9 @@ type run struct {
 }
 
 func (s *Syncer) newRun(cfg config.Config, req Request, rep *Report, now time.Time) (*run, error) {
-	pipe, err := newPipeline(cfg)
+	pipe, err := compile(cfg)
 	if err != nil {
-		return nil, &ConfigError{err}
+		return nil, err
 	}
 	r := &run{s: s, cfg: cfg, req: req, rep: rep, end: now, pipe: pipe, live: map[string]profile.Profile{}}
 	for _, p := range cfg.Profiles {
@@ -116,13 +116,13 @@ func (r *run) strategy() (custom bool, from, to time.Time, err error) {
 			return false, from, to, fmt.Errorf("%w: automatic runs never backfill a custom range", ErrNotAllowed)
 		}
 		if r.req.From.IsZero() || r.req.To.IsZero() {
-			return false, from, to, &ConfigError{errors.New("a custom range needs both a start and an end")}
+			return false, from, to, &ConfigError{Err: errors.New("a custom range needs both a start and an end")}
 		}
 		return true, r.req.From, r.req.To, nil
 	}
 	if r.cfg.Sync.Strategy == config.StrategyCustom {
 		if r.cfg.Sync.CustomStart == nil || r.cfg.Sync.CustomEnd == nil {
-			return false, from, to, &ConfigError{errors.New("the custom date range has no start or no end: set both in the sync settings")}
+			return false, from, to, &ConfigError{Err: errors.New("the custom date range has no start or no end: set both in the sync settings")}
 		}
 		return true, *r.cfg.Sync.CustomStart, *r.cfg.Sync.CustomEnd, nil
 	}

@@ -22,6 +22,7 @@ import (
 	"github.com/awcal/awcal/internal/activitywatch"
 	"github.com/awcal/awcal/internal/calendar"
 	"github.com/awcal/awcal/internal/config"
+	"github.com/awcal/awcal/internal/pipeline"
 )
 
 // Source is where activity comes from; *activitywatch.Client satisfies it.
@@ -201,11 +202,9 @@ func (r *Report) Summary() config.RunSummary {
 var ErrNotAllowed = errors.New("automatic sync is not allowed now")
 
 // ConfigError is a problem with the configuration or the state file, as opposed to a failure
-// of aw-server or the calendar: retrying will not help until the user fixes it.
-type ConfigError struct{ Err error }
-
-func (e *ConfigError) Error() string { return e.Err.Error() }
-func (e *ConfigError) Unwrap() error { return e.Err }
+// of aw-server or the calendar: retrying will not help until the user fixes it. It is
+// pipeline's, so that the pipeline's parts and the syncer report such problems as one type.
+type ConfigError = pipeline.ConfigError
 
 // Run performs one sync run. It waits for a running one to finish first. On success the
 // state is saved (lastSyncTime and the quiescent point only for a last-checked run); on
@@ -223,7 +222,7 @@ func (s *Syncer) Run(ctx context.Context, req Request) (*Report, error) {
 	rep := &Report{Trigger: req.Trigger, DryRun: req.DryRun, Started: started}
 	st, err := config.LoadState(s.statePath)
 	if err != nil {
-		return nil, &ConfigError{err}
+		return nil, &ConfigError{Err: err}
 	}
 	rep.LastSyncTime, rep.Quiescent = st.LastSyncTime, st.Quiescent
 

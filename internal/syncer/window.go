@@ -201,7 +201,7 @@ func bestFit(blocks []engine.Block, c calendar.Event) (engine.Block, bool) {
 func (r *run) customWindow(ctx context.Context, from, to time.Time) (window, error) {
 	to = minTime(to, r.end)
 	if !from.Before(to) {
-		return window{}, &ConfigError{fmt.Errorf("the custom range %s – %s is empty or in the future: pick a start before the end and before now",
+		return window{}, &ConfigError{Err: fmt.Errorf("the custom range %s – %s is empty or in the future: pick a start before the end and before now",
 			from.Format(time.RFC3339), to.Format(time.RFC3339))}
 	}
 	limit := r.cfg.ContinuityCap()

@@ -7,11 +7,9 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
-	"github.com/awcal/awcal/internal/activity"
 	"github.com/awcal/awcal/internal/config"
-	"github.com/awcal/awcal/internal/engine"
 	"github.com/awcal/awcal/internal/fakedata"
-	"github.com/awcal/awcal/internal/privacy"
+	"github.com/awcal/awcal/internal/pipeline"
 	"github.com/awcal/awcal/internal/profile"
 )
 
@@ -27,24 +25,8 @@ func BenchmarkPreviewHeavyDay(b *testing.B) {
 	for _, bk := range raw {
 		events += len(bk.Events)
 	}
-	deps := Deps{
-		Derive: func(ps []profile.Profile, o engine.Options, in engine.Input) (engine.Result, error) {
-			e, err := engine.New(ps, o)
-			if err != nil {
-				return engine.Result{}, err
-			}
-			return e.Derive(in), nil
-		},
-		Privacy: func(p config.Privacy, in []activity.BucketEvents) ([]activity.BucketEvents, PrivacyStats, error) {
-			f, err := privacy.New(p)
-			if err != nil {
-				return nil, PrivacyStats{}, err
-			}
-			out, st := f.Apply(in)
-			return out, PrivacyStats{Dropped: st.Hidden(), Redacted: st.Redacted}, nil
-		},
-	}
-	cfg := PreviewConfig{Profiles: profile.Starters(), AFKMasking: true, Privacy: config.Privacy{DropIncognito: true}}
+	deps := NewDeps(CoreOptions{Pipeline: pipeline.New(pipeline.Env{})})
+	cfg := config.Config{Profiles: profile.Starters(), AFKMasking: true, Privacy: config.Privacy{DropIncognito: true}}
 	tl := NewTimeline(day, day.AddDate(0, 0, 1))
 	w := test.NewTempWindow(b, tl)
 	w.Resize(fyne.NewSize(1000, 300))

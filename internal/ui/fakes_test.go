@@ -67,6 +67,10 @@ func (f fakeSource) bucketList() []activity.Bucket {
 	return out
 }
 
+func (f fakeSource) Info(context.Context) (activitywatch.Info, error) {
+	return activitywatch.Info{Hostname: "host"}, f.err
+}
+
 func (f fakeSource) Settings(context.Context) (activitywatch.Settings, error) {
 	return f.settings, f.err
 }
@@ -126,8 +130,14 @@ func sampleDay() []activity.BucketEvents {
 
 // fakeDerive makes one block per window event whose app matches an enabled profile's first
 // primary rule: enough to see profiles, colours and titles flow through the UI.
-func fakeDerive(ps []profile.Profile, _ engine.Options, in engine.Input) (engine.Result, error) {
+func fakeDerive(cfg config.Config, in engine.Input) (engine.Result, error) {
 	var res engine.Result
+	var ps []profile.Profile
+	for _, p := range cfg.Profiles {
+		if p.Enabled {
+			ps = append(ps, p)
+		}
+	}
 	for _, b := range in.Buckets {
 		if activity.KindOf(b.Bucket) != activity.KindWindow {
 			continue
@@ -153,7 +163,7 @@ func fakeDerive(ps []profile.Profile, _ engine.Options, in engine.Input) (engine
 }
 
 // fakePrivacy drops events whose title contains "secret" and redacts every url.
-func fakePrivacy(_ config.Privacy, in []activity.BucketEvents) ([]activity.BucketEvents, PrivacyStats, error) {
+func fakePrivacy(_ config.Config, in []activity.BucketEvents) ([]activity.BucketEvents, PrivacyStats, error) {
 	var st PrivacyStats
 	out := make([]activity.BucketEvents, len(in))
 	for i, b := range in {
@@ -201,8 +211,6 @@ func testDeps(saved *[]*config.Config) Deps {
 }
 
 func inline(f func()) { f() }
-
-func engineOptions() engine.Options { return engine.Options{} }
 
 func engineInput(bs []activity.BucketEvents) engine.Input {
 	return engine.Input{From: day, To: day.AddDate(0, 0, 1), Buckets: bs}

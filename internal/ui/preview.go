@@ -13,21 +13,11 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/awcal/awcal/internal/activity"
+	"github.com/awcal/awcal/internal/activitywatch"
 	"github.com/awcal/awcal/internal/config"
 	"github.com/awcal/awcal/internal/engine"
-	"github.com/awcal/awcal/internal/profile"
+	"github.com/awcal/awcal/internal/syncer"
 )
-
-// PreviewConfig is what the preview derives with, snapshotted on the Fyne goroutine.
-type PreviewConfig struct {
-	Profiles   []profile.Profile
-	AFKMasking bool
-	Browsers   map[string][]string
-	Privacy    config.Privacy
-	AWURL      string
-	// Buckets and Hostnames select buckets as config.ActivityWatch does.
-	Buckets, Hostnames []string
-}
 
 // previewDebounce is how long the preview waits after the last edit before re-deriving.
 const previewDebounce = 300 * time.Millisecond
@@ -37,12 +27,12 @@ const previewDebounce = 300 * time.Millisecond
 // goroutine, and the result is applied with fyne.Do.
 type Preview struct {
 	deps   Deps
-	input  func() PreviewConfig
+	input  func() config.Config
 	onData func([]activity.BucketEvents, PrivacyStats)
 
 	day      time.Time // local midnight
 	raw      []activity.BucketEvents
-	rawKey   string // url + day the raw events belong to
+	rawKey   string // the aw-server, bucket selection and day the raw events belong to
 	loading  bool
 	gen      int // bumps on every request; stale results are dropped
 	timer    *time.Timer
@@ -57,9 +47,10 @@ type Preview struct {
 	root     fyne.CanvasObject
 }
 
-// NewPreview builds the preview for today. input snapshots the settings being edited; onData
-// (may be nil) receives each derived day's filtered buckets and privacy counts.
-func NewPreview(deps Deps, input func() PreviewConfig, onData func([]activity.BucketEvents, PrivacyStats)) *Preview {
+// NewPreview builds the preview for today. input snapshots the config being edited (a copy
+// the preview may keep); onData (may be nil) receives each derived day's filtered buckets and
+// privacy counts.
+func NewPreview(deps Deps, input func() config.Config, onData func([]activity.BucketEvents, PrivacyStats)) *Preview {
 	now := time.Now
 	if deps.Now != nil {
 		now = deps.Now
@@ -148,10 +139,11 @@ func midnight(t time.Time) time.Time {
 	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.Local)
 }
 
-// Load fetches the day's events (once per day and aw-server URL) and derives.
+// Load fetches the day's events (once per day, aw-server and bucket selection) and derives.
 func (p *Preview) Load() {
 	cfg := p.input()
-	key := cfg.AWURL + "|" + p.day.Format(time.DateOnly)
+	aw := cfg.ActivityWatch
+	key := fmt.Sprintf("%s|%q|%q|%s", aw.URL, aw.Hostnames, aw.Buckets, p.day.Format(time.DateOnly))
 	if key == p.rawKey {
 		p.Schedule()
 		return
@@ -163,9 +155,9 @@ func (p *Preview) Load() {
 	gen, day := p.gen, p.day
 	p.loading = true
 	p.status.SetText("Reading " + day.Format("Mon 2 Jan") + " from aw-server…")
-	src := p.deps.Activity(cfg.AWURL)
+	src := p.deps.Activity(aw.URL)
 	p.async(func() {
-		raw, err := fetchDay(context.Background(), src, cfg, day)
+		raw, err := fetchDay(context.Background(), src, aw, day)
 		fyne.Do(func() {
 			if gen != p.gen {
 				return
@@ -181,52 +173,34 @@ func (p *Preview) Load() {
 	})
 }
 
-// fetchDay reads the selected buckets' events of one local day.
-func fetchDay(ctx context.Context, src ActivitySource, cfg PreviewConfig, day time.Time) ([]activity.BucketEvents, error) {
+// PreviewDay reads and derives one local day as the Preview tab does, with cfg.
+func PreviewDay(ctx context.Context, deps Deps, cfg config.Config, day time.Time) (PreviewResult, error) {
+	raw, err := fetchDay(ctx, deps.Activity(cfg.ActivityWatch.URL), cfg.ActivityWatch, day)
+	if err != nil {
+		return PreviewResult{}, err
+	}
+	return ComputePreview(deps, cfg, raw, day)
+}
+
+// fetchDay reads the events of one local day from the buckets a sync with aw reads
+// (syncer.FetchActivity: the configured buckets, or those of the configured hosts, else of
+// aw-server's own host), before the privacy filter.
+func fetchDay(ctx context.Context, src ActivitySource, aw config.ActivityWatch, day time.Time) ([]activity.BucketEvents, error) {
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
-	bs, err := src.Buckets(ctx)
+	act, err := syncer.FetchActivity(ctx, syncSource{src}, aw, day, day.AddDate(0, 0, 1))
 	if err != nil {
 		return nil, err
 	}
-	end := day.AddDate(0, 0, 1)
-	var out []activity.BucketEvents
-	for _, b := range selectBuckets(bs, cfg.Buckets, cfg.Hostnames) {
-		evs, err := src.Events(ctx, b.ID, day, end)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, activity.BucketEvents{Bucket: b, Events: evs})
-	}
-	return out, nil
+	return act.Buckets, nil
 }
 
-// selectBuckets applies the config's bucket selection: the listed ids, or else every window,
-// web, editor and AFK bucket of the listed hosts (all hosts when none is listed — the preview
-// cannot know which host aw-server runs on, and showing more is harmless here).
-func selectBuckets(bs []activity.Bucket, ids, hosts []string) []activity.Bucket {
-	var out []activity.Bucket
-	for _, b := range bs {
-		switch {
-		case len(ids) > 0:
-			if contains(ids, b.ID) {
-				out = append(out, b)
-			}
-		case activity.KindOf(b) == activity.KindOther:
-		case len(hosts) == 0 || contains(hosts, b.Hostname):
-			out = append(out, b)
-		}
-	}
-	return out
-}
+// syncSource is an ActivitySource as the syncer reads one.
+type syncSource struct{ ActivitySource }
 
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
+func (s syncSource) Events(ctx context.Context, id string, from, to time.Time) (activitywatch.Events, error) {
+	evs, err := s.ActivitySource.Events(ctx, id, from, to)
+	return activitywatch.Events{Events: evs}, err
 }
 
 // Schedule re-derives after the debounce delay; every call restarts the delay. It snapshots
@@ -251,14 +225,16 @@ func (p *Preview) Schedule() {
 
 // PreviewResult is one derived day, ready to draw.
 type PreviewResult struct {
-	Lanes   []Lane
-	Blocks  int
+	Lanes  []Lane
+	Blocks int
+	// Derived are the blocks themselves.
+	Derived []engine.Block
 	Stats   PrivacyStats
 	Buckets []activity.BucketEvents // after the privacy filter
 }
 
 // derive computes in the background and applies the result unless a newer request came.
-func (p *Preview) derive(gen int, cfg PreviewConfig, raw []activity.BucketEvents) {
+func (p *Preview) derive(gen int, cfg config.Config, raw []activity.BucketEvents) {
 	if p.deps.Derive == nil {
 		return
 	}
@@ -283,31 +259,24 @@ func (p *Preview) derive(gen int, cfg PreviewConfig, raw []activity.BucketEvents
 	})
 }
 
-// ComputePreview filters, derives and lays out one day. It touches no widget, so it runs on
-// any goroutine.
-func ComputePreview(deps Deps, cfg PreviewConfig, raw []activity.BucketEvents, day time.Time) (PreviewResult, error) {
+// ComputePreview filters, derives and lays out one day with cfg, as a sync with cfg would.
+// It touches no widget, so it runs on any goroutine.
+func ComputePreview(deps Deps, cfg config.Config, raw []activity.BucketEvents, day time.Time) (PreviewResult, error) {
 	var res PreviewResult
 	bs := raw
 	if deps.Privacy != nil {
 		var err error
-		bs, res.Stats, err = deps.Privacy(cfg.Privacy, raw)
+		bs, res.Stats, err = deps.Privacy(cfg, raw)
 		if err != nil {
 			return res, fmt.Errorf("privacy rules: %w", err)
 		}
 	}
-	var enabled []profile.Profile
-	for _, pr := range cfg.Profiles {
-		if pr.Enabled {
-			enabled = append(enabled, pr)
-		}
-	}
-	r, err := deps.Derive(enabled, engine.Options{AFKMasking: cfg.AFKMasking, Browsers: cfg.Browsers},
-		engine.Input{From: day, To: day.AddDate(0, 0, 1), Buckets: bs})
+	r, err := deps.Derive(cfg, engine.Input{From: day, To: day.AddDate(0, 0, 1), Buckets: bs})
 	if err != nil {
 		return res, fmt.Errorf("cannot preview with these profiles: %w", err)
 	}
 	res.Lanes = BuildLanes(bs, r, cfg.Profiles)
-	res.Blocks = len(r.Blocks)
+	res.Blocks, res.Derived = len(r.Blocks), r.Blocks
 	res.Buckets = bs
 	return res, nil
 }

@@ -271,18 +271,9 @@ func (s *Settings) persist(cfg *config.Config, pass string, auto bool) error {
 	return nil
 }
 
-// previewInput is what the preview derives with: the profiles and options being edited.
-func (s *Settings) previewInput() PreviewConfig {
-	return PreviewConfig{
-		Profiles:   cloneConfig(s.cfg).Profiles,
-		AFKMasking: s.cfg.AFKMasking,
-		Browsers:   s.cfg.BrowserTable(),
-		Privacy:    s.cfg.Privacy,
-		AWURL:      s.cfg.ActivityWatch.URL,
-		Buckets:    s.cfg.ActivityWatch.Buckets,
-		Hostnames:  s.cfg.ActivityWatch.Hostnames,
-	}
-}
+// previewInput is what the preview derives with: a copy of the config being edited, whole,
+// so that it derives as a sync with these settings would.
+func (s *Settings) previewInput() config.Config { return *cloneConfig(s.cfg) }
 
 // dataArrived feeds a loaded day into the editors' choices and the privacy count.
 func (s *Settings) dataArrived(bs []activity.BucketEvents, stats PrivacyStats) {

@@ -144,12 +144,12 @@ func (t *calendarTab) discover() {
 	if t.deps.Discover == nil {
 		return
 	}
-	url, user, pass := t.cfg.Calendar.URL, t.cfg.Calendar.Username, t.davPass.Text
+	cal, pass := t.cfg.Calendar, t.davPass.Text
 	t.status.SetText("Looking for calendars…")
 	t.async(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 		defer cancel()
-		cals, err := t.deps.Discover(ctx, url, user, pass)
+		cals, err := t.deps.Discover(ctx, cal, pass)
 		fyne.Do(func() {
 			if err != nil {
 				t.status.SetText(err.Error())

@@ -17,10 +17,10 @@ import (
 
 func sampleLanes(t *testing.T) []Lane {
 	t.Helper()
-	bs, _, err := fakePrivacy(config.Privacy{}, sampleDay())
+	bs, _, err := fakePrivacy(config.Config{}, sampleDay())
 	require.NoError(t, err)
 	ps := testProfiles()
-	res, err := fakeDerive(ps, engineOptions(), engineInput(bs))
+	res, err := fakeDerive(config.Config{Profiles: ps}, engineInput(bs))
 	require.NoError(t, err)
 	return BuildLanes(bs, res, ps)
 }
@@ -104,8 +104,8 @@ func TestPreviewLoadsAndDerives(t *testing.T) {
 	deps := testDeps(nil)
 	var gotStats PrivacyStats
 	calls := 0
-	cfg := PreviewConfig{Profiles: testProfiles(), AWURL: "http://aw"}
-	p := NewPreview(deps, func() PreviewConfig { return cfg }, func(_ []activity.BucketEvents, s PrivacyStats) {
+	cfg := config.Config{Profiles: testProfiles(), ActivityWatch: config.ActivityWatch{URL: "http://aw"}}
+	p := NewPreview(deps, func() config.Config { return cfg }, func(_ []activity.BucketEvents, s PrivacyStats) {
 		gotStats = s
 		calls++
 	})

@@ -2,9 +2,10 @@
 // editor and the timeline preview) and the backfill dialog, all in Fyne.
 //
 // It owns the small interfaces it consumes (a sync runtime, an activity source, the engine and
-// the config store as functions) so it builds and tests on its own; package main adapts the
-// real implementations, and SchedulerRuntime adapts syncer's Scheduler to the sync runtime. It never imports fyne.io/fyne/v2/app: the caller creates the fyne.App,
-// which keeps every test here headless on Fyne's test driver.
+// the config store as functions) so it builds and tests on its own; NewDeps builds the real
+// ones from package pipeline's factory, and SchedulerRuntime adapts syncer's Scheduler to the
+// sync runtime. It never imports fyne.io/fyne/v2/app: the caller creates the fyne.App, which
+// keeps every test here headless on Fyne's test driver.
 //
 // Threading rule: widgets are touched on the Fyne goroutine only. Work that can block (network,
 // keyring, derivation, a sync) runs in a goroutine and hands its result back with fyne.Do.
@@ -94,9 +95,10 @@ type Backfiller interface {
 	Backfill(ctx context.Context, from, to time.Time, dryRun bool, progress func(phase string, fraction float64)) (Plan, error)
 }
 
-// ActivitySource reads aw-server: its buckets, one bucket's events in a range, and the
-// settings aw-webui keeps there (categories and privacy filters, for the imports).
+// ActivitySource reads aw-server: who it is, its buckets, one bucket's events in a range, and
+// the settings aw-webui keeps there (categories and privacy filters, for the imports).
 type ActivitySource interface {
+	Info(ctx context.Context) (activitywatch.Info, error)
 	Buckets(ctx context.Context) ([]activity.Bucket, error)
 	Events(ctx context.Context, bucketID string, from, to time.Time) ([]activity.Event, error)
 	Settings(ctx context.Context) (activitywatch.Settings, error)
@@ -112,19 +114,20 @@ type PrivacyStats struct {
 	Dropped, Redacted int
 }
 
-// Deps are the implementations the UI calls, supplied by package main. Any function may be
-// slow; the UI never calls one on the Fyne goroutine.
+// Deps are the implementations the UI calls; NewDeps builds the real ones from the pipeline
+// factory. Any function may be slow; the UI never calls one on the Fyne goroutine.
 type Deps struct {
 	// Activity returns a source for the aw-server at url (the URL being edited).
 	Activity func(url string) ActivitySource
-	// Derive runs the engine with the given profiles and options.
-	Derive func(profiles []profile.Profile, opts engine.Options, in engine.Input) (engine.Result, error)
-	// Privacy applies privacy settings to buckets before derivation.
-	Privacy func(p config.Privacy, in []activity.BucketEvents) ([]activity.BucketEvents, PrivacyStats, error)
+	// Derive runs the engine built from cfg (its enabled profiles and engine settings).
+	Derive func(cfg config.Config, in engine.Input) (engine.Result, error)
+	// Privacy applies cfg's privacy rules to buckets before derivation.
+	Privacy func(cfg config.Config, in []activity.BucketEvents) ([]activity.BucketEvents, PrivacyStats, error)
 	// Save validates and atomically writes the config (config.Save).
 	Save func(c *config.Config) error
-	// Discover lists the calendars of a CalDAV server.
-	Discover func(ctx context.Context, url, username, password string) ([]CalendarChoice, error)
+	// Discover lists the calendars on the CalDAV server of c (its URL, user name and trusted
+	// certificate; the password from the keyring unless password is non-empty).
+	Discover func(ctx context.Context, c config.Calendar, password string) ([]CalendarChoice, error)
 	// TestCalendar checks that the configured calendar can be read (password from the keyring
 	// unless password is non-empty).
 	TestCalendar func(ctx context.Context, c config.Calendar, password string) error
