@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/awcal/awcal/internal/config"
+	"github.com/awcal/awcal/internal/feed"
 	"github.com/awcal/awcal/internal/instance"
 	"github.com/awcal/awcal/internal/syncer"
 )
@@ -17,6 +18,7 @@ const daemonUsage = `[--config FILE] [--verbose]
 Runs awcal without a window or tray icon, for servers and desktops without a tray: automatic
 syncs every sync.intervalMinutes with the last-checked strategy, backing off after failures,
 with the same state.json as the tray app. It logs to stderr (the journal under systemd).
+With feed.enabled in the config it serves the calendar to calendar apps on this computer.
 SIGTERM or Ctrl-C lets a sync that is writing finish (up to 30 s), then exits.
 The tray app and the daemon never run on the same config at once: the second one says which
 process holds it. 'awcal service install' runs the daemon as a systemd user service.`
@@ -110,6 +112,11 @@ func daemonMain(ctx context.Context, env Env, args []string, hooks daemonHooks) 
 		last = st.LastRun
 	}
 	sched := syncer.NewScheduler(s, syncer.SchedulerOptions{Config: func() config.Config { return cfg }, LastRun: last, Logger: log})
+	feeds := feed.NewServer(log)
+	defer feeds.Close()
+	if err := feeds.Apply(cfg); err != nil {
+		log.Error("not serving the subscription feed", "error", err)
+	}
 	if hooks.started != nil {
 		hooks.started(sched)
 	}

@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
+	"net"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -138,6 +141,66 @@ func TestDaemonSyncsOnItsInterval(t *testing.T) {
 	assert.Empty(t, st.LastRun.Error)
 	assert.Contains(t, stderr.String(), "msg=\"sync done\"")
 	assert.Contains(t, stderr.String(), "msg=\"daemon stopped\"")
+}
+
+func TestDaemonServesTheFeed(t *testing.T) {
+	cfgPath, cfg, environ := daemonSetup(t)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	cfg.Feed = config.Feed{Enabled: true, Port: ln.Addr().(*net.TCPAddr).Port, Token: "t0ken"}
+	require.NoError(t, ln.Close())
+	require.NoError(t, config.Save(cfgPath, cfg))
+
+	synced := make(chan struct{})
+	hooks := daemonHooks{started: func(s *syncer.Scheduler) {
+		statuses, _ := s.Subscribe()
+		go func() {
+			for st := range statuses {
+				if st.LastRun != nil {
+					close(synced)
+					return
+				}
+			}
+		}()
+	}}
+	ctx, stop := context.WithCancel(context.Background())
+	defer stop()
+	var stderr lockedBuffer
+	env := Env{Stdin: strings.NewReader(""), Stdout: &bytes.Buffer{}, Stderr: &stderr, Getenv: func(k string) string { return environ[k] }}
+	exited := make(chan int, 1)
+	go func() { exited <- daemonMain(ctx, env, []string{"--config", cfgPath}, hooks) }()
+	select {
+	case <-synced:
+	case code := <-exited:
+		t.Fatalf("the daemon exited with %d: %s", code, stderr.String())
+	}
+
+	// A calendar app subscribes with a plain HTTP client.
+	url := fmt.Sprintf("http://127.0.0.1:%d/t0ken/awcal.ics", cfg.Feed.Port)
+	resp, err := http.Get(url)
+	require.NoError(t, err)
+	body, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	require.NoError(t, err)
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	file, err := os.ReadFile(cfg.Calendar.Path)
+	require.NoError(t, err)
+	assert.Equal(t, string(file), string(body), "the feed is the calendar file")
+	assert.Contains(t, string(body), "SUMMARY:Code - daemon.go")
+
+	req, err := http.NewRequest(http.MethodGet, url, nil)
+	require.NoError(t, err)
+	req.Header.Set("If-None-Match", resp.Header.Get("ETag"))
+	resp, err = http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusNotModified, resp.StatusCode, "a refresh without changes costs nothing")
+
+	stop()
+	require.Equal(t, ExitOK, <-exited, stderr.String())
+	assert.NotContains(t, stderr.String(), "t0ken", "the token stays out of the log")
+	_, err = http.Get(url)
+	assert.Error(t, err, "the feed stops with the daemon")
 }
 
 func TestDaemonRefusesAConfigHeldByTheTrayApp(t *testing.T) {

@@ -37,6 +37,23 @@ type Config struct {
 	Browsers            []Browser         `json:"browsers"`
 	Privacy             Privacy           `json:"privacy"`
 	Profiles            []profile.Profile `json:"profiles"`
+	// Feed serves the .ics calendar to calendar apps on this computer (off by default).
+	Feed Feed `json:"feed"`
+}
+
+// DefaultFeedPort is the subscription feed's port when the config names none.
+const DefaultFeedPort = 5680
+
+// Feed is the local subscription feed: the tray app or the daemon serves the .ics calendar
+// read-only at http://127.0.0.1:PORT/awcal.ics (or /TOKEN/awcal.ics), so that calendar apps
+// follow it instead of importing a copy. Only an "ics" calendar is served.
+type Feed struct {
+	Enabled bool `json:"enabled"`
+	// Port on 127.0.0.1 (loopback only).
+	Port int `json:"port"`
+	// Token, when set, is a path segment the URL must hold, keeping other local users and
+	// programs that only guess the port out.
+	Token string `json:"token,omitempty"`
 }
 
 // ActivityWatch says where aw-server is and what to read from it.

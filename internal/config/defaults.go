@@ -46,6 +46,7 @@ func defaults(calendarPath string) Config {
 		Browsers:   defaultBrowsers(),
 		Privacy:    Privacy{DropIncognito: true},
 		Profiles:   profile.Starters(),
+		Feed:       Feed{Port: DefaultFeedPort},
 	}
 }
 

@@ -151,6 +151,8 @@ func TestLoadProblems(t *testing.T) {
 			[]string{`$.sync.customEnd: must be after customStart`}},
 		{"empty range", `{"version": 1, ` + ics + `, "sync": {"strategy": "custom", "customStart": "2025-01-01T00:00:00Z", "customEnd": "2025-01-01T01:00:00+01:00"}}`,
 			[]string{`$.sync.customEnd: must be after customStart`}},
+		{"feed port and token", `{"version": 1, ` + ics + `, "feed": {"enabled": true, "port": 80, "token": "a/b"}}`,
+			[]string{`$.feed.port: must be a port from 1024 to 65535`, `$.feed.token: may hold only letters, digits, - and _`}},
 		{"unknown strategy", `{"version": 1, ` + ics + `, "sync": {"strategy": "lastChecked"}}`,
 			[]string{`$.sync.strategy: must be "last-checked" or "custom", not "lastChecked"`}},
 		{"always-active pattern", `{"version": 1, ` + ics + `, "alwaysActivePattern": "(?=zoom)"}`,

@@ -91,6 +91,20 @@ func (v *validator) config(c *Config) {
 	v.browsers(c.Browsers)
 	v.privacy(c.Privacy)
 	v.profiles(c)
+	v.feed(c.Feed)
+}
+
+// feed checks the subscription feed's port and token (a token goes into a URL path as is).
+func (v *validator) feed(f Feed) {
+	if f.Port < 1024 || f.Port > 65535 {
+		v.add("$.feed.port", fmt.Sprintf("must be a port from 1024 to 65535 (the default is %d)", DefaultFeedPort))
+	}
+	for _, r := range f.Token {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_') {
+			v.add("$.feed.token", "may hold only letters, digits, - and _ (it is part of the URL)")
+			break
+		}
+	}
 }
 
 func (v *validator) calendar(c Calendar) {
