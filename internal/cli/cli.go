@@ -1,6 +1,6 @@
-// Package cli implements awcal's headless subcommands (sync, preview, buckets, fakedata,
-// profiles, privacy, password, daemon, service, version). Each subcommand lives in its own
-// file; Main dispatches.
+// Package cli implements awcal's headless subcommands (sync, preview, report, buckets,
+// fakedata, profiles, privacy, password, daemon, service, version). Each subcommand lives in
+// its own file; Main dispatches.
 package cli
 
 import (
@@ -53,6 +53,7 @@ var commands = map[string]command{
 	"fakedata": {"write generated activity as an ActivityWatch export file", runFakedata},
 	"preview":  {"print the blocks awcal would write, writing nothing", runPreview},
 	"sync":     {"run one sync with the configured strategy", runSync},
+	"report":   {"print a timesheet: hours per profile or category for each day or week", runReport},
 	"profiles": {"manage profiles (import-aw: turn aw-server's categories into profiles; purge: delete a profile's events)", runProfiles},
 	"password": {"store (set) or check (test) the CalDAV password in the OS keyring", runPassword},
 	"privacy":  {"manage privacy rules (import-aw: add aw-server's privacy filters)", runPrivacy},
