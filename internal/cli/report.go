@@ -6,12 +6,13 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/awcal/awcal/internal/engine"
+	"github.com/awcal/awcal/internal/config"
+	"github.com/awcal/awcal/internal/pipeline"
 	"github.com/awcal/awcal/internal/report"
 	"github.com/awcal/awcal/internal/syncer"
 )
 
-const reportUsage = `[--config FILE] [--from T] [--to T] [--by day|week] [--group profile|category] [--format table|csv|json]
+const reportUsage = `[--config FILE | --export FILE [--config FILE]] [--from T] [--to T] [--by day|week] [--group profile|category] [--format table|csv|json]
 
 Prints a timesheet: the time in blocks per profile (or per category) for each day (or week,
 Monday to Sunday), with each day's first and last activity and its active (non-AFK) time. The
@@ -29,7 +30,8 @@ spreadsheets open it as it is. --format json writes {"from", "to", "by", "group"
 // runReport prints the report of a range.
 func runReport(ctx context.Context, env Env, args []string) int {
 	fs := newFlagSet(env, "report", reportUsage)
-	configFlag := fs.String("config", "", "config file (default $AWCAL_CONFIG or the user config folder's awcal/config.json)")
+	configFlag := fs.String("config", "", "config file (default $"+config.EnvConfig+" or the user config folder's awcal/config.json; with --export only when given)")
+	exportFlag := fs.String("export", "", "ActivityWatch export file to read instead of aw-server")
 	fromFlag := fs.String("from", "", "start of the range (default: midnight 6 days ago)")
 	toFlag := fs.String("to", "", "end of the range (default: now)")
 	byFlag := fs.String("by", "day", "one row per day or week")
@@ -72,15 +74,15 @@ func runReport(ctx context.Context, env Env, args []string) int {
 			from.Format(time.RFC3339), to.Format(time.RFC3339))
 	}
 
-	_, cfg, err := loadSyncConfig(env, *configFlag, true)
+	cfg, src, code, msg := previewSource(env, *configFlag, *exportFlag)
+	if msg != "" {
+		return fail(code, "%s", msg)
+	}
+	eng, err := pipeline.Engine(cfg)
 	if err != nil {
 		return fail(ExitUsage, "%v", err)
 	}
-	eng, err := engine.New(cfg.Profiles, syncer.EngineOptions(*cfg))
-	if err != nil {
-		return fail(ExitUsage, "%v", err)
-	}
-	act, err := syncer.ReadActivity(ctx, newAWClient(env, cfg.ActivityWatch.URL), *cfg, from.Add(-report.Lead), to)
+	act, err := syncer.ReadActivity(ctx, src, cfg, from.Add(-report.Lead), to)
 	if err != nil {
 		var ce *syncer.ConfigError
 		if errors.As(err, &ce) {

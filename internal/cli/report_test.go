@@ -5,12 +5,14 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/awcal/awcal/internal/activity"
 	"github.com/awcal/awcal/internal/config"
+	"github.com/awcal/awcal/internal/fakedata"
 )
 
 type reportOut struct {
@@ -85,4 +87,22 @@ func TestReportCommandBadInput(t *testing.T) {
 		assert.Equal(t, ExitUsage, code, tc.args)
 		assert.Contains(t, stderr, tc.want)
 	}
+}
+
+func TestReportFromExport(t *testing.T) {
+	opts := fakedata.Options{Days: 2, Seed: 3, Location: time.Local}
+	path := writeExport(t, fakedata.Generate(opts))
+	from, _ := fakedata.Day(opts, 0)
+	_, to := fakedata.Day(opts, 1)
+	code, stdout, stderr := runCmd(t, nil, "report", "--export", path, "--format", "json",
+		"--from", from.Format(time.RFC3339), "--to", to.Format(time.RFC3339))
+	require.Equal(t, ExitOK, code, stderr)
+	var out reportOut
+	require.NoError(t, json.Unmarshal([]byte(stdout), &out), stdout)
+	require.Len(t, out.Periods, 2)
+	for _, p := range out.Periods {
+		assert.Positive(t, p.Seconds, p.Label)
+		assert.Positive(t, p.Active, p.Label)
+	}
+	assert.Equal(t, from.Format(time.DateOnly), out.Periods[0].Label)
 }
