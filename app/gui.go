@@ -24,6 +24,7 @@ import (
 	"github.com/awcal/awcal/assets"
 	"github.com/awcal/awcal/internal/cli"
 	"github.com/awcal/awcal/internal/config"
+	"github.com/awcal/awcal/internal/feed"
 	"github.com/awcal/awcal/internal/instance"
 	"github.com/awcal/awcal/internal/pipeline"
 	"github.com/awcal/awcal/internal/profile"
@@ -124,6 +125,8 @@ type gui struct {
 	runCtx   context.Context // ends when the app quits
 	started  atomic.Bool     // the scheduler runs (not before the first Save)
 	startRT  sync.Once
+	feeds    *feed.Server
+	feedMu   sync.Mutex // one feed reconfiguration at a time, each with the latest config
 }
 
 func (g *gui) run(ctx context.Context, show <-chan struct{}) int {
@@ -168,7 +171,12 @@ func (g *gui) run(ctx context.Context, show <-chan struct{}) int {
 		ShowSettings: g.settings.Show,
 		ShowBackfill: g.showBackfill,
 		OpenCalendar: g.openCalendar,
+		CopyFeedURL: func() {
+			g.app.SendNotification(fyne.NewNotification("awcal", ui.CopyFeedURL(g.app, g.config())))
+		},
 	}, time.Now)
+	g.feeds = feed.NewServer(nil)
+	defer g.feeds.Close()
 
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -229,6 +237,7 @@ func (g *gui) start() {
 			}
 		}()
 		g.started.Store(true)
+		go g.applyFeed()
 		if g.demo && !g.config().AutoSyncEnabled() {
 			g.sched.SyncNow()
 		}
@@ -241,6 +250,18 @@ func (g *gui) saved(c *config.Config) {
 	g.cfg.Store(c)
 	g.sched.Reconfigure()
 	g.start()
+	go g.applyFeed()
+}
+
+// applyFeed starts, moves or stops the subscription feed for the current config; it may wait
+// for a download to finish, so it runs off the Fyne goroutine, and notifies when it cannot serve.
+func (g *gui) applyFeed() {
+	g.feedMu.Lock()
+	defer g.feedMu.Unlock()
+	if err := g.feeds.Apply(g.config()); err != nil {
+		slog.Error("not serving the subscription feed", "error", err)
+		fyne.Do(func() { g.app.SendNotification(fyne.NewNotification("awcal: subscription feed", err.Error())) })
+	}
 }
 
 // showBackfill opens the backfill dialog; before the first Save there is no configuration to

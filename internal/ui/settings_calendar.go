@@ -31,6 +31,7 @@ type calendarTab struct {
 	icsBox  *fyne.Container
 	davBox  *fyne.Container
 	icsPath *widget.Entry
+	feed    *feedSection
 	davURL  *widget.Entry
 	davUser *widget.Entry
 	davPass *widget.Entry
@@ -60,10 +61,11 @@ func newCalendarTab(f *form) *calendarTab {
 		d.SetFilter(storage.NewExtensionFileFilter([]string{".ics"}))
 		d.Show()
 	})
+	t.feed = newFeedSection(f)
 	t.icsBox = container.NewVBox(widget.NewForm(
 		widget.NewFormItem("Calendar file", container.NewBorder(nil, nil, nil, browse, t.icsPath)),
 	), hint("awcal keeps its events in this file and leaves every other event in it untouched. "+
-		"A new path is created on the first sync; to use an existing file, choose it."))
+		"A new path is created on the first sync; to use an existing file, choose it."), t.feed.root)
 
 	t.davURL = widget.NewEntry()
 	t.davURL.SetText(c.URL)

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -405,4 +406,52 @@ func TestSettingsNoPurgeOffer(t *testing.T) {
 	deleteCoding(t, s)
 	assert.Equal(t, []string{"Research"}, names(s.cfg.Profiles))
 	assert.Empty(t, dialogText(s.win))
+}
+
+func TestSettingsSubscriptionFeed(t *testing.T) {
+	var saved []*config.Config
+	s := newTestSettings(t, baseConfig(), &saved)
+	f := s.cal.feed
+	require.False(t, f.enabled.Checked, "the feed is opt-in")
+	assert.True(t, f.port.Disabled())
+	assert.True(t, f.copy.Disabled())
+	assert.Empty(t, f.url.Text)
+
+	tapCheck(f.enabled)
+	assert.True(t, s.cfg.Feed.Enabled)
+	assert.False(t, f.copy.Disabled())
+	assert.Equal(t, "http://127.0.0.1:5680/awcal.ics", f.url.Text)
+
+	tapCheck(f.token)
+	require.Regexp(t, `^[A-Za-z0-9_-]{22}$`, s.cfg.Feed.Token)
+	assert.Equal(t, "http://127.0.0.1:5680/"+s.cfg.Feed.Token+"/awcal.ics", f.url.Text)
+
+	f.port.SetText("56801")
+	assert.Equal(t, 56801, s.cfg.Feed.Port)
+	test.Tap(f.copy)
+	assert.Equal(t, "http://127.0.0.1:56801/"+s.cfg.Feed.Token+"/awcal.ics", fyne.CurrentApp().Clipboard().Content())
+	assert.Contains(t, f.status.Text, "Subscription URL copied")
+
+	s.Save()
+	require.Len(t, saved, 1, "summary: %s", s.summary.Text)
+	assert.Equal(t, config.Feed{Enabled: true, Port: 56801, Token: s.cfg.Feed.Token}, saved[0].Feed)
+
+	f.port.SetText("80")
+	s.Save()
+	assert.Len(t, saved, 1, "a privileged port is refused")
+	assert.Contains(t, f.port.Validate().Error(), "must be a port from 1024 to 65535")
+
+	tapCheck(f.token)
+	assert.Empty(t, s.cfg.Feed.Token, "unticking forgets the token")
+}
+
+func TestCopyFeedURLSaysWhatToDo(t *testing.T) {
+	a := test.NewTempApp(t)
+	c := *baseConfig()
+	assert.Contains(t, CopyFeedURL(a, c), "turn it on in Settings → Calendar")
+	assert.Empty(t, a.Clipboard().Content())
+	c.Calendar = config.Calendar{Kind: config.CalendarCalDAV, URL: "https://dav.example.com/"}
+	c.Feed.Enabled = true
+	assert.Contains(t, CopyFeedURL(a, c), "subscribe calendar apps to the CalDAV calendar itself")
+	assert.Empty(t, a.Clipboard().Content())
 }

@@ -17,6 +17,8 @@ type TrayActions struct {
 	ShowSettings func()
 	ShowBackfill func()
 	OpenCalendar func()
+	// CopyFeedURL copies the subscription feed's URL (or says how to turn the feed on).
+	CopyFeedURL func()
 }
 
 // Tray is the system tray item: an icon per state, a tooltip with the last result and the
@@ -52,6 +54,7 @@ func NewTray(a fyne.App, sc SyncController, act TrayActions, now func() time.Tim
 		fyne.NewMenuItemSeparator(),
 		fyne.NewMenuItem("Settings…", act.ShowSettings),
 		fyne.NewMenuItem("Open calendar", act.OpenCalendar),
+		fyne.NewMenuItem("Copy subscription URL", act.CopyFeedURL),
 		fyne.NewMenuItemSeparator(),
 		quit,
 	)

@@ -68,11 +68,12 @@ func TestTrayMenu(t *testing.T) {
 		ShowSettings: func() { opened = append(opened, "settings") },
 		ShowBackfill: func() { opened = append(opened, "backfill") },
 		OpenCalendar: func() { opened = append(opened, "calendar") },
+		CopyFeedURL:  func() { opened = append(opened, "feed") },
 	}, time.Now)
 	tr.Install(rt)
 	m := tr.Menu()
 	require.Equal(t, []string{"Not synced yet", "---", "Sync now", "Pause auto sync", "Backfill range…", "---",
-		"Settings…", "Open calendar", "---", "Quit"}, menuLabels(m))
+		"Settings…", "Open calendar", "Copy subscription URL", "---", "Quit"}, menuLabels(m))
 	assert.True(t, m.Items[0].Disabled, "the status line is not clickable")
 	assert.True(t, m.Items[len(m.Items)-1].IsQuit, "Quit is the driver's quit item, not a second one")
 
@@ -92,7 +93,8 @@ func TestTrayMenu(t *testing.T) {
 		m.Items[4].Action()
 		m.Items[6].Action()
 		m.Items[7].Action()
-		assert.Equal(t, []string{"backfill", "settings", "calendar"}, opened)
+		m.Items[8].Action()
+		assert.Equal(t, []string{"backfill", "settings", "calendar", "feed"}, opened)
 	})
 	t.Run("status updates the menu", func(t *testing.T) {
 		require.Len(t, rt.subs, 1)
