@@ -19,7 +19,16 @@ var beforeRename = func(tmp string) error { return nil }
 
 // WriteFile atomically replaces path with data. A new file gets perm; an existing file keeps its
 // permission bits. The folder must exist.
-func WriteFile(path string, data []byte, perm fs.FileMode) (err error) {
+func WriteFile(path string, data []byte, perm fs.FileMode) error {
+	return WriteFileIf(path, data, perm, nil)
+}
+
+// WriteFileIf is WriteFile that calls unchanged, when not nil, after the new content is on disk
+// and immediately before the rename: an error from it cancels the write (the temp file is
+// removed, path is untouched) and is returned wrapped. A caller that read path to compute data
+// uses it to check that nobody changed path meanwhile, which narrows the window in which
+// another program's write can be lost to the rename itself.
+func WriteFileIf(path string, data []byte, perm fs.FileMode, unchanged func() error) (err error) {
 	dir := filepath.Dir(path)
 	if fi, statErr := os.Stat(path); statErr == nil {
 		if !fi.Mode().IsRegular() {
@@ -54,6 +63,11 @@ func WriteFile(path string, data []byte, perm fs.FileMode) (err error) {
 	}
 	if err = beforeRename(tmp); err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	if unchanged != nil {
+		if err = unchanged(); err != nil {
+			return fmt.Errorf("writing %s: %w", path, err)
+		}
 	}
 	if err = os.Rename(tmp, path); err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)

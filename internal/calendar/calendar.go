@@ -73,6 +73,14 @@ type Store interface {
 	Apply(ctx context.Context, changes []Change) error
 }
 
+// Locker is a Store that can keep other writers out across a read, a plan and a write. Without
+// it, two syncs that read the calendar before either writes both plan the same new block.
+type Locker interface {
+	// Lock holds off every other awcal's writes to the calendar until unlock is called. Owned
+	// and Apply are called with the returned context meanwhile.
+	Lock(ctx context.Context) (locked context.Context, unlock func() error, err error)
+}
+
 // Errors a store returns, to be tested with errors.Is.
 var (
 	// ErrConflict: the event changed (or appeared, or vanished) since it was read.

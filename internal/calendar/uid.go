@@ -2,8 +2,11 @@ package calendar
 
 import (
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
+	"strconv"
 	"strings"
+	"time"
 )
 
 // uidSuffix marks awcal's UID namespace. A UID is awcal's only in the exact form NewUID makes,
@@ -21,6 +24,15 @@ func NewUID() string {
 	// crypto/rand.Read never returns an error (Go 1.24+); it crashes the program instead.
 	_, _ = rand.Read(b[:])
 	return hex.EncodeToString(b[:]) + uidSuffix
+}
+
+// BlockUID returns the UID a new block of profileID starting at start is created with: the
+// same in every awcal that derives that block, so that two syncs racing to create it cannot
+// both succeed (the second Create of a UID is calendar.ErrConflict; on CalDAV the resource
+// name follows the UID and If-None-Match refuses it). It has NewUID's form.
+func BlockUID(profileID string, start time.Time) string {
+	sum := sha256.Sum256([]byte("awcal block\x00" + profileID + "\x00" + strconv.FormatInt(start.Unix(), 10)))
+	return hex.EncodeToString(sum[:uidHexLen/2]) + uidSuffix
 }
 
 // IsAwcalUID reports whether uid has the form NewUID produces.

@@ -105,7 +105,20 @@ func (c *LiveStore) Apply(ctx context.Context, changes []calendar.Change) error 
 	return st.Apply(ctx, changes)
 }
 
-// Close releases the open calendar (the .ics file's lock).
+// Lock is part of calendar.Locker: the current calendar's lock across a read, plan and write,
+// when it has one (the .ics file).
+func (c *LiveStore) Lock(ctx context.Context) (context.Context, func() error, error) {
+	st, err := c.Current(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	if lk, ok := st.(calendar.Locker); ok {
+		return lk.Lock(ctx)
+	}
+	return ctx, func() error { return nil }, nil
+}
+
+// Close releases the open calendar.
 func (c *LiveStore) Close() error {
 	c.mu.Lock()
 	defer c.mu.Unlock()

@@ -98,8 +98,8 @@ func TestFaults(t *testing.T) {
 			require.NoError(t, err)
 			require.NoError(t, syscall.Flock(int(lock.Fd()), syscall.LOCK_EX|syscall.LOCK_NB))
 			held = lock
-		}, undo: func(*faultWorld) { held.Close() },
-			says: []string{"in use by another awcal"}, todo: []string{"quit that one first"}},
+		}, undo: func(*faultWorld) { held.Close() }, slow: true, // a write waits 30 s for the lock
+			says: []string{"in use by another awcal"}, todo: []string{"wait for it or quit it"}},
 		{name: "calendar file does not parse", inject: func(f *faultWorld) {
 			path := f.cal.(*icsTarget).path
 			var err error

@@ -115,6 +115,10 @@ type planner struct {
 	scope    scope
 	profiles map[string]profile.Profile // enabled profiles by id
 	newUID   func() string
+	// blockUID, when set, names new events by block identity (calendar.BlockUID), so that a
+	// second sync racing to create the same block conflicts instead of duplicating it. A name
+	// the events read already use falls back to newUID.
+	blockUID func(profileID string, start time.Time) string
 }
 
 // makePlan reconciles derived blocks with the owned events read around the scope.
@@ -253,8 +257,18 @@ func (pl planner) makePlan(blocks []engine.Block, owned []calendar.Event) plan {
 
 	placed := fixed
 	var writes []calendar.Change
+	used := make(map[string]bool, len(owned))
+	for _, e := range owned {
+		used[e.UID] = true
+	}
 	create := func(ev calendar.Event) {
 		ev.UID, ev.Version = pl.newUID(), ""
+		if pl.blockUID != nil {
+			if uid := pl.blockUID(ev.ProfileID, ev.Start); !used[uid] {
+				ev.UID = uid
+			}
+		}
+		used[ev.UID] = true
 		writes = append(writes, calendar.Change{Op: calendar.Create, Event: ev})
 		placed = append(placed, spanOf(ev))
 		out.Counts.Created++

@@ -244,37 +244,61 @@ func (r *run) reconcile(ctx context.Context, sc scope, blocks []engine.Block) er
 	}
 	pl := planner{scope: sc, profiles: r.live, newUID: r.s.newUID}
 	for attempt := 1; ; attempt++ {
-		r.report(PhasePlanning, 0.7)
-		owned, err := r.s.store.Owned(ctx, readFrom, readTo)
+		// New events are named by block identity, except on the last attempt: a name held by
+		// an event the read cannot see (a foreign copy) must not stop the sync.
+		pl.blockUID = nil
+		if attempt < maxAttempts {
+			pl.blockUID = calendar.BlockUID
+		}
+		err := r.attempt(ctx, pl, blocks, readFrom, readTo)
+		if errors.Is(err, calendar.ErrConflict) && attempt < maxAttempts {
+			r.s.log.Info("calendar changed during the sync; reading it again", "attempt", attempt, "error", err)
+			continue
+		}
+		return err
+	}
+}
+
+// attempt is one read → plan → write of reconcile. A store that can lock (calendar.Locker)
+// keeps other awcal processes from writing in between.
+func (r *run) attempt(ctx context.Context, pl planner, blocks []engine.Block, readFrom, readTo time.Time) (err error) {
+	r.report(PhasePlanning, 0.7)
+	if lk, ok := r.s.store.(calendar.Locker); ok && !r.req.DryRun {
+		locked, unlock, err := lk.Lock(ctx)
 		if err != nil {
-			return fmt.Errorf("reading the calendar: %w", err)
+			return fmt.Errorf("locking the calendar: %w", err)
 		}
-		p := pl.makePlan(blocks, owned)
-		if r.req.DryRun {
-			r.rep.Changes = append(r.rep.Changes, p.Changes...)
-			r.rep.Counts.add(p.Counts)
-			return nil
-		}
-		if len(p.Changes) > 0 {
-			if err := r.s.gate(r.req); err != nil {
-				return err
+		defer func() {
+			if uerr := unlock(); err == nil && uerr != nil {
+				err = fmt.Errorf("unlocking the calendar: %w", uerr)
 			}
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			r.report(PhaseWriting, 0.8)
-			err = r.s.store.Apply(ctx, p.Changes)
-			if errors.Is(err, calendar.ErrConflict) && attempt < maxAttempts {
-				r.s.log.Info("calendar changed during the sync; reading it again", "attempt", attempt, "error", err)
-				continue
-			}
-			if err != nil {
-				return fmt.Errorf("writing the calendar: %w", err)
-			}
-		}
+		}()
+		ctx = locked
+	}
+	owned, err := r.s.store.Owned(ctx, readFrom, readTo)
+	if err != nil {
+		return fmt.Errorf("reading the calendar: %w", err)
+	}
+	p := pl.makePlan(blocks, owned)
+	if r.req.DryRun {
+		r.rep.Changes = append(r.rep.Changes, p.Changes...)
 		r.rep.Counts.add(p.Counts)
 		return nil
 	}
+	if len(p.Changes) > 0 {
+		if err := r.s.gate(r.req); err != nil {
+			return err
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		r.report(PhaseWriting, 0.8)
+		if err := r.s.store.Apply(ctx, p.Changes); err != nil {
+			return fmt.Errorf("writing the calendar: %w", err)
+		}
+	}
+	r.rep.Counts.add(p.Counts)
+	return nil
 }
 
 func minTime(a, b time.Time) time.Time {

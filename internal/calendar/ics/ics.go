@@ -6,8 +6,16 @@
 // line endings and folding — is kept as raw bytes and written back byte-identical: a change is
 // spliced into the text rather than re-encoding the calendar, which also keeps an Apply on a
 // large file fast. Every write is one atomic replace (internal/atomicfile). A file that does not
-// parse is never overwritten. An advisory lock beside the file (path + ".lock") keeps a second
-// awcal process from writing to the same file.
+// parse is never overwritten, nor is a read-only one. A calendar path that is a symbolic link is
+// written through: the link's target is replaced and the link stays.
+//
+// Nothing is lost or duplicated when other writers meet awcal's (docs/RELIABILITY.md):
+//   - An advisory lock beside the file (target + ".lock") keeps awcal processes taking turns.
+//     Each Apply holds it from its read to its rename; Lock holds it across a caller's read,
+//     plan and write, so that two syncs never both plan the same new block.
+//   - Just before the rename an Apply checks that the file still holds the bytes it read;
+//     another program's edit (a calendar app, Syncthing) makes it read the file again and
+//     redo the changes on top of that edit.
 package ics
 
 import (
@@ -26,21 +34,35 @@ import (
 	"github.com/awcal/awcal/internal/calendar"
 )
 
+// lockWait is how long a write waits for another awcal's write to the same file.
+const lockWait = 30 * time.Second
+
+// maxRereads bounds how often one Apply reads the file again because another program changed
+// it between the read and the rename.
+const maxRereads = 5
+
+// errChanged: the file is not what the Apply read any more.
+var errChanged = errors.New("the calendar file changed while awcal was writing it")
+
 // Store keeps awcal's events in one .ics file. It is safe for concurrent use; several Stores
 // for the same file in one process share its lock.
 type Store struct {
 	path string
-	// now stamps DTSTAMP; writeFile replaces the file. Both are fields so tests can fix the
-	// clock and simulate a crash before the rename.
+	// now stamps DTSTAMP; writeFile replaces the file, calling unchanged just before the
+	// rename. Both are fields so tests can fix the clock, simulate a crash before the rename
+	// and change the file under a write.
 	now       func() time.Time
-	writeFile func(path string, data []byte, perm fs.FileMode) error
+	writeFile func(path string, data []byte, perm fs.FileMode, unchanged func() error) error
+	lockWait  time.Duration
 
 	mu    sync.Mutex
-	lock  *fileLock // held from the first write until Close
 	cache *snapshot // the file as last read or written
 }
 
-var _ calendar.Store = (*Store)(nil)
+var (
+	_ calendar.Store  = (*Store)(nil)
+	_ calendar.Locker = (*Store)(nil)
+)
 
 // snapshot is a parsed file. Owned trusts it while the file's identity, size and mtime are
 // unchanged; Apply trusts it only when the bytes it reads are the same, so a change that slips
@@ -62,23 +84,68 @@ func Open(path string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("opening calendar file %s: %w", path, err)
 	}
-	if fi, err := os.Stat(abs); err == nil && !fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("opening calendar file %s: not a regular file; choose a file path", abs)
+	s := &Store{path: abs, now: time.Now, writeFile: atomicfile.WriteFileIf, lockWait: lockWait}
+	if _, err := s.target(); err != nil {
+		return nil, err
 	}
-	return &Store{path: abs, now: time.Now, writeFile: atomicfile.WriteFile}, nil
+	return s, nil
 }
 
-// Close releases the lock taken by the first write. The store can still be used; the next write
-// takes the lock again.
-func (s *Store) Close() error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.lock == nil {
-		return nil
+// Close releases nothing: the lock is held only while an Apply runs. It lets callers close
+// every calendar store alike.
+func (s *Store) Close() error { return nil }
+
+// Lock takes the file's lock until unlock is called, for a read → plan → write: Owned and
+// Apply called with the returned context run under it (Apply does not take it again), and
+// every other awcal process waits for unlock before it writes. It waits as Apply does for a
+// lock another process holds.
+func (s *Store) Lock(ctx context.Context) (context.Context, func() error, error) {
+	target, err := s.target()
+	if err != nil {
+		return nil, nil, err
 	}
-	l := s.lock
-	s.lock = nil
-	return l.release()
+	l, err := acquire(ctx, target, s.lockWait)
+	if err != nil {
+		return nil, nil, err
+	}
+	var once sync.Once
+	unlock := func() error {
+		err := errors.New("calendar lock released twice")
+		once.Do(func() { err = l.release() })
+		return err
+	}
+	return context.WithValue(ctx, heldKey{target}, l), unlock, nil
+}
+
+// heldKey marks a context whose caller holds the lock of a calendar file (by target).
+type heldKey struct{ target string }
+
+// holds reports whether ctx carries the lock of target (see Lock).
+func holds(ctx context.Context, target string) bool {
+	_, ok := ctx.Value(heldKey{target}).(*fileLock)
+	return ok
+}
+
+// target is the file awcal reads and replaces: the path, or the file a symbolic link there
+// leads to. A link whose target is missing, or a path that is not a regular file, is an error.
+func (s *Store) target() (string, error) {
+	fi, err := os.Lstat(s.path)
+	if err != nil || fi.Mode()&fs.ModeSymlink == 0 {
+		if err == nil && !fi.Mode().IsRegular() {
+			return "", fmt.Errorf("opening calendar file %s: not a regular file; choose a file path", s.path)
+		}
+		return s.path, nil // a missing file is an empty calendar
+	}
+	t, err := filepath.EvalSymlinks(s.path)
+	if err != nil {
+		dest, _ := os.Readlink(s.path)
+		return "", fmt.Errorf("calendar file %s is a symbolic link to %s, which does not exist: create that file (an empty one will do) or set the calendar path to the real file: %w",
+			s.path, dest, err)
+	}
+	if fi, err := os.Stat(t); err != nil || !fi.Mode().IsRegular() {
+		return "", fmt.Errorf("calendar file %s is a symbolic link to %s, which is not a regular file; set the calendar path to a file", s.path, t)
+	}
+	return t, nil
 }
 
 // Owned returns awcal's events in the file that overlap [from, to), sorted by start then UID.
@@ -103,12 +170,16 @@ func (s *Store) Owned(ctx context.Context, from, to time.Time) ([]calendar.Event
 
 // snapshotLocked returns the parsed file, from the cache when the file looks unchanged.
 func (s *Store) snapshotLocked() (*snapshot, error) {
-	f, err := os.Open(s.path)
+	target, err := s.target()
+	if err != nil {
+		return nil, err
+	}
+	f, err := os.Open(target)
 	if errors.Is(err, fs.ErrNotExist) {
 		return &snapshot{}, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("reading calendar file %s: %w", s.path, err)
+		return nil, pathError("reading calendar file "+s.path, err, target)
 	}
 	defer f.Close()
 	info, err := f.Stat()
@@ -127,28 +198,39 @@ func (s *Store) snapshotLocked() (*snapshot, error) {
 	if err != nil {
 		return nil, err
 	}
-	snap := &snapshot{info: info, file: pf}
-	for i, c := range pf.comps {
-		if !c.owned {
-			continue
-		}
-		e, err := pf.event(i)
-		if err != nil {
-			return nil, fmt.Errorf("reading calendar file %s: %w", s.path, err)
-		}
-		snap.events = append(snap.events, e)
+	events, err := s.ownedEvents(pf)
+	if err != nil {
+		return nil, err
 	}
-	calendar.SortEvents(snap.events)
+	snap := &snapshot{info: info, file: pf, events: events}
 	s.cache = snap
 	return snap, nil
 }
 
+// ownedEvents decodes every owned event of f, sorted by start then UID.
+func (s *Store) ownedEvents(f *file) ([]calendar.Event, error) {
+	events := []calendar.Event{}
+	for i, c := range f.comps {
+		if !c.owned {
+			continue
+		}
+		e, err := f.event(i)
+		if err != nil {
+			return nil, fmt.Errorf("reading calendar file %s: %w", s.path, err)
+		}
+		events = append(events, e)
+	}
+	calendar.SortEvents(events)
+	return events, nil
+}
+
 // Apply checks every change against the file as it is now and then writes all of them in one
-// atomic replace, or writes nothing: a stale Version, a Create of a UID the file holds, or an
-// Update/Delete of a missing event is ErrConflict; an Update/Delete of a foreign event is
-// ErrNotOwned. An Update that changes nothing but DTSTAMP keeps the event's bytes (and
-// version), and an Apply that changes nothing does not write.
-func (s *Store) Apply(ctx context.Context, changes []calendar.Change) error {
+// atomic replace, or writes nothing: a stale Version, a Create of a UID the file holds, an
+// Update/Delete of a missing event, or a write over the time of an owned event that stays (see
+// the package comment) is ErrConflict; an Update/Delete of a foreign event is ErrNotOwned. An
+// Update that changes nothing but DTSTAMP keeps the event's bytes (and version), and an Apply
+// that changes nothing does not write.
+func (s *Store) Apply(ctx context.Context, changes []calendar.Change) (err error) {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("writing calendar file %s: %w", s.path, err)
 	}
@@ -160,35 +242,60 @@ func (s *Store) Apply(ctx context.Context, changes []calendar.Change) error {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.lock == nil {
-		l, err := acquire(s.path)
+	target, err := s.target()
+	if err != nil {
+		return err
+	}
+	if !holds(ctx, target) {
+		l, err := acquire(ctx, target, s.lockWait)
 		if err != nil {
 			return err
 		}
-		s.lock = l
+		defer func() {
+			if rerr := l.release(); err == nil {
+				err = rerr
+			}
+		}()
 	}
-	s.lock.mu.Lock() // one read-check-write at a time among this process's Stores of the file
-	defer s.lock.mu.Unlock()
+	for attempt := 1; ; attempt++ {
+		err := s.applyOnce(ctx, target, changes)
+		if !errors.Is(err, errChanged) {
+			return err
+		}
+		if attempt == maxRereads {
+			return fmt.Errorf("writing calendar file %s: another program changed it %d times while awcal wrote; nothing was written, try again: %w",
+				s.path, attempt, calendar.ErrConflict)
+		}
+	}
+}
 
-	raw, err := os.ReadFile(s.path)
+// applyOnce is one read → check → write of Apply, with the lock held. It returns errChanged,
+// having written nothing, when the file changed between its read and the rename.
+func (s *Store) applyOnce(ctx context.Context, target string, changes []calendar.Change) error {
+	raw, err := os.ReadFile(target)
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("reading calendar file %s: %w", s.path, err)
+		return pathError("reading calendar file "+s.path, err, target)
+	}
+	if err == nil {
+		if err := writable(s.path, target); err != nil {
+			return err
+		}
 	}
 	// When the cache holds these very bytes, their parse and owned events are reused: the
 	// file is not parsed again and the cache is brought up to date without decoding it.
 	var (
-		f    *file
-		base []calendar.Event
+		f      *file
+		before []calendar.Event
 	)
 	if c := s.cache; c != nil && c.file != nil && bytes.Equal(c.file.raw, raw) {
-		f, base = c.file, c.events
+		f, before = c.file, c.events
 	} else {
 		s.cache = nil
 		if f, err = parse(s.path, raw); err != nil {
 			return err
 		}
-		if len(raw) == 0 {
-			base = []calendar.Event{}
+		if before, err = s.ownedEvents(f); err != nil {
+			return err
 		}
 	}
 
@@ -204,11 +311,48 @@ func (s *Store) Apply(ctx context.Context, changes []calendar.Change) error {
 	}
 	out := f.splice(p.edits, p.inserts)
 	s.cache = nil
-	if err := s.writeFile(s.path, out.raw, 0o600); err != nil {
-		return fmt.Errorf("writing calendar file %s: %w", s.path, err)
+	unchanged := func() error {
+		now, err := os.ReadFile(target)
+		if errors.Is(err, fs.ErrNotExist) && raw == nil || err == nil && bytes.Equal(now, raw) {
+			return nil
+		}
+		return errChanged
 	}
-	if info, err := os.Stat(s.path); err == nil && base != nil {
-		s.cache = &snapshot{info: info, file: out, events: p.result(base)}
+	if err := s.writeFile(target, out.raw, 0o600, unchanged); err != nil {
+		if errors.Is(err, errChanged) {
+			return errChanged
+		}
+		return pathError("writing calendar file "+s.path, err, filepath.Dir(target)+" (awcal writes a temporary copy there, then renames it)")
+	}
+	if info, err := os.Stat(target); err == nil {
+		s.cache = &snapshot{info: info, file: out, events: p.result(before)}
+	}
+	return nil
+}
+
+// writable refuses a calendar file that is read-only, as calendar apps do: someone made it so
+// on purpose, and replacing it would defeat that. (Mode bits are checked as well as access,
+// because a superuser may write anything.)
+func writable(path, target string) error {
+	fi, err := os.Stat(target)
+	if err != nil {
+		return pathError("reading calendar file "+path, err, target)
+	}
+	readOnly := fi.Mode().Perm()&0o222 == 0
+	if !readOnly {
+		f, err := openFile(target, os.O_WRONLY, 0)
+		if err != nil {
+			if !errors.Is(err, fs.ErrPermission) {
+				return pathError("writing calendar file "+path, err, target)
+			}
+			readOnly = true
+		} else {
+			f.Close()
+		}
+	}
+	if readOnly {
+		return fmt.Errorf("calendar file %s is read-only, so awcal will not write to it: make it writable (chmod u+w %s) or choose another calendar file: %w",
+			path, target, fs.ErrPermission)
 	}
 	return nil
 }

@@ -16,6 +16,16 @@ func lockFile(f *os.File) error {
 	return err
 }
 
+// lockFileWait takes f's lock, waiting while another process holds it.
+func lockFileWait(f *os.File) error {
+	for {
+		err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX)
+		if !errors.Is(err, syscall.EINTR) {
+			return err
+		}
+	}
+}
+
 func unlockFile(f *os.File) error {
 	return syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
 }

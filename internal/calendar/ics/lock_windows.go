@@ -24,6 +24,12 @@ func lockFile(f *os.File) error {
 	return err
 }
 
+// lockFileWait takes f's lock, waiting while another process holds it.
+func lockFileWait(f *os.File) error {
+	return windows.LockFileEx(windows.Handle(f.Fd()), windows.LOCKFILE_EXCLUSIVE_LOCK, 0, 1, 0,
+		&windows.Overlapped{Offset: lockOffset})
+}
+
 func unlockFile(f *os.File) error {
 	return windows.UnlockFileEx(windows.Handle(f.Fd()), 0, 1, 0, &windows.Overlapped{Offset: lockOffset})
 }
