@@ -164,10 +164,21 @@ func (w *world) syncerOn(st syncer.Store) *syncer.Syncer {
 	return w.syncer()
 }
 
-// TestTwoSyncsNeverDuplicate is defect 1 of issue 13: two syncs at once (a tray sync and a cron
-// `awcal sync`) each read the calendar before either wrote, and both created every new block.
-// The first run pauses at each step of its use of the calendar in turn while the second runs.
-func TestTwoSyncsNeverDuplicate(t *testing.T) {
+// syncRun and backfillRun are the two kinds of run that meet in the race tests.
+func syncRun(s *syncer.Syncer) error {
+	_, err := s.Run(context.Background(), syncer.Request{Trigger: syncer.Manual})
+	return err
+}
+
+func backfillRun(s *syncer.Syncer) error {
+	_, err := s.Run(context.Background(), syncer.Request{Trigger: syncer.Manual, From: hm(8, 0), To: hm(11, 0)})
+	return err
+}
+
+// raceEveryStep races first against second on every kind of store, the first run paused at
+// each step of its use of the calendar in turn, and checks that the calendar holds each block
+// once.
+func raceEveryStep(t *testing.T, first, second func(s *syncer.Syncer) error) {
 	for _, kind := range storeKinds {
 		for _, at := range []step{beforeRead, beforeWrite, afterWrite} {
 			t.Run(fmt.Sprintf("%s/%s", kind.name, at), func(t *testing.T) {
@@ -177,11 +188,7 @@ func TestTwoSyncsNeverDuplicate(t *testing.T) {
 				w.window(hm(9, 0), hm(10, 0), "Code", "main.go")
 				w.window(hm(10, 0), hm(10, 40), "zoom", "Planning")
 				w.now = hm(11, 0)
-				run := func(s *syncer.Syncer) error {
-					_, err := s.Run(context.Background(), syncer.Request{Trigger: syncer.Manual})
-					return err
-				}
-				race(t, w, open, at, 1, run, run)
+				race(t, w, open, at, 1, first, second)
 				require.Equal(t, []brief{
 					{"coding", "Code - main.go", hm(9, 0), hm(10, 0)},
 					{"meetings", "Planning", hm(10, 0), hm(10, 40)},
@@ -191,31 +198,9 @@ func TestTwoSyncsNeverDuplicate(t *testing.T) {
 	}
 }
 
+// TestTwoSyncsNeverDuplicate is defect 1 of issue 13: two syncs at once (a tray sync and a cron
+// `awcal sync`) each read the calendar before either wrote, and both created every new block.
+func TestTwoSyncsNeverDuplicate(t *testing.T) { raceEveryStep(t, syncRun, syncRun) }
+
 // TestSyncAndBackfillNeverDuplicate: a backfill of the morning and a sync meet in the same way.
-func TestSyncAndBackfillNeverDuplicate(t *testing.T) {
-	for _, kind := range storeKinds {
-		for _, at := range []step{beforeRead, beforeWrite, afterWrite} {
-			t.Run(fmt.Sprintf("%s/%s", kind.name, at), func(t *testing.T) {
-				w := newWorld(t, coding, meetings)
-				open := kind.open(t)
-				w.store = open()
-				w.window(hm(9, 0), hm(10, 0), "Code", "main.go")
-				w.window(hm(10, 0), hm(10, 40), "zoom", "Planning")
-				w.now = hm(11, 0)
-				sync := func(s *syncer.Syncer) error {
-					_, err := s.Run(context.Background(), syncer.Request{Trigger: syncer.Manual})
-					return err
-				}
-				backfill := func(s *syncer.Syncer) error {
-					_, err := s.Run(context.Background(), syncer.Request{Trigger: syncer.Manual, From: hm(8, 0), To: hm(11, 0)})
-					return err
-				}
-				race(t, w, open, at, 1, backfill, sync)
-				require.Equal(t, []brief{
-					{"coding", "Code - main.go", hm(9, 0), hm(10, 0)},
-					{"meetings", "Planning", hm(10, 0), hm(10, 40)},
-				}, briefs(w.owned()))
-			})
-		}
-	}
-}
+func TestSyncAndBackfillNeverDuplicate(t *testing.T) { raceEveryStep(t, backfillRun, syncRun) }
