@@ -13,8 +13,8 @@ import (
 	"github.com/awcal/awcal/internal/secret"
 )
 
-// Store is an open calendar: the syncer's store, and Close to release it (the .ics file's
-// lock; a CalDAV calendar holds nothing).
+// Store is an open calendar: the syncer's store, and Close to release it (nothing is held
+// between writes today: the .ics file's lock is taken per write).
 type Store interface {
 	// Owned returns the events awcal owns that overlap [from, to).
 	Owned(ctx context.Context, from, to time.Time) ([]calendar.Event, error)
