@@ -84,6 +84,9 @@ type Scheduler struct {
 	status  Status
 	paused  bool
 	running bool // Run is active
+	// stopped is closed when Run returns, so that a Backfill handed to a loop that has ended
+	// fails instead of waiting forever; a new Run gets a new channel.
+	stopped chan struct{}
 	subs    map[int]chan Status
 	nextSub int
 }
@@ -103,13 +106,14 @@ type result struct {
 // NewScheduler returns a scheduler for r; call Run to start it.
 func NewScheduler(r Runner, opts SchedulerOptions) *Scheduler {
 	s := &Scheduler{
-		runner: r,
-		config: opts.Config,
-		log:    opts.Logger,
-		kick:   make(chan struct{}, 1),
-		wake:   make(chan struct{}, 1),
-		jobs:   make(chan job),
-		subs:   map[int]chan Status{},
+		runner:  r,
+		config:  opts.Config,
+		log:     opts.Logger,
+		kick:    make(chan struct{}, 1),
+		wake:    make(chan struct{}, 1),
+		jobs:    make(chan job),
+		subs:    map[int]chan Status{},
+		stopped: make(chan struct{}),
 	}
 	if s.log == nil {
 		s.log = slog.Default()
@@ -128,6 +132,10 @@ func NewScheduler(r Runner, opts SchedulerOptions) *Scheduler {
 // ErrSchedulerRunning: Run was called while it was already running.
 var ErrSchedulerRunning = errors.New("the sync scheduler is already running")
 
+// ErrSchedulerStopped: a backfill was asked of a scheduler whose Run has returned (the app is
+// quitting).
+var ErrSchedulerStopped = errors.New("the sync scheduler has stopped: nothing was backfilled")
+
 // Run is the scheduler's loop. It returns nil when ctx is done (a run in progress is
 // cancelled), and ErrSchedulerRunning when another Run is active. The first automatic run,
 // when auto sync is on, starts at once: the calendar is behind after the app was closed.
@@ -138,10 +146,17 @@ func (s *Scheduler) Run(ctx context.Context) error {
 		return ErrSchedulerRunning
 	}
 	s.running = true
+	select {
+	case <-s.stopped: // an earlier Run ended: this one gets a channel of its own
+		s.stopped = make(chan struct{})
+	default:
+	}
+	stopped := s.stopped
 	s.mu.Unlock()
 	defer func() {
 		s.mu.Lock()
 		s.running = false
+		close(stopped)
 		s.mu.Unlock()
 	}()
 
@@ -286,12 +301,18 @@ func (s *Scheduler) SyncNow() {
 // Backfill runs a custom range [from, to) on the scheduler's goroutine, after the run in
 // progress, and returns its report. Cancelling ctx cancels the backfill. It never moves
 // lastSyncTime. progress (may be nil) is called as it advances, on the scheduler's goroutine.
+// Before Run starts it waits for it; once Run has returned it fails with ErrSchedulerStopped.
 func (s *Scheduler) Backfill(ctx context.Context, from, to time.Time, progress func(Progress)) (*Report, error) {
 	j := job{ctx: ctx, req: Request{Trigger: Manual, From: from, To: to, Progress: progress}, done: make(chan result, 1)}
+	s.mu.Lock()
+	stopped := s.stopped
+	s.mu.Unlock()
 	select {
 	case s.jobs <- j:
 	case <-ctx.Done():
 		return nil, ctx.Err()
+	case <-stopped:
+		return nil, ErrSchedulerStopped
 	}
 	r := <-j.done
 	return r.rep, r.err

@@ -284,6 +284,36 @@ func TestSchedulerBackfillCancel(t *testing.T) {
 	})
 }
 
+func TestSchedulerBackfillAfterTheLoopEnded(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		cfg := autoConfig(10 * time.Minute)
+		cfg.Sync.AutoSync = false
+		r := &fakeRunner{}
+		s := NewScheduler(r, SchedulerOptions{Config: func() config.Config { return *cfg }, Logger: slog.New(slog.DiscardHandler)})
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan error)
+		go func() { done <- s.Run(ctx) }()
+		cancel()
+		require.NoError(t, <-done)
+
+		// Without a running loop nobody takes the job: it must fail, not wait forever (the
+		// bubble reports a deadlock if it waits).
+		_, err := s.Backfill(context.Background(), time.Now().Add(-time.Hour), time.Now(), nil)
+		assert.ErrorIs(t, err, ErrSchedulerStopped)
+		assert.Zero(t, r.count())
+
+		// A new Run takes backfills again.
+		ctx, cancel = context.WithCancel(context.Background())
+		go func() { done <- s.Run(ctx) }()
+		synctest.Wait() // the loop is waiting for work
+		_, err = s.Backfill(context.Background(), time.Now().Add(-time.Hour), time.Now(), nil)
+		require.NoError(t, err)
+		assert.Equal(t, 1, r.count())
+		cancel()
+		require.NoError(t, <-done)
+	})
+}
+
 func TestBackoff(t *testing.T) {
 	tests := []struct {
 		interval time.Duration
