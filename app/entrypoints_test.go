@@ -238,8 +238,9 @@ func TestEveryEntryPointBuildsTheSamePipeline(t *testing.T) {
 		rep, err := sy.Run(context.Background(), syncer.Request{From: day, To: day.AddDate(0, 0, 1)})
 		require.NoError(t, err)
 		assert.Equal(t, len(want), rep.Created)
-		st, err := g.cals.Current(context.Background())
+		st, done, err := g.cals.Use(context.Background())
 		require.NoError(t, err)
+		defer done()
 		evs, err := st.Owned(context.Background(), day, day.AddDate(0, 0, 1))
 		require.NoError(t, err)
 		var got []block

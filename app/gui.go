@@ -304,8 +304,9 @@ func (g *gui) openCalendar() {
 		ctx, cancel := context.WithTimeout(g.runCtx, 20*time.Second)
 		defer cancel()
 		var st any
-		if s, err := g.cals.Current(ctx); err == nil {
+		if s, done, err := g.cals.Use(ctx); err == nil {
 			st = s
+			done()
 		} else {
 			slog.Info("opening the calendar's server instead of its web page", "calendar", c.URL, "error", err)
 		}

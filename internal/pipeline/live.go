@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"context"
+	"log/slog"
 	"sync"
 	"time"
 
@@ -51,81 +52,124 @@ func (s *LiveSource) Events(ctx context.Context, id string, from, to time.Time) 
 }
 
 // LiveStore is the calendar of a config that changes while the app runs: the configured
-// calendar, opened on first use and reopened when the settings change it. It is safe for
-// concurrent use.
+// calendar, opened on first use and reopened when the settings change it. A store the
+// settings replaced is closed only once the calls using it (a sync's read or write, "Open
+// calendar") have returned. It is safe for concurrent use.
 type LiveStore struct {
-	f   *Factory
-	cfg func() config.Config
-	mu  sync.Mutex
-	key config.Calendar
-	st  Store
+	open func(ctx context.Context, cal config.Calendar) (Store, error)
+	cfg  func() config.Config
+	mu   sync.Mutex
+	cur  *lease // the store of the configured calendar; nil before first use
+}
+
+// lease is one opened store and the calls using it.
+type lease struct {
+	st      Store
+	key     config.Calendar
+	users   int
+	retired bool // replaced or closed: close the store when the last user is done
 }
 
 // LiveStore returns the store following cfg.
 func (f *Factory) LiveStore(cfg func() config.Config) *LiveStore {
-	return &LiveStore{f: f, cfg: cfg}
+	return &LiveStore{cfg: cfg, open: func(ctx context.Context, cal config.Calendar) (Store, error) {
+		return f.OpenStore(ctx, cal, "")
+	}}
 }
 
-// Current returns the open store of the configured calendar, opening it (and closing the
-// previous one) when the calendar changed.
-func (c *LiveStore) Current(ctx context.Context) (Store, error) {
+// Use returns the open store of the configured calendar, opening it when the calendar
+// changed, and the func to call when done with it: until then the store stays open even if
+// the settings replace it meanwhile.
+func (c *LiveStore) Use(ctx context.Context) (Store, func(), error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	cal := c.cfg().Calendar
-	if c.st != nil && cal == c.key {
-		return c.st, nil
+	if c.cur == nil || c.cur.key != cal {
+		st, err := c.open(ctx, cal)
+		if err != nil {
+			return nil, nil, err
+		}
+		if c.cur != nil {
+			c.retire(c.cur)
+		}
+		c.cur = &lease{st: st, key: cal}
 	}
-	if c.st != nil {
-		c.st.Close()
-		c.st = nil
+	l := c.cur
+	l.users++
+	var once sync.Once
+	return l.st, func() { once.Do(func() { c.release(l) }) }, nil
+}
+
+func (c *LiveStore) release(l *lease) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	l.users--
+	if l.retired && l.users == 0 {
+		c.closeStore(l)
 	}
-	st, err := c.f.OpenStore(ctx, cal, "")
-	if err != nil {
-		return nil, err
+}
+
+// retire marks l replaced and closes it unless it is in use. The caller holds c.mu.
+func (c *LiveStore) retire(l *lease) {
+	l.retired = true
+	if l.users == 0 {
+		c.closeStore(l)
 	}
-	c.key, c.st = cal, st
-	return st, nil
+}
+
+func (c *LiveStore) closeStore(l *lease) {
+	if err := l.st.Close(); err != nil {
+		slog.Warn("closing the calendar", "error", err)
+	}
 }
 
 // Owned is part of syncer.Store.
 func (c *LiveStore) Owned(ctx context.Context, from, to time.Time) ([]calendar.Event, error) {
-	st, err := c.Current(ctx)
+	st, done, err := c.Use(ctx)
 	if err != nil {
 		return nil, err
 	}
+	defer done()
 	return st.Owned(ctx, from, to)
 }
 
 // Apply is part of syncer.Store.
 func (c *LiveStore) Apply(ctx context.Context, changes []calendar.Change) error {
-	st, err := c.Current(ctx)
+	st, done, err := c.Use(ctx)
 	if err != nil {
 		return err
 	}
+	defer done()
 	return st.Apply(ctx, changes)
 }
 
 // Lock is part of calendar.Locker: the current calendar's lock across a read, plan and write,
-// when it has one (the .ics file).
+// when it has one (the .ics file). The calendar stays open until unlock, even if the settings
+// replace it meanwhile.
 func (c *LiveStore) Lock(ctx context.Context) (context.Context, func() error, error) {
-	st, err := c.Current(ctx)
+	st, done, err := c.Use(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
-	if lk, ok := st.(calendar.Locker); ok {
-		return lk.Lock(ctx)
+	lk, ok := st.(calendar.Locker)
+	if !ok {
+		return ctx, func() error { done(); return nil }, nil
 	}
-	return ctx, func() error { return nil }, nil
+	locked, unlock, err := lk.Lock(ctx)
+	if err != nil {
+		done()
+		return nil, nil, err
+	}
+	return locked, func() error { defer done(); return unlock() }, nil
 }
 
-// Close releases the open calendar.
+// Close releases the calendar, at once or, when a call still uses it, as that call returns.
 func (c *LiveStore) Close() error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.st == nil {
-		return nil
+	if c.cur != nil {
+		c.retire(c.cur)
+		c.cur = nil
 	}
-	err := c.st.Close()
-	c.st = nil
-	return err
+	return nil
 }
