@@ -174,6 +174,7 @@ func (g *gui) run(ctx context.Context, show <-chan struct{}) int {
 		CopyFeedURL: func() {
 			g.app.SendNotification(fyne.NewNotification("awcal", ui.CopyFeedURL(g.app, g.config())))
 		},
+		Today: ui.TodayLine(g.pipe, g.config, time.Now),
 	}, time.Now)
 	g.feeds = feed.NewServer(nil)
 	defer g.feeds.Close()

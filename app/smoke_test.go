@@ -27,8 +27,8 @@ import (
 // TestGUISmoke starts the real binary (a debug build, which logs any widget update made
 // outside fyne.Do) under Xvfb and a private D-Bus session, against a fake aw-server holding
 // generated activity. It opens the settings window from the tray menu over D-Bus, takes a
-// screenshot, clicks "Sync now" there, checks that the calendar file was written, and quits
-// from the tray. It skips when Xvfb or D-Bus is missing, unless AWCAL_REQUIRE_REAL=1.
+// screenshot, clicks "Sync now" there, checks that the calendar file was written and that the
+// menu's Today line sums the day, and quits from the tray. It skips when Xvfb or D-Bus is missing, unless AWCAL_REQUIRE_REAL=1.
 func TestGUISmoke(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a real window; skipped with -short")
@@ -174,6 +174,21 @@ func TestGUISmoke(t *testing.T) {
 		b, err := os.ReadFile(icsPath)
 		require.NoError(t, err)
 		assert.Contains(t, string(b), "X-AWCAL-PROFILE", "the events are marked as awcal's")
+	})
+
+	t.Run("the tray sums today after the sync", func(t *testing.T) {
+		today := regexp.MustCompile(`^Today: (nothing in blocks yet|(\d+h \d\dm|\d+m) — .+)$`)
+		var line string
+		waitFor(t, 30*time.Second, "the Today line in the tray menu", func() bool {
+			for l := range layout() {
+				if today.MatchString(l) {
+					line = l
+					return true
+				}
+			}
+			return false
+		})
+		t.Logf("tray: %s", line)
 	})
 
 	t.Run("quit from the tray", func(t *testing.T) {

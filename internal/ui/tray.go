@@ -19,6 +19,9 @@ type TrayActions struct {
 	OpenCalendar func()
 	// CopyFeedURL copies the subscription feed's URL (or says how to turn the feed on).
 	CopyFeedURL func()
+	// Today returns the menu's summary of today ("Today: 5h 40m — Coding 3h 10m · …"). It may
+	// be slow: it runs off the Fyne goroutine, at start and after every sync. nil shows no line.
+	Today func() string
 }
 
 // Tray is the system tray item: an icon per state, a tooltip with the last result and the
@@ -32,6 +35,7 @@ type Tray struct {
 	paused                 bool
 	lastErr                string
 	now                    func() time.Time
+	today                  trayToday
 }
 
 // NewTray builds the tray menu. Call Install to show it and follow the runtime's status.
@@ -39,14 +43,18 @@ func NewTray(a fyne.App, sc SyncController, act TrayActions, now func() time.Tim
 	t := &Tray{app: a, sync: sc, now: now}
 	t.status = fyne.NewMenuItem("Not synced yet", nil)
 	t.status.Disabled = true
+	t.today = newTrayToday(act.Today)
 	// Runs happen in the runtime's goroutine; the request itself must not block the UI either,
 	// so it is sent from a goroutine.
 	t.syncNow = fyne.NewMenuItem("Sync now", func() { go t.sync.SyncNow() })
 	t.pause = fyne.NewMenuItem("Pause auto sync", t.togglePause)
 	quit := fyne.NewMenuItem("Quit", nil) // the driver fills in its quit action
 	quit.IsQuit = true
-	t.menu = fyne.NewMenu("awcal",
-		t.status,
+	items := []*fyne.MenuItem{t.status}
+	if t.today.item != nil {
+		items = append(items, t.today.item)
+	}
+	t.menu = fyne.NewMenu("awcal", append(items,
 		fyne.NewMenuItemSeparator(),
 		t.syncNow,
 		t.pause,
@@ -57,7 +65,7 @@ func NewTray(a fyne.App, sc SyncController, act TrayActions, now func() time.Tim
 		fyne.NewMenuItem("Copy subscription URL", act.CopyFeedURL),
 		fyne.NewMenuItemSeparator(),
 		quit,
-	)
+	)...)
 	return t
 }
 
@@ -72,6 +80,7 @@ func (t *Tray) Install(src StatusSource) (stop func()) {
 		d.SetSystemTrayIcon(assets.TrayIdle)
 	}
 	t.Apply(src.Status())
+	t.today.refresh(t.menu)
 	return src.Subscribe(func(s Status) { fyne.Do(func() { t.Apply(s) }) })
 }
 
@@ -110,6 +119,10 @@ func (t *Tray) Apply(s Status) {
 		t.app.SendNotification(fyne.NewNotification("awcal: sync failed", s.Error))
 	}
 	t.lastErr = s.Error
+	if s.State != StateSyncing && !s.Last.At.Equal(t.today.syncedAt) {
+		t.today.syncedAt = s.Last.At
+		t.today.refresh(t.menu)
+	}
 }
 
 func trayIcon(s State) fyne.Resource {
