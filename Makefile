@@ -5,8 +5,11 @@ PKGS     := ./...
 # Core packages: everything but the Fyne UI and the main package; they build without cgo.
 CORE     := $(shell $(GO) list ./internal/... 2>/dev/null | grep -v '/internal/ui')
 FUZZTIME ?= 10s
+# The version comes from FyneApp.toml, the one place it is written; builds stamp it into the binary.
+VERSION  := $(shell sed -n 's/^Version *= *"\(.*\)"/\1/p' FyneApp.toml)
+LDFLAGS  := -X github.com/awcal/awcal/internal/cli.Version=$(VERSION)
 
-.PHONY: help run test test-core bench lint build package demo deps deps-test stress fuzz clean
+.PHONY: help run test test-core bench lint build package deb demo deps deps-test stress fuzz clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -24,7 +27,7 @@ demo: deps ## start the tray app on generated activity and a throw-away calendar
 	$(GO) run ./app demo
 
 build: deps ## build bin/awcal
-	$(GO) build -o $(BIN) ./app
+	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./app
 
 package: build ## build dist/awcal.tar.xz (binary, .desktop file, icon) with Fyne's packager
 	mkdir -p dist
@@ -33,6 +36,10 @@ package: build ## build dist/awcal.tar.xz (binary, .desktop file, icon) with Fyn
 	$(GO) run fyne.io/fyne/v2/cmd/fyne@v2.8.1 package -os linux -executable $(BIN) -release; \
 	  rc=$$?; mv bin/FyneApp.toml.orig FyneApp.toml; exit $$rc
 	mv awcal.tar.xz dist/
+
+deb: build ## build dist/awcal_VERSION_amd64.deb (binary, .desktop, icons, metainfo, systemd user unit, licenses)
+	@.ci/deps package
+	packaging/deb/build $(BIN) $(VERSION) dist
 
 test: deps-test ## run every test: core (also with CGO_ENABLED=0), UI, keyring, Radicale, GUI smoke
 	CGO_ENABLED=0 $(GO) build $(CORE)
