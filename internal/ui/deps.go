@@ -2,6 +2,8 @@ package ui
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"time"
 
 	"github.com/awcal/awcal/internal/activity"
@@ -19,8 +21,8 @@ type CoreOptions struct {
 	Pipeline *pipeline.Factory
 	// ConfigPath is the file Save writes.
 	ConfigPath string
-	// SetPassword stores a CalDAV password in the keyring by account (secret.Set when nil).
-	SetPassword func(account, password string) error
+	// Keyring is the OS keyring (package secret's where a field is nil).
+	Keyring Keyring
 	// PurgeProfile deletes a profile's events (see Deps.PurgeProfile); nil hides the offer.
 	PurgeProfile func(ctx context.Context, profileID string, dryRun bool) (int, error)
 	// Autostart reads and sets the start-at-login option; nil hides it.
@@ -31,10 +33,7 @@ type CoreOptions struct {
 // calendar through the pipeline factory, as the syncs and the command line build theirs.
 func NewDeps(o CoreOptions) Deps {
 	f := o.Pipeline
-	setPassword := o.SetPassword
-	if setPassword == nil {
-		setPassword = secret.Set
-	}
+	kr := o.Keyring.orSecret()
 	return Deps{
 		Activity: func(url string) ActivitySource {
 			return awSource{f.Source(config.ActivityWatch{URL: url})}
@@ -75,12 +74,52 @@ func NewDeps(o CoreOptions) Deps {
 			_, err = st.Owned(ctx, time.Now().Add(-24*time.Hour), time.Now())
 			return err
 		},
-		SetPassword:  func(u, user, pass string) error { return setPassword(secret.Account(user, u), pass) },
+		SetPassword:  kr.setPassword,
 		Starters:     profile.Starters,
 		PurgeProfile: o.PurgeProfile,
 		Autostart:    o.Autostart,
 		Now:          time.Now,
 	}
+}
+
+// Keyring reads, stores and deletes passwords in the OS keyring by account.
+type Keyring struct {
+	Get    func(account string) (string, error)
+	Set    func(account, password string) error
+	Delete func(account string) error
+}
+
+func (k Keyring) orSecret() Keyring {
+	if k.Get == nil {
+		k.Get = secret.Get
+	}
+	if k.Set == nil {
+		k.Set = secret.Set
+	}
+	if k.Delete == nil {
+		k.Delete = secret.Delete
+	}
+	return k
+}
+
+// setPassword stores the password of user at url and returns how to put back what the keyring
+// held before: the previous password, or nothing.
+func (k Keyring) setPassword(url, user, pass string) (func() error, error) {
+	account := secret.Account(user, url)
+	old, err := k.Get(account)
+	had := err == nil
+	if err != nil && !errors.Is(err, secret.ErrNotFound) {
+		return nil, fmt.Errorf("reading the keyring before changing the password: %w", err)
+	}
+	if err := k.Set(account, pass); err != nil {
+		return nil, err
+	}
+	return func() error {
+		if had {
+			return k.Set(account, old)
+		}
+		return k.Delete(account)
+	}, nil
 }
 
 // awSource is the aw-server client as the settings window reads it.

@@ -39,6 +39,8 @@ type Preview struct {
 	mu       sync.Mutex // guards timer only (time.AfterFunc callbacks)
 	debounce time.Duration
 	async    func(func())
+	// ctx is the context reads run on (the settings window's; context.Background otherwise).
+	ctx func() context.Context
 
 	date     *widget.DateEntry
 	timeline *Timeline
@@ -56,7 +58,7 @@ func NewPreview(deps Deps, input func() config.Config, onData func([]activity.Bu
 		now = deps.Now
 	}
 	p := &Preview{deps: deps, input: input, onData: onData, debounce: previewDebounce,
-		async: func(f func()) { go f() }}
+		async: func(f func()) { go f() }, ctx: context.Background}
 	p.day = midnight(now())
 	p.timeline = NewTimeline(p.day, p.day.AddDate(0, 0, 1))
 	p.detail = widget.NewLabel("Hover over the timeline for details; drag across it to zoom.")
@@ -156,8 +158,9 @@ func (p *Preview) Load() {
 	p.loading = true
 	p.status.SetText("Reading " + day.Format("Mon 2 Jan") + " from aw-server…")
 	src := p.deps.Activity(aw.URL)
+	ctx := p.ctx()
 	p.async(func() {
-		raw, err := fetchDay(context.Background(), src, aw, day)
+		raw, err := fetchDay(ctx, src, aw, day)
 		fyne.Do(func() {
 			if gen != p.gen {
 				return

@@ -45,6 +45,8 @@ type profileEditor struct {
 	deps     Deps
 	win      fyne.Window
 	async    func(func())
+	// ctx is the context reads run on: the settings window's, ended when it closes.
+	ctx      func() context.Context
 	awURL    func() string
 	onChange func()
 
@@ -78,7 +80,7 @@ type pendingPurge struct {
 }
 
 func newProfileEditor(ps []profile.Profile, c *choices, deps Deps, win fyne.Window, async func(func()), awURL func() string, onChange func()) *profileEditor {
-	e := &profileEditor{profiles: ps, choices: c, deps: deps, win: win, async: async, awURL: awURL, onChange: onChange, selected: -1}
+	e := &profileEditor{profiles: ps, choices: c, deps: deps, win: win, async: async, ctx: context.Background, awURL: awURL, onChange: onChange, selected: -1}
 	e.list = widget.NewList(
 		func() int { return len(e.profiles) },
 		func() fyne.CanvasObject {
@@ -217,8 +219,9 @@ func (e *profileEditor) offerPurge(id, name string) {
 	}
 	cal := e.savedCalendar()
 	e.status.SetText(fmt.Sprintf("Counting the past events of %q in the calendar…", name))
+	ctx := e.ctx()
 	e.async(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		ctx, cancel := context.WithTimeout(ctx, time.Minute)
 		defer cancel()
 		n, err := e.deps.PurgeProfile(ctx, id, true)
 		fyne.Do(func() {
@@ -272,6 +275,7 @@ func (e *profileEditor) runPurges(cfg *config.Config) {
 			continue
 		}
 		e.status.SetText(fmt.Sprintf("Deleting the past events of %q…", p.Name))
+		// A confirmed and saved purge runs to its end even when the window closes.
 		e.async(func() {
 			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 			defer cancel()
@@ -344,8 +348,9 @@ func (e *profileEditor) importCategories() {
 	e.status.SetText("Reading categories from aw-server…")
 	e.importAW.Disable()
 	url := e.awURL()
+	ctx := e.ctx()
 	e.async(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		ctx, cancel := context.WithTimeout(ctx, 20*time.Second)
 		defer cancel()
 		st, err := e.deps.Activity(url).Settings(ctx)
 		fyne.Do(func() {

@@ -53,12 +53,13 @@ func NewSettings(a fyne.App, deps Deps, cfg *config.Config, first bool) *Setting
 		deps.Now = time.Now
 	}
 	f := &form{deps: deps, cfg: cloneConfig(cfg), choices: newChoices(), problems: map[string]string{},
-		async: func(f func()) { go f() }}
+		async: func(f func()) { go f() }, life: &lifetime{}}
 	s := &Settings{form: f, first: first, savedCal: cfg.Calendar}
 	s.win = a.NewWindow("awcal settings")
-	s.win.SetCloseIntercept(s.win.Hide)
+	s.win.SetCloseIntercept(s.close)
 
 	s.preview = NewPreview(deps, s.previewInput, s.dataArrived)
+	s.preview.ctx = f.life.Context
 	s.aw = newActivityTab(f, func() bool { return s.first && s.OnTryDemo != nil }, func() {
 		if s.OnTryDemo != nil {
 			s.OnTryDemo()
@@ -87,7 +88,7 @@ func NewSettings(a fyne.App, deps Deps, cfg *config.Config, first bool) *Setting
 	s.saveStatus = widget.NewLabel("")
 	s.save = widget.NewButtonWithIcon("Save", theme.DocumentSaveIcon(), s.Save)
 	s.save.Importance = widget.HighImportance
-	closeBtn := widget.NewButton("Close", s.win.Hide)
+	closeBtn := widget.NewButton("Close", s.close)
 	bottom := container.NewBorder(nil, nil, nil, container.NewHBox(s.saveStatus, closeBtn, s.save), s.summary)
 
 	var top fyne.CanvasObject
@@ -102,6 +103,13 @@ func NewSettings(a fyne.App, deps Deps, cfg *config.Config, first bool) *Setting
 	f.onChange = s.changed
 	s.revalidate()
 	return s
+}
+
+// close hides the window and stops the reads started for it (a Test, Discover or preview
+// still waiting for a server). A Save goes on: it finishes or fails as a whole.
+func (s *Settings) close() {
+	s.life.End()
+	s.win.Hide()
 }
 
 // Window returns the settings window.
@@ -158,6 +166,7 @@ func (s *Settings) profilesTab() fyne.CanvasObject {
 			}
 		})
 	s.profiles.savedCalendar = func() config.Calendar { return s.savedCal }
+	s.profiles.ctx = s.life.Context
 	return s.profiles.root
 }
 
@@ -254,14 +263,25 @@ func (s *Settings) Save() {
 	})
 }
 
+// persist stores the password and writes the config, both or neither: when the config cannot
+// be written, the keyring gets its previous password back. Autostart comes last; its failure
+// leaves the saved settings saved and says so.
 func (s *Settings) persist(cfg *config.Config, pass string, auto bool) error {
+	var undo func() error
 	if pass != "" && s.deps.SetPassword != nil {
-		if err := s.deps.SetPassword(cfg.Calendar.URL, cfg.Calendar.Username, pass); err != nil {
+		var err error
+		if undo, err = s.deps.SetPassword(cfg.Calendar.URL, cfg.Calendar.Username, pass); err != nil {
 			return fmt.Errorf("storing the CalDAV password, nothing saved: %w", err)
 		}
 	}
 	if err := s.deps.Save(cfg); err != nil {
-		return err
+		if undo == nil {
+			return err
+		}
+		if uerr := undo(); uerr != nil {
+			return fmt.Errorf("%w; the new CalDAV password stayed in the keyring, as putting the previous one back failed: %v", err, uerr)
+		}
+		return fmt.Errorf("%w; the CalDAV password in the keyring is the previous one again", err)
 	}
 	if s.deps.Autostart != nil && auto != s.deps.Autostart.Enabled() {
 		if err := s.deps.Autostart.Set(auto); err != nil {

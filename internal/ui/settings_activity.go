@@ -92,8 +92,9 @@ func (t *activityTab) testConnection() {
 	}
 	url := t.cfg.ActivityWatch.URL
 	t.status.SetText("Connecting to " + url + "…")
+	ctx := t.life.Context()
 	t.async(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 		defer cancel()
 		bs, err := t.deps.Activity(url).Buckets(ctx)
 		fyne.Do(func() { t.connectionResult(bs, err) })

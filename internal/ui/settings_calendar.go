@@ -40,6 +40,9 @@ type calendarTab struct {
 	status  *widget.Label
 	// passwordSet is set once a password was typed since the last Save.
 	passwordSet bool
+	// discoverGen counts Discover presses and server edits: a discovery answers only if none
+	// came after it.
+	discoverGen int
 }
 
 func newCalendarTab(f *form) *calendarTab {
@@ -70,11 +73,11 @@ func newCalendarTab(f *form) *calendarTab {
 	t.davURL = widget.NewEntry()
 	t.davURL.SetText(c.URL)
 	t.davURL.SetPlaceHolder("https://dav.example.com/")
-	t.davURL.OnChanged = func(v string) { c.URL = strings.TrimSpace(v); f.changed() }
+	t.davURL.OnChanged = func(v string) { c.URL = strings.TrimSpace(v); t.discoverGen++; f.changed() }
 	f.bind(t.davURL, "$.calendar.url")
 	t.davUser = widget.NewEntry()
 	t.davUser.SetText(c.Username)
-	t.davUser.OnChanged = func(v string) { c.Username = strings.TrimSpace(v); f.changed() }
+	t.davUser.OnChanged = func(v string) { c.Username = strings.TrimSpace(v); t.discoverGen++; f.changed() }
 	f.bind(t.davUser, "$.calendar.username")
 	t.davPass = widget.NewPasswordEntry()
 	t.davPass.SetPlaceHolder("kept in the OS keyring, never in the config")
@@ -148,11 +151,17 @@ func (t *calendarTab) discover() {
 	}
 	cal, pass := t.cfg.Calendar, t.davPass.Text
 	t.status.SetText("Looking for calendars…")
+	t.discoverGen++
+	gen := t.discoverGen
+	ctx := t.life.Context()
 	t.async(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		ctx, cancel := context.WithTimeout(ctx, 20*time.Second)
 		defer cancel()
 		cals, err := t.deps.Discover(ctx, cal, pass)
 		fyne.Do(func() {
+			if gen != t.discoverGen {
+				return // another server, user or Discover since: this answer is stale
+			}
 			if err != nil {
 				t.status.SetText(err.Error())
 				return
@@ -180,8 +189,9 @@ func (t *calendarTab) testCalendar() {
 		pass = t.davPass.Text
 	}
 	t.status.SetText("Testing…")
+	ctx := t.life.Context()
 	t.async(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		ctx, cancel := context.WithTimeout(ctx, 20*time.Second)
 		defer cancel()
 		err := t.deps.TestCalendar(ctx, cal, pass)
 		fyne.Do(func() {

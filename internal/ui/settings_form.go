@@ -22,6 +22,8 @@ type form struct {
 	cfg      *config.Config
 	choices  *choices
 	async    func(func())      // runs slow work off the Fyne goroutine; tests make it synchronous
+	// life is the window's: reads started for it stop when it is closed.
+	life     *lifetime
 	problems map[string]string // JSON path → message, from the last validation
 	bound    []*widget.Entry   // entries whose Validator reads problems
 	// onChange runs after every edit (set by the Settings window once it is built).

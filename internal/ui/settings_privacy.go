@@ -79,8 +79,9 @@ func (t *privacyTab) importFilters() {
 	url := t.cfg.ActivityWatch.URL
 	t.importBtn.Disable()
 	t.status.SetText("Reading privacy filters from aw-server…")
+	ctx := t.life.Context()
 	t.async(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		ctx, cancel := context.WithTimeout(ctx, 20*time.Second)
 		defer cancel()
 		src := t.deps.Activity(url)
 		st, err := src.Settings(ctx)

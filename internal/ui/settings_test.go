@@ -14,6 +14,7 @@ import (
 	"github.com/awcal/awcal/internal/activitywatch"
 	"github.com/awcal/awcal/internal/config"
 	"github.com/awcal/awcal/internal/privacy"
+	"github.com/awcal/awcal/internal/secret"
 )
 
 func baseConfig() *config.Config {
@@ -131,9 +132,9 @@ func TestSettingsPasswordGoesToKeyring(t *testing.T) {
 	c := baseConfig()
 	s := newTestSettings(t, c, &saved)
 	var stored [][3]string
-	s.deps.SetPassword = func(url, user, pass string) error {
+	s.deps.SetPassword = func(url, user, pass string) (func() error, error) {
 		stored = append(stored, [3]string{url, user, pass})
-		return nil
+		return func() error { return nil }, nil
 	}
 	s.cal.kind.SetSelected(calendarCalDAV)
 	assert.True(t, s.cal.icsBox.Hidden)
@@ -454,4 +455,111 @@ func TestCopyFeedURLSaysWhatToDo(t *testing.T) {
 	c.Feed.Enabled = true
 	assert.Contains(t, CopyFeedURL(a, c), "subscribe calendar apps to the CalDAV calendar itself")
 	assert.Empty(t, a.Clipboard().Content())
+}
+
+// memKeyring is an OS keyring in memory.
+type memKeyring map[string]string
+
+func (m memKeyring) keyring() Keyring {
+	return Keyring{
+		Get: func(a string) (string, error) {
+			if p, ok := m[a]; ok {
+				return p, nil
+			}
+			return "", secret.ErrNotFound
+		},
+		Set:    func(a, p string) error { m[a] = p; return nil },
+		Delete: func(a string) error { delete(m, a); return nil },
+	}
+}
+
+func TestSettingsSaveIsAllOrNothing(t *testing.T) {
+	const url = "https://dav.example.com/"
+	account := secret.Account("ann", url)
+	for _, tc := range []struct {
+		name   string
+		before memKeyring
+	}{
+		{"a previous password comes back", memKeyring{account: "old-pw"}},
+		{"a first password goes again", memKeyring{}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var saved []*config.Config
+			s := newTestSettings(t, baseConfig(), &saved)
+			keys := memKeyring{}
+			for k, v := range tc.before {
+				keys[k] = v
+			}
+			s.deps.SetPassword = keys.keyring().setPassword
+			s.deps.Save = func(*config.Config) error { return errors.New("writing config.json: disk full") }
+			s.cal.kind.SetSelected(calendarCalDAV)
+			s.cal.davURL.SetText(url)
+			s.cal.davUser.SetText("ann")
+			test.Type(s.cal.davPass, "new-pw")
+			s.Save()
+			assert.Equal(t, tc.before, keys, "a config that could not be written leaves the keyring as it was")
+			assert.Contains(t, s.summary.Text, "disk full")
+			assert.Contains(t, s.summary.Text, "previous one again")
+
+			// Once the config can be written, the same Save stores both.
+			s.deps.Save = func(c *config.Config) error { saved = append(saved, c); return nil }
+			s.Save()
+			require.Len(t, saved, 1, s.summary.Text)
+			assert.Equal(t, memKeyring{account: "new-pw"}, keys)
+		})
+	}
+}
+
+func TestSettingsDiscoverDropsStaleAnswers(t *testing.T) {
+	s := newTestSettings(t, baseConfig(), new([]*config.Config))
+	var pending []func()
+	s.async = func(f func()) { pending = append(pending, f) }
+	s.deps.Discover = func(_ context.Context, c config.Calendar, _ string) ([]CalendarChoice, error) {
+		return []CalendarChoice{{Path: "/cal/", Name: "Calendar on " + c.URL}}, nil
+	}
+	s.cal.kind.SetSelected(calendarCalDAV)
+	s.cal.davUser.SetText("ann")
+	s.cal.davURL.SetText("https://old.example.com/")
+	s.cal.discover()
+	s.cal.davURL.SetText("https://new.example.com/")
+	s.cal.discover()
+	require.Len(t, pending, 2)
+	pending[1]()
+	pending[0]() // the first server answers last
+	assert.Equal(t, []string{"Calendar on https://new.example.com/"}, s.cal.davCal.Options)
+
+	// An answer for a server edited away since is dropped as well.
+	pending = nil
+	s.cal.discover()
+	s.cal.davUser.SetText("bob")
+	pending[0]()
+	assert.Equal(t, []string{"Calendar on https://new.example.com/"}, s.cal.davCal.Options)
+	assert.Equal(t, "https://new.example.com/", s.cfg.Calendar.URL)
+}
+
+func TestSettingsClosingTheWindowCancelsItsReads(t *testing.T) {
+	s := newTestSettings(t, baseConfig(), new([]*config.Config))
+	var pending []func()
+	s.async = func(f func()) { pending = append(pending, f) }
+	var seen []error
+	s.deps.Discover = func(ctx context.Context, _ config.Calendar, _ string) ([]CalendarChoice, error) {
+		seen = append(seen, ctx.Err())
+		return nil, ctx.Err()
+	}
+	s.cal.kind.SetSelected(calendarCalDAV)
+	s.checked = true // no automatic aw-server check on Show
+	s.Show()
+	s.cal.discover()
+	s.close() // the window's Close button and its title bar's close both do this
+	require.Len(t, pending, 1)
+	pending[0]()
+	require.Len(t, seen, 1)
+	assert.ErrorIs(t, seen[0], context.Canceled, "the read started for the window stops when it closes")
+
+	// Shown again, the window's reads run.
+	s.Show()
+	s.cal.discover()
+	pending[1]()
+	require.Len(t, seen, 2)
+	assert.NoError(t, seen[1])
 }

@@ -131,8 +131,10 @@ type Deps struct {
 	// TestCalendar checks that the configured calendar can be read (password from the keyring
 	// unless password is non-empty).
 	TestCalendar func(ctx context.Context, c config.Calendar, password string) error
-	// SetPassword stores the CalDAV password in the OS keyring.
-	SetPassword func(url, username, password string) error
+	// SetPassword stores the CalDAV password in the OS keyring and returns undo, which puts
+	// back what the keyring held before (the previous password, or none), for a Save that
+	// cannot write the config.
+	SetPassword func(url, username, password string) (undo func() error, err error)
 	// Starters returns the starter profiles.
 	Starters func() []profile.Profile
 	// PurgeProfile deletes the calendar events awcal wrote for a profile, all of them, and
