@@ -17,11 +17,11 @@ import (
 // services and the inline validation. The tabs and the Settings window hold one pointer to it,
 // so a test that swaps async or a dependency swaps it for every tab.
 type form struct {
-	win      fyne.Window
-	deps     Deps
-	cfg      *config.Config
-	choices  *choices
-	async    func(func())      // runs slow work off the Fyne goroutine; tests make it synchronous
+	win     fyne.Window
+	deps    Deps
+	cfg     *config.Config
+	choices *choices
+	async   func(func()) // runs slow work off the Fyne goroutine; tests make it synchronous
 	// life is the window's: reads started for it stop when it is closed.
 	life     *lifetime
 	problems map[string]string // JSON path → message, from the last validation
