@@ -17,6 +17,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/awcal/awcal/internal/redact"
 )
 
 // Defaults for the options.
@@ -86,7 +88,7 @@ func New(baseURL string, opts ...Option) *Client {
 func (c *Client) URL() string {
 	u, err := url.Parse(c.base)
 	if err != nil {
-		return c.base
+		return redact.Text(c.base)
 	}
 	return u.Redacted()
 }

@@ -11,6 +11,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/awcal/awcal/internal/redact"
 	"github.com/awcal/awcal/internal/activity"
 	"github.com/awcal/awcal/internal/activitywatch"
 	"github.com/awcal/awcal/internal/pipeline"
@@ -62,7 +63,7 @@ func runBuckets(ctx context.Context, env Env, args []string) int {
 	}
 
 	if u, err := url.Parse(*urlFlag); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		fmt.Fprintf(env.Stderr, "awcal buckets: --url %q is not an address: set it like %s\n", *urlFlag, defaultAWURL)
+		fmt.Fprintf(env.Stderr, "awcal buckets: --url %q is not an address: set it like %s\n", redact.Text(*urlFlag), defaultAWURL)
 		return ExitUsage
 	}
 	var opts []activitywatch.Option

@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"strings"
 
+	"github.com/awcal/awcal/internal/redact"
 	"github.com/awcal/awcal/internal/calendar/caldav"
 	"github.com/awcal/awcal/internal/config"
 	"github.com/awcal/awcal/internal/secret"
@@ -87,6 +88,9 @@ func passwordCalendar(env Env, configPath, url, username, calendarPath string) (
 		}
 	}
 	cal.Kind = config.CalendarCalDAV
+	if redact.HasCredentials(url) {
+		return cal, errors.New("--url must not hold a user name or password: give the server's URL without them, the user name with --username, and the password on standard input")
+	}
 	if url != "" {
 		cal.URL = url
 	}

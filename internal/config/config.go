@@ -79,6 +79,10 @@ type Calendar struct {
 	// TrustedCertificate is the path of a PEM certificate to trust in addition to the system
 	// roots (a self-signed server). TLS verification is never turned off.
 	TrustedCertificate string `json:"trustedCertificate,omitempty"`
+	// AllowPlainHTTP allows a plain http:// URL to another machine, where the password
+	// crosses the network unencrypted (it is sent only once the server asks for it). Off by
+	// default; http:// to this machine (localhost, 127.0.0.1, ::1) needs no opt-in.
+	AllowPlainHTTP bool `json:"allowPlainHTTP,omitempty"`
 }
 
 // Sync holds the strategy and scheduling settings (SYNC.md §1–§2).

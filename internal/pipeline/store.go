@@ -60,7 +60,7 @@ func (davStore) Close() error { return nil }
 // credentials (password, else the keyring's for the account; none without a user name) and
 // the options (calendar.trustedCertificate read from its file). The errors say what to do.
 func (f *Factory) Connection(cal config.Calendar, password string) (caldav.Credentials, caldav.Options, error) {
-	var opts caldav.Options
+	opts := caldav.Options{AllowPlainHTTP: cal.AllowPlainHTTP}
 	if cal.TrustedCertificate != "" {
 		pem, err := f.env.ReadFile(cal.TrustedCertificate)
 		if err != nil {

@@ -37,6 +37,9 @@ type calendarTab struct {
 	davPass *widget.Entry
 	davCal  *widget.Select
 	davCals []CalendarChoice
+	// davPlainHTTP opts in to a plain http:// server; davWarning shows while it is on.
+	davPlainHTTP *widget.Check
+	davWarning  *widget.Label
 	status  *widget.Label
 	// passwordSet is set once a password was typed since the last Save.
 	passwordSet bool
@@ -97,12 +100,25 @@ func newCalendarTab(f *form) *calendarTab {
 	}
 	t.davCal.PlaceHolder = "Discover to list the calendars"
 	discover := widget.NewButtonWithIcon("Discover", theme.SearchIcon(), t.discover)
+	t.davWarning = widget.NewLabel("Warning: with plain http:// to another machine, your CalDAV password and " +
+		"your activity cross the network unencrypted, readable by anyone on the way. Use the server's https:// " +
+		"address if it has one.")
+	t.davWarning.Wrapping = fyne.TextWrapWord
+	t.davWarning.Importance = widget.WarningImportance
+	t.davPlainHTTP = widget.NewCheck("Allow plain http:// to another machine (unencrypted)", func(on bool) {
+		c.AllowPlainHTTP = on
+		t.davWarning.Hidden = !on
+		t.davWarning.Refresh()
+		f.changed()
+	})
+	t.davPlainHTTP.SetChecked(c.AllowPlainHTTP)
+	t.davWarning.Hidden = !c.AllowPlainHTTP
 	t.davBox = container.NewVBox(widget.NewForm(
 		widget.NewFormItem("Server URL", t.davURL),
 		widget.NewFormItem("User name", t.davUser),
 		widget.NewFormItem("Password", t.davPass),
 		widget.NewFormItem("Calendar", container.NewBorder(nil, nil, nil, discover, t.davCal)),
-	))
+	), t.davPlainHTTP, t.davWarning)
 
 	t.status = widget.NewLabel("")
 	t.status.Wrapping = fyne.TextWrapWord

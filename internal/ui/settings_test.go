@@ -150,6 +150,26 @@ func TestSettingsPasswordGoesToKeyring(t *testing.T) {
 	assert.Empty(t, s.cal.davPass.Text, "the entry forgets it after saving")
 }
 
+// TestSettingsPlainHTTPOptIn is part of defect 5 of issue 13: plain http:// to another
+// machine is an explicit choice, with a warning in the window while it is made.
+func TestSettingsPlainHTTPOptIn(t *testing.T) {
+	var saved []*config.Config
+	s := newTestSettings(t, baseConfig(), &saved)
+	s.cal.kind.SetSelected(calendarCalDAV)
+	s.cal.davURL.SetText("http://nas.lan:5232/")
+	s.cal.davUser.SetText("ann")
+	assert.False(t, s.cal.davPlainHTTP.Checked, "off unless chosen")
+	assert.False(t, s.cal.davWarning.Visible())
+	tapCheck(s.cal.davPlainHTTP)
+	assert.True(t, s.cal.davWarning.Visible())
+	assert.Contains(t, s.cal.davWarning.Text, "unencrypted")
+	s.Save()
+	require.Len(t, saved, 1, s.summary.Text)
+	assert.True(t, saved[0].Calendar.AllowPlainHTTP)
+	tapCheck(s.cal.davPlainHTTP)
+	assert.False(t, s.cal.davWarning.Visible())
+}
+
 func TestSettingsPrivacyRulesRoundTrip(t *testing.T) {
 	var saved []*config.Config
 	c := baseConfig()

@@ -16,10 +16,13 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/awcal/awcal/internal/redact"
 )
 
 // Secret is a password. It prints as REDACTED with every fmt verb, in JSON and in slog, so
@@ -60,17 +63,25 @@ type Options struct {
 	// TrustedCertPEM is one certificate (PEM) to trust in addition to the system roots, for
 	// a server with a self-signed certificate. TLS verification is never turned off.
 	TrustedCertPEM []byte
+	// AllowPlainHTTP lets the server URL be plain http:// to a host other than this
+	// machine, where the password crosses the network unencrypted. It is off unless the
+	// person opts in (calendar.allowPlainHTTP); even then the password is sent only after
+	// the server asks for it (a 401 challenge).
+	AllowPlainHTTP bool
 	// HTTPClient replaces the package's own client (tests). Its transport then decides what
 	// TLS trusts and TrustedCertPEM is not used; Timeout still applies when the client has
 	// none. Redirects are always handled by the package.
 	HTTPClient *http.Client
 }
 
-// parseServerURL checks that s is an absolute http or https URL.
-func parseServerURL(s string) (*url.URL, error) {
+// parseServerURL checks that s is an absolute https URL, or an http one to this machine (or
+// to any host when allowInsecure is set).
+func parseServerURL(s string, allowInsecure bool) (*url.URL, error) {
 	u, err := url.Parse(strings.TrimSpace(s))
 	if err != nil {
-		return nil, fmt.Errorf("server URL %q: %w", s, err)
+		// Neither the URL nor the parser's message (which quotes it) may show a password.
+		return nil, fmt.Errorf("server URL %q is not a valid URL (%s): set it like https://dav.example.com/",
+			redact.Text(s), redact.Text(err.Error()))
 	}
 	if (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
 		return nil, fmt.Errorf("server URL %q: it must start with https:// (or http://) and name a host", s)
@@ -78,11 +89,29 @@ func parseServerURL(s string) (*url.URL, error) {
 	if u.User != nil {
 		return nil, errors.New("server URL: it must not contain a username or password; give them separately")
 	}
+	if insecure(u) && !allowInsecure {
+		return nil, fmt.Errorf("server URL %s: %w: it is plain http:// to another machine, so your password would cross the network unencrypted; use the server's https:// address, or, on a network you trust, allow plain http in Settings → Calendar (calendar.allowPlainHTTP in config.json)",
+			u.Redacted(), ErrPlainHTTP)
+	}
 	if u.Path == "" {
 		u.Path = "/"
 	}
 	u.RawQuery, u.Fragment = "", ""
 	return u, nil
+}
+
+// insecure reports whether requests to u travel unencrypted over a network: plain http to a
+// host other than this machine's loopback addresses.
+func insecure(u *url.URL) bool {
+	if u.Scheme != "http" {
+		return false
+	}
+	h := u.Hostname()
+	if strings.EqualFold(h, "localhost") {
+		return false
+	}
+	ip := net.ParseIP(h)
+	return ip == nil || !ip.IsLoopback()
 }
 
 // collectionURL resolves a collection path (or full URL) against base, with a trailing slash,

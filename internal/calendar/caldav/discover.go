@@ -46,7 +46,7 @@ func (c CalendarInfo) SupportsEvents() bool {
 // principal's calendar home set, and the calendar collections in it. A wrong password gives
 // an error matching ErrUnauthorized.
 func Discover(ctx context.Context, serverURL string, creds Credentials, opts Options) ([]CalendarInfo, error) {
-	base, err := parseServerURL(serverURL)
+	base, err := parseServerURL(serverURL, opts.AllowPlainHTTP)
 	if err != nil {
 		return nil, err
 	}

@@ -31,6 +31,9 @@ var (
 	// ErrUntrustedCertificate: TLS verification failed (self-signed, unknown authority,
 	// expired, or issued for another host). Verification is never turned off.
 	ErrUntrustedCertificate = errors.New("the CalDAV server's TLS certificate is not trusted")
+	// ErrPlainHTTP: a plain http:// server URL to another machine, which the person has not
+	// allowed (Options.AllowPlainHTTP).
+	ErrPlainHTTP = errors.New("the CalDAV server URL is not encrypted")
 )
 
 // conflictHint is what a 409 or 412 means to awcal: its version of the event is stale.

@@ -40,7 +40,7 @@ const calendarCheckBody = `<D:propfind xmlns:D="DAV:"><D:prop><D:resourcetype/><
 // and checks that it is a calendar, which also checks the credentials: a wrong password gives
 // an error matching ErrUnauthorized, a calendar that is gone one matching ErrNotFound.
 func Open(ctx context.Context, serverURL, calendarPath string, creds Credentials, opts Options) (*Store, error) {
-	base, err := parseServerURL(serverURL)
+	base, err := parseServerURL(serverURL, opts.AllowPlainHTTP)
 	if err != nil {
 		return nil, err
 	}

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"sync/atomic"
 	"time"
 )
 
@@ -28,6 +29,9 @@ type transport struct {
 	client  *http.Client
 	creds   Credentials
 	timeout time.Duration
+	// challenged is set once a server reached over an insecure connection (see insecure)
+	// asked for the credentials with a 401: only then are they sent.
+	challenged atomic.Bool
 }
 
 // newTransport builds the HTTP client: TLS verification always on, the trusted certificate
@@ -65,7 +69,8 @@ func newTransport(creds Credentials, opts Options) (*transport, error) {
 // Do sends req and returns a 2xx answer, or an error.
 func (t *transport) Do(req *http.Request) (*http.Response, error) {
 	for hop := 0; ; hop++ {
-		if t.creds.Username != "" {
+		withCreds := t.creds.Username != "" && (!insecure(req.URL) || t.challenged.Load())
+		if withCreds {
 			req.SetBasicAuth(t.creds.Username, string(t.creds.Password))
 		}
 		resp, err := t.client.Do(req)
@@ -73,6 +78,15 @@ func (t *transport) Do(req *http.Request) (*http.Response, error) {
 			return nil, t.failure(req, err)
 		}
 		slog.Debug("caldav request", "method", req.Method, "path", req.URL.Path, "status", resp.StatusCode)
+		if resp.StatusCode == http.StatusUnauthorized && !withCreds && t.creds.Username != "" {
+			// Over plain http the password goes only to a server that asks for it.
+			resp.Body.Close()
+			t.challenged.Store(true)
+			if req, err = resend(req, req.URL); err != nil {
+				return nil, err
+			}
+			continue
+		}
 		if loc := resp.Header.Get("Location"); loc != "" && isRedirect(resp.StatusCode) {
 			resp.Body.Close()
 			if req, err = redirected(req, loc, hop); err != nil {
@@ -110,13 +124,19 @@ func redirected(req *http.Request, loc string, hop int) (*http.Request, error) {
 	if hop >= maxRedirects {
 		return nil, fmt.Errorf("%s %s: the server redirected more than %d times", req.Method, redactURL(req), maxRedirects)
 	}
+	return resend(req, target)
+}
+
+// resend is req to be sent again, same method and body, to target.
+func resend(req *http.Request, target *url.URL) (*http.Request, error) {
 	next := req.Clone(req.Context())
 	next.URL = target
 	next.Host = ""
 	if req.Body != nil && req.Body != http.NoBody {
 		if req.GetBody == nil {
-			return nil, fmt.Errorf("%s %s: the server redirected a request that cannot be sent twice", req.Method, redactURL(req))
+			return nil, fmt.Errorf("%s %s: a request that cannot be sent twice had to be sent again", req.Method, redactURL(req))
 		}
+		var err error
 		if next.Body, err = req.GetBody(); err != nil {
 			return nil, err
 		}
