@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/url"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/awcal/awcal/internal/activity"
@@ -29,6 +30,10 @@ type Events struct {
 // (by id, or for servers without ids by equal data meeting at the boundary), and the result
 // keeps the order of an unpaged answer: start descending, and for equal starts aw-server's
 // own order, which the engine uses to break ties.
+//
+// Piece boundaries are invisible, on both servers: the Python aw-server leaves out events
+// that began more than 24 h before a query's start (see fetchPiece), and rounds a query's end
+// up to the next millisecond; the result is clamped to [from, to] whichever server answered.
 func (c *Client) Events(ctx context.Context, bucketID string, from, to time.Time) (Events, error) {
 	if to.Before(from) {
 		return Events{}, fmt.Errorf("events of bucket %s: the range ends (%s) before it starts (%s)",
@@ -42,14 +47,70 @@ func (c *Client) Events(ctx context.Context, bucketID string, from, to time.Time
 		malformed int
 	)
 	for i, p := range pieces(from, to, c.pieceSize) {
-		evs, bad, err := c.fetchEvents(ctx, bucketID, p.start, p.end)
+		evs, bad, err := c.fetchPiece(ctx, bucketID, p)
 		if err != nil {
 			return Events{}, err
 		}
 		malformed += bad
 		asm.add(i, p, evs)
 	}
-	return Events{Events: asm.result(), Malformed: malformed}, nil
+	return Events{Events: clamp(asm.result(), from, to), Malformed: malformed}, nil
+}
+
+// fetchPiece reads the events of one piece, including the event that covers its start.
+//
+// The Python aw-server only looks for events that began at most 24 h before a query's start:
+// an older event that still covers the piece (a weekend's AFK period) is missing from the
+// answer, and the still-focused window under it would look like work. So when no event of the
+// answer covers the piece's start, it asks for the newest event that began at or before it
+// (a query without start is not cut off). If that event covers the start, the server left it
+// out: the piece is read again from that event's start, and what lies before the piece is
+// trimmed off here. aw-server-rust has no cut-off; there the extra query finds nothing to add.
+func (c *Client) fetchPiece(ctx context.Context, bucketID string, p piece) ([]activity.Event, int, error) {
+	evs, bad, err := c.fetchEvents(ctx, bucketID, url.Values{
+		"start": {formatQueryTime(p.start)}, "end": {formatQueryTime(p.end)}})
+	if err != nil || coversStart(evs, p.start) {
+		return evs, bad, err
+	}
+	before, _, err := c.fetchEvents(ctx, bucketID, url.Values{"end": {formatQueryTime(p.start)}, "limit": {"1"}})
+	if err != nil || !coversStart(before, p.start) {
+		return evs, bad, err
+	}
+	evs, bad, err = c.fetchEvents(ctx, bucketID, url.Values{
+		"start": {formatQueryTime(before[0].Timestamp)}, "end": {formatQueryTime(p.end)}})
+	if err != nil {
+		return nil, 0, err
+	}
+	return clamp(evs, p.start, p.end), bad, nil
+}
+
+// coversStart reports whether one of evs began at or before t and ends after it.
+func coversStart(evs []activity.Event, t time.Time) bool {
+	for _, e := range evs {
+		if !e.Timestamp.After(t) && e.End().After(t) {
+			return true
+		}
+	}
+	return false
+}
+
+// clamp trims events to [from, to] in place, as aw-server trims them to a query's range: an
+// event that only touches the range keeps a zero duration, one entirely outside is dropped.
+// The order is kept (events trimmed to from were the oldest).
+func clamp(evs []activity.Event, from, to time.Time) []activity.Event {
+	out := evs[:0]
+	for _, e := range evs {
+		end := e.End()
+		if end.Before(from) || e.Timestamp.After(to) {
+			continue
+		}
+		if e.Timestamp.Before(from) || end.After(to) {
+			start := maxTime(e.Timestamp, from)
+			e.Timestamp, e.Duration = start, toSeconds(minTime(end, to).Sub(start))
+		}
+		out = append(out, e)
+	}
+	return out
 }
 
 // LastEvent returns the newest event of bucketID (found reports whether it has any).
@@ -69,20 +130,33 @@ func (c *Client) LastEvent(ctx context.Context, bucketID string) (ev activity.Ev
 	return evs[0], true, nil
 }
 
-// fetchEvents runs one events query.
-func (c *Client) fetchEvents(ctx context.Context, bucketID string, start, end time.Time) ([]activity.Event, int, error) {
+// fetchEvents runs one events query (start, end and limit as aw-server takes them).
+func (c *Client) fetchEvents(ctx context.Context, bucketID string, q url.Values) ([]activity.Event, int, error) {
 	path := "/api/0/buckets/" + url.PathEscape(bucketID) + "/events"
-	q := url.Values{"start": {formatQueryTime(start)}, "end": {formatQueryTime(end)}}
 	body, err := c.get(ctx, path, q)
 	if err != nil {
-		return nil, 0, fmt.Errorf("events of bucket %s from %s to %s: %w",
-			bucketID, start.Format(time.RFC3339), end.Format(time.RFC3339), err)
+		return nil, 0, fmt.Errorf("events of bucket %s (%s): %w", bucketID, describeQuery(q), err)
 	}
 	evs, bad, err := decodeEventList(body)
 	if err != nil {
 		return nil, 0, fmt.Errorf("events of bucket %s: aw-server at %s sent an answer awcal cannot read (check that the URL is aw-server's, restart ActivityWatch and try again): %w", bucketID, c.URL(), err)
 	}
 	return evs, bad, nil
+}
+
+// describeQuery names the range of an events query for errors: "from A to B", "up to B".
+func describeQuery(q url.Values) string {
+	var parts []string
+	if v := q.Get("start"); v != "" {
+		parts = append(parts, "from "+v)
+	}
+	if v := q.Get("end"); v != "" {
+		parts = append(parts, "to "+v)
+	}
+	if v := q.Get("limit"); v != "" {
+		parts = append(parts, "limit "+v)
+	}
+	return strings.Join(parts, " ")
 }
 
 // formatQueryTime writes t in RFC 3339 with its own offset (url.Values escapes the '+').
@@ -207,4 +281,18 @@ func dataKey(data map[string]any) string {
 		return fmt.Sprint(data)
 	}
 	return string(b)
+}
+
+func minTime(a, b time.Time) time.Time {
+	if b.Before(a) {
+		return b
+	}
+	return a
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
 }

@@ -317,3 +317,33 @@ func TestD11Details(t *testing.T) {
 		assert.Equal(t, "older", d.datas[d.dataOf(states[0])].data["app"])
 	})
 }
+
+// TestD12SliverCannotStartASession: the Python aw-server stores timestamps at millisecond
+// precision but durations at microseconds, so the same activity can hold a sub-second sliver
+// of evidence that an export does not. Here a code window starts 0.4 ms before the AFK period
+// (as the server holds it) or together with it (as the export does); the AFK period, supporting
+// evidence for P, would keep a session opened by the sliver alive until the person is back.
+// A session opens only on a second of uninterrupted primary evidence, so both give one block,
+// from the return.
+func TestD12SliverCannotStartASession(t *testing.T) {
+	P := []profile.Profile{profileP()}
+	sliver := 0.0004 / 60 // 0.4 ms in minutes
+	tests := []struct {
+		name string
+		in   Input
+	}{
+		{"served: a sliver before the AFK period", input(-10, 60, win(-10, -sliver, "other"), win(-sliver, 20, "code"), afk(0, 10))},
+		{"exported: no sliver", input(-10, 60, win(-10, 0, "other"), win(0, 20, "code"), afk(0, 10))},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res := newEngine(t, P, DefaultOptions()).Derive(tt.in)
+			assert.Equal(t, []blk{{"P", 10, 20}}, got(res.Blocks))
+		})
+	}
+	t.Run("a second of evidence does open a session", func(t *testing.T) {
+		second := 1.0 / 60
+		res := newEngine(t, P, DefaultOptions()).Derive(input(-10, 60, win(-10, -second, "other"), win(-second, 20, "code"), afk(0, 10)))
+		assert.Equal(t, []blk{{"P", -second, 20}}, got(res.Blocks))
+	})
+}

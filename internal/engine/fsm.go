@@ -9,6 +9,13 @@ const (
 	active
 )
 
+// minOpening is how much uninterrupted primary evidence a session must open with (§4, "A
+// session opens on a second of evidence"): a shorter run followed by anything else is not a
+// session. Sub-second slivers appear where the Python aw-server's millisecond timestamps let
+// neighbouring events overlap by a few µs; one must not start a session that an AFK period
+// then keeps alive, since the same activity read from an export has no sliver there.
+const minOpening = int64(1_000_000) // µs
+
 // fsm is one profile's state machine (§4). Times and durations are µs.
 type fsm struct {
 	profile   int32
@@ -22,6 +29,9 @@ type fsm struct {
 	target          int64 // primary time, for activation
 	fitness         int64 // primary time, for allocation
 	buffer          int64 // mismatch + gap time since the last evidence
+	// opening: the session has seen only primary slices, without a gap, and fewer than
+	// minOpening µs of them. Anything else now abandons it.
+	opening bool
 	// The session's slices are consecutive in the timeline: [firstSlice, lastEvidenceSlice]
 	// is what a commit keeps (trailing mismatches are cut off).
 	firstSlice        int32
@@ -40,6 +50,7 @@ func (f *fsm) reset() {
 	f.state = idle
 	f.sessionStart, f.sessionEnd, f.lastEvidenceEnd = 0, 0, 0
 	f.target, f.fitness, f.buffer = 0, 0, 0
+	f.opening = false
 	f.firstSlice, f.lastEvidenceSlice = 0, -1
 }
 
@@ -71,6 +82,9 @@ func (f *fsm) commit(out []candidate) []candidate {
 // step runs gap handling and then the transition table for slice idx = [start, end) with the
 // token the profile's rules give it.
 func (f *fsm) step(tok profile.Token, start, end int64, idx int32, out []candidate) []candidate {
+	if f.opening && (start > f.sessionEnd || tok != profile.Primary) {
+		f.reset() // a sliver of evidence, interrupted: no session (minOpening)
+	}
 	if f.state != idle && start > f.sessionEnd {
 		f.buffer += start - f.sessionEnd
 		if f.buffer > f.softBreak {
@@ -88,7 +102,8 @@ func (f *fsm) step(tok profile.Token, start, end int64, idx int32, out []candida
 			f.sessionStart, f.sessionEnd, f.lastEvidenceEnd = start, end, end
 			f.target, f.fitness, f.buffer = d, d, 0
 			f.firstSlice, f.lastEvidenceSlice = idx, idx
-			if f.target >= f.threshold {
+			f.opening = d < minOpening
+			if !f.opening && f.target >= f.threshold {
 				f.state = active
 			}
 		}
@@ -119,7 +134,8 @@ func (f *fsm) step(tok profile.Token, start, end int64, idx int32, out []candida
 			f.fitness += d
 			f.buffer = 0
 			f.sessionEnd, f.lastEvidenceEnd, f.lastEvidenceSlice = end, end, idx
-			if f.target >= f.threshold {
+			f.opening = f.opening && f.fitness < minOpening
+			if !f.opening && f.target >= f.threshold {
 				f.state = active
 			}
 		}
@@ -139,5 +155,5 @@ func (f *fsm) finish(out []candidate) []candidate {
 // brokenAt reports whether, at instant q with no slice after the last one taken, the machine is
 // idle or certain to break at its next slice (§4 Quiescent points).
 func (f *fsm) brokenAt(q int64) bool {
-	return f.state == idle || (q-f.sessionEnd)+f.buffer > f.softBreak
+	return f.state == idle || (f.opening && q > f.sessionEnd) || (q-f.sessionEnd)+f.buffer > f.softBreak
 }

@@ -41,8 +41,12 @@ func TestFSMTransitions(t *testing.T) {
 		{"idle primary reaching the threshold activates at once", idleM, profile.Primary, 10 * M, 15 * M,
 			fsm{threshold: 5 * M, softBreak: 3 * M, state: active, sessionStart: 10 * M, sessionEnd: 15 * M,
 				lastEvidenceEnd: 15 * M, target: 5 * M, fitness: 5 * M, firstSlice: 7, lastEvidenceSlice: 7}, nil},
-		{"idle primary with threshold 0 activates instantly", with(idleM, func(f *fsm) { f.threshold = 0 }), profile.Primary, 0, 1,
-			fsm{softBreak: 3 * M, state: active, sessionEnd: 1, lastEvidenceEnd: 1, target: 1, fitness: 1, firstSlice: 7, lastEvidenceSlice: 7}, nil},
+		{"idle primary with threshold 0 activates instantly", with(idleM, func(f *fsm) { f.threshold = 0 }), profile.Primary, 0, minOpening,
+			fsm{softBreak: 3 * M, state: active, sessionEnd: minOpening, lastEvidenceEnd: minOpening, target: minOpening, fitness: minOpening,
+				firstSlice: 7, lastEvidenceSlice: 7}, nil},
+		{"idle primary sliver opens a session, not yet active even with threshold 0", with(idleM, func(f *fsm) { f.threshold = 0 }), profile.Primary, 0, 400,
+			fsm{softBreak: 3 * M, state: warmup, sessionEnd: 400, lastEvidenceEnd: 400, target: 400, fitness: 400,
+				opening: true, firstSlice: 7, lastEvidenceSlice: 7}, nil},
 		{"idle supporting cannot start a session", idleM, profile.Supporting, 0, M, idleM, nil},
 		{"idle mismatch stays idle", idleM, profile.Mismatch, 0, M, idleM, nil},
 		{"idle hard break stays idle", idleM, profile.HardBreak, 0, M, idleM, nil},
@@ -91,6 +95,42 @@ func TestFSMTransitions(t *testing.T) {
 			assert.Equal(t, tt.wantCands, cands)
 		})
 	}
+}
+
+// TestFSMOpening: a session must open on a second of uninterrupted primary evidence
+// (ENGINE.md §4); a sub-second sliver followed by anything else, or by a gap, is no session.
+func TestFSMOpening(t *testing.T) {
+	sliver := fsm{threshold: 5 * M, softBreak: 3 * M, state: warmup, sessionEnd: 400, lastEvidenceEnd: 400,
+		target: 400, fitness: 400, opening: true, firstSlice: 0, lastEvidenceSlice: 0}
+	idle := fsm{threshold: 5 * M, softBreak: 3 * M, lastEvidenceSlice: -1}
+	tests := []struct {
+		name       string
+		tok        profile.Token
+		start, end int64
+		want       fsm
+	}{
+		{"supporting evidence after a sliver: abandoned", profile.Supporting, 400, 10 * M, idle},
+		{"a mismatch after a sliver: abandoned", profile.Mismatch, 400, 500, idle},
+		{"a hard break after a sliver: abandoned", profile.HardBreak, 400, 500, idle},
+		{"a gap, then primary: a new session opens at the new slice", profile.Primary, 1000, 2 * M,
+			fsm{threshold: 5 * M, softBreak: 3 * M, state: warmup, sessionStart: 1000, sessionEnd: 2 * M, lastEvidenceEnd: 2 * M,
+				target: 2*M - 1000, fitness: 2*M - 1000, firstSlice: 3, lastEvidenceSlice: 3}},
+		{"more primary evidence: the session has opened", profile.Primary, 400, minOpening,
+			fsm{threshold: 5 * M, softBreak: 3 * M, state: warmup, sessionEnd: minOpening, lastEvidenceEnd: minOpening,
+				target: minOpening, fitness: minOpening, firstSlice: 0, lastEvidenceSlice: 3}},
+		{"more primary, still under a second: still opening", profile.Primary, 400, 900,
+			fsm{threshold: 5 * M, softBreak: 3 * M, state: warmup, sessionEnd: 900, lastEvidenceEnd: 900,
+				target: 900, fitness: 900, opening: true, firstSlice: 0, lastEvidenceSlice: 3}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := sliver
+			assert.Nil(t, f.step(tt.tok, tt.start, tt.end, 3, nil), "a sliver never commits")
+			assert.Equal(t, tt.want, f)
+		})
+	}
+	assert.True(t, sliver.brokenAt(401), "an opening session breaks at any gap")
+	assert.False(t, sliver.brokenAt(400), "…but may go on without one")
 }
 
 func TestFSMFinishAndSeed(t *testing.T) {

@@ -73,10 +73,16 @@ type world struct {
 
 func newWorld(t testing.TB, profiles ...profile.Profile) *world {
 	t.Helper()
+	return newWorldOn(t, awtest.Rust, profiles...)
+}
+
+// newWorldOn is newWorld with aw-server of the given flavour.
+func newWorldOn(t testing.TB, flavour awtest.Flavour, profiles ...profile.Profile) *world {
+	t.Helper()
 	cfg := config.Default(func(string) string { return "" })
 	cfg.Profiles = profiles
 	cfg.ActivityWatch.Hostnames = []string{host}
-	aw := awtest.New(t)
+	aw := awtest.NewFlavour(t, flavour)
 	cfg.ActivityWatch.URL = aw.URL()
 	for _, b := range []activity.Bucket{
 		{ID: winBucket, Type: activity.TypeWindow, Hostname: host},

@@ -3,6 +3,7 @@ package syncer_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -228,4 +229,40 @@ func TestReadActivity(t *testing.T) {
 	_, err = syncer.ReadActivity(context.Background(), w.client, w.cfg, hm(8, 0), hm(12, 0))
 	var he *activitywatch.HTTPError
 	assert.True(t, errors.As(err, &he))
+}
+
+// TestWeekendAwayOnThePythonServer: away from Friday 16:40 for 64 hours with the editor
+// focused and its title changing on Sunday. The Python aw-server leaves the AFK period out of
+// every query that starts more than 24 h after it began; the editor must still not become a
+// Coding block, whichever day pieces the range falls into, for a backfill and for the first
+// sync after install.
+func TestWeekendAwayOnThePythonServer(t *testing.T) {
+	friday := time.Date(2026, 3, 6, 16, 40, 0, 0, time.UTC)
+	saturday := time.Date(2026, 3, 7, 0, 0, 0, 0, time.UTC)
+	sunday := saturday.Add(24 * time.Hour)
+	monday := friday.Add(64 * time.Hour)
+	weekend := func(t *testing.T) *world {
+		w := newWorldOn(t, awtest.Python, coding)
+		w.window(friday.Add(-2*time.Hour), friday, "Code", "main.go - awcal")
+		w.away(friday, monday)
+		for m := 9 * 60; m < 18*60; m += 7 {
+			at := sunday.Add(time.Duration(m) * time.Minute)
+			w.window(at, at.Add(7*time.Minute), "Code", fmt.Sprintf("main.go - awcal (%d)", m))
+		}
+		return w
+	}
+	for _, offset := range []time.Duration{0, 5 * time.Hour, 12*time.Hour + 17*time.Minute, 23 * time.Hour, 33 * time.Hour} {
+		from := saturday.Add(offset)
+		t.Run("backfill from "+from.Format("Mon 15:04"), func(t *testing.T) {
+			w := weekend(t)
+			_, err := w.backfill(monday, from, from.Add(30*time.Hour))
+			require.NoError(t, err)
+			assert.Empty(t, briefs(w.owned()))
+		})
+	}
+	t.Run("first sync on Sunday evening", func(t *testing.T) {
+		w := weekend(t)
+		w.mustSync(sunday.Add(20 * time.Hour))
+		assert.Empty(t, briefs(w.owned()))
+	})
 }

@@ -1,6 +1,7 @@
-// Package awtest is an in-process fake aw-server for tests (httptest). It follows what
-// aw-server-rust really does, so that a client that passes against it works against the real
-// server:
+// Package awtest is an in-process fake aw-server for tests (httptest). It follows what the
+// real servers do, so that a client that passes against it works against them. New starts the
+// aw-server-rust flavour; NewPython the Python aw-server (aw-server + aw-core) flavour, whose
+// differences are listed at Python. What both flavours do:
 //
 //   - GET /api/0/info; /api/0/buckets/ (a map id → bucket, with last_updated);
 //     /api/0/buckets/{id}; /api/0/buckets/{id}/events?start&end&limit;
@@ -54,9 +55,30 @@ type Fault struct {
 	Times int
 }
 
+// Flavour is which aw-server a Server behaves like.
+type Flavour int
+
+const (
+	// Rust is aw-server-rust: nanosecond timestamps and durations; an events query returns
+	// every event that overlaps (or touches) the range, trimmed to it.
+	Rust Flavour = iota
+	// Python is the Python aw-server (aw-core's peewee storage), as measured against
+	// aw-server 26be7f2 and aw-core d628a9a:
+	//   - a timestamp is stored truncated to the millisecond, its duration to the microsecond,
+	//     so an event's end can land a few µs past the next one's start;
+	//   - a query's start is truncated to the millisecond and its end rounded up to the next
+	//     millisecond (an event that starts exactly at the end comes back 1 ms long);
+	//   - with a start, events that began more than 24 h before it are not returned at all,
+	//     even when they reach into the range; a query without start is not cut off;
+	//   - equal timestamps come newest row first; timestamps are written as Python's
+	//     isoformat ("…T09:00:00.123000+00:00").
+	Python
+)
+
 // Server is a running fake aw-server.
 type Server struct {
-	srv *httptest.Server
+	srv     *httptest.Server
+	flavour Flavour
 
 	mu       sync.Mutex
 	buckets  map[string]*bucket
@@ -80,10 +102,22 @@ type stored struct {
 	data       map[string]any
 }
 
-// New starts a fake aw-server; it is closed when the test ends.
+// New starts a fake aw-server-rust; it is closed when the test ends.
 func New(t testing.TB) *Server {
 	t.Helper()
-	s := &Server{buckets: map[string]*bucket{}, settings: map[string]any{}, nextID: 1}
+	return NewFlavour(t, Rust)
+}
+
+// NewPython starts a fake Python aw-server; it is closed when the test ends.
+func NewPython(t testing.TB) *Server {
+	t.Helper()
+	return NewFlavour(t, Python)
+}
+
+// NewFlavour starts a fake aw-server of the given flavour; it is closed when the test ends.
+func NewFlavour(t testing.TB, f Flavour) *Server {
+	t.Helper()
+	s := &Server{flavour: f, buckets: map[string]*bucket{}, settings: map[string]any{}, nextID: 1}
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
 	t.Cleanup(s.srv.Close)
 	return s
@@ -120,17 +154,15 @@ func (s *Server) AddEvents(bucketID string, evs ...activity.Event) {
 			id = s.nextID
 		}
 		s.nextID = max(s.nextID, id+1)
-		start := ev.Timestamp.UnixNano()
 		data := ev.Data
 		if data == nil {
 			data = map[string]any{}
 		}
-		b.events = append(b.events, stored{
-			id:    id,
-			start: start,
-			end:   start + int64(math.Round(ev.Duration*1e9)),
-			data:  data,
-		})
+		start, dur := ev.Timestamp.UnixNano(), int64(math.Round(ev.Duration*1e9))
+		if s.flavour == Python {
+			start, dur = floorTo(start, msNs), int64(math.Round(ev.Duration*1e6))*1e3
+		}
+		b.events = append(b.events, stored{id: id, start: start, end: start + dur, data: data})
 	}
 }
 
@@ -288,7 +320,7 @@ func (s *Server) serveExport(w http.ResponseWriter) {
 	out := make(map[string]any, len(s.buckets))
 	for id, b := range s.buckets {
 		m := b.json()
-		m["events"] = b.query(math.MinInt64, math.MaxInt64, -1, false)
+		m["events"] = s.query(b, math.MinInt64, math.MaxInt64, -1, false)
 		out[id] = m
 	}
 	s.mu.Unlock()
@@ -321,7 +353,7 @@ func (s *Server) serveBucketPath(w http.ResponseWriter, r *http.Request, rest st
 			return
 		}
 		if sub == "events/count" {
-			writeJSON(w, len(b.query(start, end, -1, true)))
+			writeJSON(w, len(s.query(b, start, end, -1, true)))
 			return
 		}
 		limit := -1
@@ -333,7 +365,7 @@ func (s *Server) serveBucketPath(w http.ResponseWriter, r *http.Request, rest st
 			}
 			limit = n
 		}
-		writeJSON(w, b.query(start, end, limit, true))
+		writeJSON(w, s.query(b, start, end, limit, true))
 	default:
 		writeError(w, http.StatusNotFound, "no route for /api/0/buckets/"+rest)
 	}
@@ -353,19 +385,34 @@ func parseBound(q map[string][]string, name string, def int64) (ns int64, msg st
 	return t.UnixNano(), ""
 }
 
-// query selects, orders, limits and (when trim) trims events as aw-server-rust does.
-// The caller holds s.mu.
-func (b *bucket) query(start, end int64, limit int, trim bool) []map[string]any {
-	sel := []stored{}
+// query selects, orders, limits and (when trim) trims events as the server's flavour does.
+// start and end are math.MinInt64 and math.MaxInt64 when the request has none. The caller
+// holds s.mu.
+func (s *Server) query(b *bucket, start, end int64, limit int, trim bool) []map[string]any {
 	if start > end {
-		return []map[string]any{} // aw-server-rust answers an inverted range with nothing
+		return []map[string]any{} // an inverted range matches nothing
 	}
+	python := s.flavour == Python
+	cutoff := int64(math.MinInt64)
+	if python {
+		if start != math.MinInt64 {
+			start = floorTo(start, msNs)
+			cutoff = start - pythonCutoff.Nanoseconds()
+		}
+		if end != math.MaxInt64 {
+			end = floorTo(end, msNs) + msNs
+		}
+	}
+	sel := []stored{}
 	for _, e := range b.events {
-		if e.end >= start && e.start <= end {
+		if e.end >= start && e.start <= end && e.start >= cutoff {
 			sel = append(sel, e)
 		}
 	}
 	slices.SortStableFunc(sel, func(x, y stored) int {
+		if python {
+			return cmp.Or(cmp.Compare(y.start, x.start), cmp.Compare(y.id, x.id))
+		}
 		return cmp.Or(cmp.Compare(y.start, x.start), cmp.Compare(x.end, y.end), cmp.Compare(x.id, y.id))
 	})
 	if limit >= 0 && len(sel) > limit {
@@ -376,14 +423,44 @@ func (b *bucket) query(start, end int64, limit int, trim bool) []map[string]any 
 		if trim {
 			e.start, e.end = max(e.start, start), min(e.end, end)
 		}
+		ts := time.Unix(0, e.start).UTC().Format(time.RFC3339Nano)
+		if python {
+			ts = pythonISO(time.Unix(0, e.start))
+		}
 		out[i] = map[string]any{
 			"id":        e.id,
-			"timestamp": time.Unix(0, e.start).UTC().Format(time.RFC3339Nano),
+			"timestamp": ts,
 			"duration":  float64(e.end-e.start) / 1e9,
 			"data":      e.data,
 		}
 	}
 	return out
+}
+
+// msNs is a millisecond in nanoseconds; pythonCutoff is how long before a query's start the
+// Python aw-server stops looking for events.
+const (
+	msNs         = int64(time.Millisecond)
+	pythonCutoff = 24 * time.Hour
+)
+
+// floorTo rounds ns down to a multiple of unit.
+func floorTo(ns, unit int64) int64 {
+	r := ns % unit
+	if r < 0 {
+		r += unit
+	}
+	return ns - r
+}
+
+// pythonISO writes t as Python's datetime.isoformat does for an aware UTC time: six fraction
+// digits, none when the microseconds are zero, and "+00:00".
+func pythonISO(t time.Time) string {
+	t = t.UTC()
+	if t.Nanosecond() == 0 {
+		return t.Format("2006-01-02T15:04:05+00:00")
+	}
+	return t.Format("2006-01-02T15:04:05.000000+00:00")
 }
 
 // json is the bucket as aw-server-rust lists it; the caller holds s.mu.

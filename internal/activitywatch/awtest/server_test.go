@@ -324,3 +324,47 @@ func TestAddEventsWhileServing(t *testing.T) {
 		seen[e.ID] = true
 	}
 }
+
+// TestPythonFlavour checks the Python aw-server's quirks: millisecond timestamps with
+// microsecond durations, the 24-hour cut-off before a query's start, the end rounded up to the
+// next millisecond, and Python's timestamp format.
+func TestPythonFlavour(t *testing.T) {
+	s := NewPython(t)
+	s.AddEvents("afk",
+		activity.Event{Timestamp: t0.Add(-40 * time.Hour), Duration: 64 * 3600, Data: map[string]any{"status": "afk"}},         // id 1
+		activity.Event{Timestamp: t0.Add(1234567 * time.Nanosecond), Duration: 1.0000015, Data: map[string]any{"status": "x"}}, // id 2
+		activity.Event{Timestamp: t0.Add(time.Hour), Duration: 60, Data: map[string]any{"status": "at end"}},                   // id 3
+	)
+	q := func(from, to time.Time, extra url.Values) url.Values {
+		v := url.Values{"start": {from.Format(time.RFC3339Nano)}, "end": {to.Format(time.RFC3339Nano)}}
+		for k, x := range extra {
+			v[k] = x
+		}
+		return v
+	}
+
+	t.Run("stored at ms, duration at µs; began over 24 h before start: cut off", func(t *testing.T) {
+		evs := events(t, s, "afk", q(t0, t0.Add(time.Minute), nil))
+		require.Len(t, evs, 1, "the 64 h event began 40 h before the start")
+		assert.Equal(t, "2024-03-01T09:00:00.001000+00:00", evs[0].Timestamp)
+		assert.Equal(t, 1.000002, evs[0].Duration)
+	})
+	t.Run("within 24 h before start: trimmed to it", func(t *testing.T) {
+		evs := events(t, s, "afk", q(t0.Add(-17*time.Hour), t0.Add(-16*time.Hour), nil))
+		require.Len(t, evs, 1)
+		assert.Equal(t, t0.Add(-17*time.Hour).Format("2006-01-02T15:04:05+00:00"), evs[0].Timestamp)
+		assert.Equal(t, 3600.001, evs[0].Duration, "the end is rounded up by 1 ms")
+	})
+	t.Run("without start there is no cut-off", func(t *testing.T) {
+		evs := events(t, s, "afk", url.Values{"end": {t0.Add(-time.Second).Format(time.RFC3339Nano)}, "limit": {"1"}})
+		require.Len(t, evs, 1)
+		assert.Equal(t, "afk", evs[0].Data["status"])
+		assert.Equal(t, 40*3600-1+0.001, evs[0].Duration, "trimmed at the end, rounded up by 1 ms")
+	})
+	t.Run("an event starting at the end comes back 1 ms long", func(t *testing.T) {
+		evs := events(t, s, "afk", q(t0.Add(30*time.Minute), t0.Add(time.Hour), nil))
+		require.Len(t, evs, 1, "the long event is cut off; the one at the end is not")
+		assert.Equal(t, "at end", evs[0].Data["status"])
+		assert.Equal(t, 0.001, evs[0].Duration)
+	})
+}
