@@ -21,6 +21,15 @@ type Event struct {
 	Category    string
 	Color       string // "#rrggbb"
 	Description string
+	// Status is the event's STATUS: "" (none, the default), StatusTentative (a proposal the
+	// person has not approved yet) or StatusConfirmed (approved).
+	Status string
+	// Locked: the event is the person's, and awcal never updates or deletes it. A store reads an
+	// owned event as locked when it was edited since awcal wrote it (its content no longer
+	// matches FingerprintProperty: a new summary, times, an added VALARM, any added property)
+	// or when it carries LockProperty; writing an event with Locked set writes LockProperty
+	// (an approval or a correction made through awcal).
+	Locked bool
 	// Version is opaque to callers: the ETag on CalDAV, a content hash in an ICS file. Updates
 	// and deletes carry the version they were planned against; a store refuses a stale one with
 	// ErrConflict.

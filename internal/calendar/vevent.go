@@ -94,6 +94,7 @@ func Normalize(e Event) Event {
 	e.Category = sanitizeText(e.Category)
 	e.Color = sanitizeText(e.Color)
 	e.Description = sanitizeText(e.Description)
+	e.Status = sanitizeText(e.Status)
 	return e
 }
 
@@ -111,6 +112,7 @@ func Overlaps(e Event, from, to time.Time) bool {
 // midnight is one event with a later end date. An empty event has no DTEND, because RFC 5545
 // requires DTEND to be later than DTSTART. Empty text fields are left out. Text is normalized
 // as Normalize does, so what FromVEvent reads back equals Normalize(e) without its Version.
+// The event carries its fingerprint (FingerprintProperty), so that a later edit shows.
 func ToVEvent(e Event, stamp time.Time) *ical.Event {
 	e = Normalize(e)
 	ev := ical.NewEvent()
@@ -137,7 +139,14 @@ func ToVEvent(e Event, stamp time.Time) *ical.Event {
 	if e.Description != "" {
 		ev.Props.SetText(ical.PropDescription, e.Description)
 	}
+	if e.Status != "" {
+		ev.Props.SetText(ical.PropStatus, e.Status)
+	}
 	setXText(ev.Component, MarkerProperty, e.ProfileID)
+	if e.Locked {
+		setXText(ev.Component, LockProperty, "TRUE")
+	}
+	setFingerprint(ev)
 	return ev
 }
 
@@ -153,7 +162,8 @@ func setXText(c *ical.Component, name, text string) {
 // FromVEvent reads an event. owned is true only when the marker is present (non-empty) and the
 // UID is in awcal's namespace; a foreign event comes back as owned=false with only its UID set
 // and is never looked at further. err is set when an owned event's times cannot be read.
-// Version is left empty for the store to fill in.
+// Version is left empty for the store to fill in. Locked is set when the event no longer
+// matches its fingerprint or carries LockProperty.
 func FromVEvent(ev *ical.Event) (e Event, owned bool, err error) {
 	if p := ev.Props.Get(ical.PropUID); p != nil {
 		// The raw value: UIDs are compared as opaque strings, as CalDAV servers do.
@@ -186,6 +196,8 @@ func FromVEvent(ev *ical.Event) (e Event, owned bool, err error) {
 	if e.Color == "" {
 		e.Color = propText(ev.Component, ical.PropColor)
 	}
+	e.Status = strings.ToUpper(propText(ev.Component, ical.PropStatus))
+	e.Locked = ev.Props.Get(LockProperty) != nil || editedByPerson(ev)
 	return e, true, nil
 }
 

@@ -8,19 +8,21 @@ import (
 	"time"
 
 	"github.com/awcal/awcal/internal/config"
+	"github.com/awcal/awcal/internal/corrections"
 	"github.com/awcal/awcal/internal/profile"
 	"github.com/awcal/awcal/internal/syncer"
 )
 
 // runProfilesPurge deletes the calendar events of one profile (SYNC.md §3: only when asked).
 func runProfilesPurge(ctx context.Context, env Env, args []string) int {
-	const usage = "--profile ID [--from T] [--to T] [--config FILE] [--dry-run]"
+	const usage = "--profile ID [--from T] [--to T] [--config FILE] [--dry-run] [--include-edited]"
 	fs := newFlagSet(env, "profiles purge", usage)
 	configFlag := fs.String("config", "", "config file (default $"+config.EnvConfig+" or the user config folder's awcal/config.json)")
 	profileFlag := fs.String("profile", "", "id of the profile whose events to delete (required)")
 	fromFlag := fs.String("from", "", "delete only events that end after T")
 	toFlag := fs.String("to", "", "delete only events that start before T")
 	dryRun := fs.Bool("dry-run", false, "list the events and delete nothing")
+	includeEdited := fs.Bool("include-edited", false, "also delete the events you edited or approved (kept by default)")
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
@@ -48,7 +50,7 @@ func runProfilesPurge(ctx context.Context, env Env, args []string) int {
 	}
 
 	// Purging writes no config: a missing one means the default calendar.
-	_, cfg, err := loadSyncConfig(env, *configFlag, true)
+	path, cfg, err := loadSyncConfig(env, *configFlag, true)
 	if err != nil {
 		return fail(ExitUsage, "%v", err)
 	}
@@ -65,16 +67,28 @@ func runProfilesPurge(ctx context.Context, env Env, args []string) int {
 		return fail(ExitFailure, "%v", err)
 	}
 	defer store.Close()
-	events, err := syncer.PurgeProfile(ctx, store, *profileFlag, from, to, *dryRun)
+	events, kept, err := syncer.PurgeProfile(ctx, store, *profileFlag, from, to, syncer.PurgeOptions{
+		DryRun: *dryRun, IncludeEdited: *includeEdited, CorrectionsPath: corrections.PathBeside(config.StatePath(path)),
+	})
 	if err != nil {
 		return fail(ExitFailure, "%v", err)
 	}
 	where := calendarName(cfg.Calendar)
+	ew := &stickyWriter{w: env.Stdout}
+	if kept > 0 {
+		fmt.Fprintf(ew, "Kept %d events of profile %s that you edited or approved (--include-edited deletes them too).\n", kept, *profileFlag)
+	}
 	if len(events) == 0 {
-		fmt.Fprintf(env.Stdout, "No events of profile %s in %s.\n", *profileFlag, where)
+		if kept > 0 {
+			fmt.Fprintf(ew, "No untouched events of profile %s in %s.\n", *profileFlag, where)
+		} else {
+			fmt.Fprintf(ew, "No events of profile %s in %s.\n", *profileFlag, where)
+		}
+		if ew.err != nil {
+			return fail(ExitFailure, "writing the report: %v", ew.err)
+		}
 		return ExitOK
 	}
-	ew := &stickyWriter{w: env.Stdout}
 	const layout = "2006-01-02 15:04"
 	for _, e := range events {
 		fmt.Fprintf(ew, "  %s – %s  %s\n", e.Start.Local().Format(layout), e.End.Local().Format(layout), e.Title)

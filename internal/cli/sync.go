@@ -16,30 +16,38 @@ import (
 	"github.com/awcal/awcal/internal/syncer"
 )
 
-const syncUsage = `[--config FILE] [--from T --to T] [--now T] [--dry-run] [--json]
+const syncUsage = `[--config FILE] [--from T --to T [--forget-corrections]] [--now T] [--dry-run] [--json]
 
 Runs one sync with the configured strategy: from the last sync time to now ("sync from last
 checked"), or the configured custom range. --from and --to backfill a custom range instead,
 which never moves the last sync time. T is RFC 3339 (2026-03-02T09:00:00+01:00), a local date
 (2026-03-02, midnight) or a local time (2026-03-02T09:00).
 
+Events you edited in your calendar app stay as you left them, and blocks you deleted are not
+written again. --forget-corrections (with --from and --to) forgets those corrections in the
+range: your edited events there are rewritten to the derived blocks, the deleted ones come back.
+
 --json prints {"strategy", "mode", "from", "to", "created", "updated", "deleted", "unchanged",
-"lastSyncTime", "dryRun"}, times in RFC 3339 (UTC); a dry run adds "changes", each
-{"op", "uid", "profile", "title", "start", "end"}.`
+"deletedInCalendar", "correctionsForgotten", "lastSyncTime", "dryRun"}, times in RFC 3339
+(UTC); a dry run adds "changes", each {"op", "uid", "profile", "title", "start", "end"}.`
 
 // syncJSON is the stable --json output of "awcal sync".
 type syncJSON struct {
-	Strategy     string           `json:"strategy"`
-	Mode         string           `json:"mode"`
-	From         time.Time        `json:"from"`
-	To           time.Time        `json:"to"`
-	Created      int              `json:"created"`
-	Updated      int              `json:"updated"`
-	Deleted      int              `json:"deleted"`
-	Unchanged    int              `json:"unchanged"`
-	LastSyncTime *time.Time       `json:"lastSyncTime"`
-	DryRun       bool             `json:"dryRun"`
-	Changes      []syncChangeJSON `json:"changes,omitempty"`
+	Strategy  string    `json:"strategy"`
+	Mode      string    `json:"mode"`
+	From      time.Time `json:"from"`
+	To        time.Time `json:"to"`
+	Created   int       `json:"created"`
+	Updated   int       `json:"updated"`
+	Deleted   int       `json:"deleted"`
+	Unchanged int       `json:"unchanged"`
+	// DeletedInCalendar counts the events found deleted by the person (now tombstones);
+	// CorrectionsForgotten the tombstones --forget-corrections removed.
+	DeletedInCalendar    int              `json:"deletedInCalendar"`
+	CorrectionsForgotten int              `json:"correctionsForgotten"`
+	LastSyncTime         *time.Time       `json:"lastSyncTime"`
+	DryRun               bool             `json:"dryRun"`
+	Changes              []syncChangeJSON `json:"changes,omitempty"`
 }
 
 type syncChangeJSON struct {
@@ -60,12 +68,16 @@ func runSync(ctx context.Context, env Env, args []string) int {
 	nowFlag := fs.String("now", "", "run as if the clock said T (simulations, tests)")
 	dryRun := fs.Bool("dry-run", false, "print the plan and write nothing")
 	asJSON := fs.Bool("json", false, "print JSON")
+	forget := fs.Bool("forget-corrections", false, "forget your corrections in --from … --to: rewrite edited events, bring back deleted blocks")
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
 	fail := func(code int, format string, a ...any) int {
 		fmt.Fprintf(env.Stderr, "awcal sync: "+format+"\n", a...)
 		return code
+	}
+	if *forget && *fromFlag == "" {
+		return fail(ExitUsage, "--forget-corrections needs the range to forget them in: give --from and --to")
 	}
 
 	var req syncer.Request
@@ -92,7 +104,7 @@ func runSync(ctx context.Context, env Env, args []string) int {
 		}
 		now = func() time.Time { return fixed }
 	}
-	req.DryRun = *dryRun
+	req.DryRun, req.ForgetCorrections = *dryRun, *forget
 
 	path, cfg, err := loadSyncConfig(env, *configFlag, *dryRun)
 	if err != nil {
@@ -187,7 +199,7 @@ func writeSyncJSON(w io.Writer, rep *syncer.Report) error {
 	out := syncJSON{
 		Strategy: rep.Strategy, Mode: string(rep.Mode), From: rep.From.UTC(), To: rep.To.UTC(),
 		Created: rep.Created, Updated: rep.Updated, Deleted: rep.Deleted, Unchanged: rep.Unchanged,
-		DryRun: rep.DryRun,
+		DeletedInCalendar: rep.Buried, CorrectionsForgotten: rep.Forgotten, DryRun: rep.DryRun,
 	}
 	if rep.LastSyncTime != nil {
 		t := rep.LastSyncTime.UTC()
@@ -214,6 +226,12 @@ func writeSyncText(w io.Writer, rep *syncer.Report) error {
 	for _, c := range rep.Changes {
 		fmt.Fprintf(ew, "  %-6s %s – %s  %-12s %s\n", c.Op, c.Event.Start.Local().Format(layout),
 			c.Event.End.Local().Format("15:04:05"), c.Event.ProfileID, c.Event.Title)
+	}
+	if rep.Buried > 0 {
+		fmt.Fprintf(ew, "%d blocks you deleted in the calendar will not be written again (awcal sync --from T --to T --forget-corrections brings them back).\n", rep.Buried)
+	}
+	if rep.Forgotten > 0 {
+		fmt.Fprintf(ew, "Forgot %d deleted blocks in the range.\n", rep.Forgotten)
 	}
 	for id, n := range rep.Malformed {
 		fmt.Fprintf(ew, "Skipped %d malformed events in bucket %s.\n", n, id)

@@ -71,7 +71,7 @@ func humanDuration(d time.Duration) string {
 func sameContent(a, b calendar.Event) bool {
 	return a.ProfileID == b.ProfileID && a.Title == b.Title && a.Start.Equal(b.Start) &&
 		a.End.Equal(b.End) && a.Category == b.Category && a.Color == b.Color &&
-		a.Description == b.Description
+		a.Description == b.Description && a.Status == b.Status && a.Locked == b.Locked
 }
 
 // normTitle is the title comparison of SYNC.md §2: whitespace collapsed, trimmed, lower-cased.

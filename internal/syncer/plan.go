@@ -65,51 +65,6 @@ type plan struct {
 	Counts  Counts
 }
 
-// span is a half-open interval [start, end).
-type span struct{ start, end time.Time }
-
-func spanOf(e calendar.Event) span { return span{e.Start, e.End} }
-
-func (s span) len() time.Duration { return s.end.Sub(s.start) }
-
-func overlap(a, b span) time.Duration {
-	lo, hi := a.start, a.end
-	if b.start.After(lo) {
-		lo = b.start
-	}
-	if b.end.Before(hi) {
-		hi = b.end
-	}
-	if !hi.After(lo) {
-		return 0
-	}
-	return hi.Sub(lo)
-}
-
-// cut removes every placed interval from s (touching ends are not an overlap) and returns what
-// is left, in time order.
-func cut(s span, placed []span) []span {
-	frags := []span{s}
-	for _, p := range placed {
-		var next []span
-		for _, f := range frags {
-			if overlap(f, p) == 0 {
-				next = append(next, f)
-				continue
-			}
-			if f.start.Before(p.start) {
-				next = append(next, span{f.start, p.start})
-			}
-			if p.end.Before(f.end) {
-				next = append(next, span{p.end, f.end})
-			}
-		}
-		frags = next
-	}
-	slices.SortFunc(frags, func(a, b span) int { return a.start.Compare(b.start) })
-	return frags
-}
-
 // planner holds what makePlan needs besides the blocks and events.
 type planner struct {
 	scope    scope
@@ -119,27 +74,58 @@ type planner struct {
 	// second sync racing to create the same block conflicts instead of duplicating it. A name
 	// the events read already use falls back to newUID.
 	blockUID func(profileID string, start time.Time) string
+	// taken are spans the person took away from awcal (tombstones of deleted events and
+	// rejected proposals): nothing is written into them.
+	taken []span
+	// forget makes locked events in the scope the derivation's again (--forget-corrections).
+	forget bool
+	// status is the STATUS of new and changed events ("" or calendar.StatusTentative).
+	status string
 }
 
-// makePlan reconciles derived blocks with the owned events read around the scope.
+// makePlan reconciles derived blocks with the owned events read around the scope, in steps:
 //
-// The desired calendar is the blocks that overlap the scope. Each block is matched to at most
-// one owned event of the same profile that it overlaps (largest overlap first), whose UID it
-// keeps: a block keeps its identity while it grows (SYNC.md §3). A matched event whose content
-// differs is updated in place; an unmatched block is created; an unmatched owned event in the
-// scope is deleted, unless it reaches outside what the derivation saw (scope.boundary) or
-// belongs to a profile that is gone or disabled (its past stays, SYNC.md §3). Owned events
-// outside the scope are never changed, and neither are foreign ones (the store never shows
-// them). Finally every new or moved event is cut around the events that stay where they are,
-// so that owned events never overlap, whatever the calendar held before.
+//  1. desired: the blocks that overlap the scope, as events at second precision;
+//  2. partition: the owned events that may change (in the scope, of a live profile, not locked
+//     by the person) and the spans that stay as they are (everything else, and the taken
+//     spans);
+//  3. match: each block to at most one changeable event of its profile that it overlaps, largest
+//     overlap first, whose UID it keeps (a block keeps its identity while it grows, SYNC.md §3);
+//  4. unmatched events are deleted, unless they reach outside what the derivation saw
+//     (scope.boundary), which keeps them;
+//  5. candidates: what each block wants written, with what the derivation did not see of its
+//     event kept;
+//  6. place: each candidate cut around what stays and what is placed before it (boundary events
+//     first, then matched ones, then new blocks), so that owned events never overlap and never
+//     cover a locked event or a tombstone; a matched event is updated when it changed;
+//  7. order: creates and updates in time order, then deletes.
+//
+// Owned events outside the scope are never changed, and neither are foreign ones (the store
+// never shows them) nor locked ones (the person's).
 func (pl planner) makePlan(blocks []engine.Block, owned []calendar.Event) plan {
 	sc := pl.scope.rounded()
-
-	// The desired events: blocks in the scope, at second precision.
-	type want struct {
-		ev    calendar.Event
-		match int // index into scoped, -1 when none
+	wants := pl.desired(blocks, sc)
+	scoped, fixed := pl.partition(owned, sc)
+	match(wants, scoped)
+	b := &builder{newUID: pl.newUID, blockUID: pl.blockUID, placed: append(fixed, pl.taken...),
+		used: make(map[string]bool, len(owned))}
+	for _, e := range owned {
+		b.used[e.UID] = true
 	}
+	b.dropUnmatched(wants, scoped, sc)
+	b.place(pl.candidates(wants, scoped, sc), pl.profiles)
+	return b.finish()
+}
+
+// want is a desired event and the index (into the changeable events) of the event it keeps,
+// -1 when none.
+type want struct {
+	ev    calendar.Event
+	match int
+}
+
+// desired renders the blocks that overlap the scope as the events awcal wants.
+func (pl planner) desired(blocks []engine.Block, sc scope) []want {
 	var wants []want
 	for _, b := range blocks {
 		p, ok := pl.profiles[b.ProfileID]
@@ -150,22 +136,28 @@ func (pl planner) makePlan(blocks []engine.Block, owned []calendar.Event) plan {
 		if !ok || !calendar.Overlaps(ev, sc.From, sc.To) {
 			continue
 		}
+		ev.Status = pl.status
 		wants = append(wants, want{ev: ev, match: -1})
 	}
+	return wants
+}
 
-	// Owned events: in scope (may change) or fixed (stay as they are).
-	var scoped []calendar.Event
-	var fixed []span
+// partition splits the owned events into those the plan may change and the spans that stay.
+func (pl planner) partition(owned []calendar.Event, sc scope) (scoped []calendar.Event, fixed []span) {
 	for _, e := range owned {
 		_, live := pl.profiles[e.ProfileID]
-		if live && calendar.Overlaps(e, sc.From, sc.To) {
+		if live && calendar.Overlaps(e, sc.From, sc.To) && (!e.Locked || pl.forget) {
 			scoped = append(scoped, e)
 		} else {
 			fixed = append(fixed, spanOf(e))
 		}
 	}
+	return scoped, fixed
+}
 
-	// Match blocks to events of the same profile, largest overlap first.
+// match pairs blocks with events of the same profile, largest overlap first (ties: earlier
+// block, then earlier event), setting each want's match.
+func match(wants []want, scoped []calendar.Event) {
 	type pair struct {
 		w, e int
 		ov   time.Duration
@@ -192,43 +184,32 @@ func (pl planner) makePlan(blocks []engine.Block, owned []calendar.Event) plan {
 		wants[p.w].match = p.e
 		eventTaken[p.e] = true
 	}
+}
 
-	var out plan
-	var deletes []calendar.Change
-	del := func(e calendar.Event) {
-		deletes = append(deletes, calendar.Change{Op: calendar.Delete, Event: e})
-		out.Counts.Deleted++
-	}
-	for ei, e := range scoped {
-		if eventTaken[ei] {
-			continue
-		}
-		if sc.boundary(e) {
-			fixed = append(fixed, spanOf(e))
-			continue
-		}
-		del(e)
-	}
+// candidate is what one block wants written: a new event (old nil) or its matched event's
+// new content. boundary marks a matched event that reaches outside what the derivation saw.
+type candidate struct {
+	ev       calendar.Event
+	old      *calendar.Event
+	boundary bool
+}
 
-	// Matched events that reach outside the derivation keep that part; they are placed first,
-	// then the other matched events, then the new blocks, each cut around what is placed.
-	type cand struct {
-		ev       calendar.Event
-		old      *calendar.Event
-		boundary bool
-	}
-	var cands []cand
+// candidates renders what each block wants written. A matched event keeps its identity, and
+// keeps what the derivation did not see of it: its start, title and description when it began
+// before the trusted range (and its end too on a warm start: it only grows), its end when it
+// ends after the derivation. They are ordered for placing: boundary events, other matched
+// events, new blocks, each by start.
+func (pl planner) candidates(wants []want, scoped []calendar.Event, sc scope) []candidate {
+	var cands []candidate
 	for _, w := range wants {
 		if w.match < 0 {
-			cands = append(cands, cand{ev: w.ev})
+			cands = append(cands, candidate{ev: w.ev})
 			continue
 		}
 		old := scoped[w.match]
-		ev := w.ev
-		ev.UID, ev.Version = old.UID, old.Version
-		c := cand{ev: ev, old: &old, boundary: sc.boundary(old)}
+		c := candidate{ev: w.ev, old: &old, boundary: sc.boundary(old)}
+		c.ev.UID, c.ev.Version = old.UID, old.Version
 		if c.boundary {
-			// The derivation saw only part of this event: its title and description stay.
 			c.ev.Title, c.ev.Description = old.Title, old.Description
 		}
 		if old.Start.Before(sc.TrustFrom) {
@@ -242,7 +223,7 @@ func (pl planner) makePlan(blocks []engine.Block, owned []calendar.Event) plan {
 		}
 		cands = append(cands, c)
 	}
-	rank := func(c cand) int {
+	rank := func(c candidate) int {
 		switch {
 		case c.old != nil && c.boundary:
 			return 0
@@ -251,46 +232,84 @@ func (pl planner) makePlan(blocks []engine.Block, owned []calendar.Event) plan {
 		}
 		return 2
 	}
-	slices.SortStableFunc(cands, func(a, b cand) int {
+	slices.SortStableFunc(cands, func(a, b candidate) int {
 		return cmp.Or(cmp.Compare(rank(a), rank(b)), a.ev.Start.Compare(b.ev.Start))
 	})
+	return cands
+}
 
-	placed := fixed
-	var writes []calendar.Change
-	used := make(map[string]bool, len(owned))
-	for _, e := range owned {
-		used[e.UID] = true
-	}
-	create := func(ev calendar.Event) {
-		ev.UID, ev.Version = pl.newUID(), ""
-		if pl.blockUID != nil {
-			if uid := pl.blockUID(ev.ProfileID, ev.Start); !used[uid] {
-				ev.UID = uid
-			}
+// builder collects a plan's changes and the spans already placed.
+type builder struct {
+	newUID   func() string
+	blockUID func(profileID string, start time.Time) string
+	used     map[string]bool // UIDs read or created: a block UID among them is not reused
+	placed   []span
+	writes   []calendar.Change
+	deletes  []calendar.Change
+	counts   Counts
+}
+
+func (b *builder) del(e calendar.Event) {
+	b.deletes = append(b.deletes, calendar.Change{Op: calendar.Delete, Event: e})
+	b.counts.Deleted++
+}
+
+func (b *builder) create(ev calendar.Event) {
+	ev.UID, ev.Version = b.newUID(), ""
+	if b.blockUID != nil {
+		if uid := b.blockUID(ev.ProfileID, ev.Start); !b.used[uid] {
+			ev.UID = uid
 		}
-		used[ev.UID] = true
-		writes = append(writes, calendar.Change{Op: calendar.Create, Event: ev})
-		placed = append(placed, spanOf(ev))
-		out.Counts.Created++
 	}
+	if b.used != nil {
+		b.used[ev.UID] = true
+	}
+	b.writes = append(b.writes, calendar.Change{Op: calendar.Create, Event: ev})
+	b.placed = append(b.placed, spanOf(ev))
+	b.counts.Created++
+}
+
+// dropUnmatched deletes the changeable events no block matched, except those reaching outside
+// what the derivation saw: nothing justifies them, but nothing disproves them, so they stay.
+func (b *builder) dropUnmatched(wants []want, scoped []calendar.Event, sc scope) {
+	matched := make([]bool, len(scoped))
+	for _, w := range wants {
+		if w.match >= 0 {
+			matched[w.match] = true
+		}
+	}
+	for i, e := range scoped {
+		switch {
+		case matched[i]:
+		case sc.boundary(e):
+			b.placed = append(b.placed, spanOf(e))
+		default:
+			b.del(e)
+		}
+	}
+}
+
+// place writes each candidate cut around what is placed. A fragment that was cut is booked
+// only when it is long enough to be a block of its profile (ENGINE.md §5). Of a matched event's
+// fragments, the one overlapping the old event most keeps its identity; the others are created
+// (not for a boundary event, whose unseen part is kept as it was).
+func (b *builder) place(cands []candidate, profiles map[string]profile.Profile) {
 	for _, c := range cands {
 		whole := spanOf(c.ev)
-		frags := cut(whole, placed)
+		frags := cut(whole, b.placed)
 		minLen := time.Second
 		if len(frags) != 1 || frags[0] != whole {
-			// A cut fragment is booked only when it is long enough to be a block (ENGINE.md §5).
-			minLen = max(minLen, minutes(pl.profiles[c.ev.ProfileID].Threshold))
+			minLen = max(minLen, minutes(profiles[c.ev.ProfileID].Threshold))
 		}
 		frags = slices.DeleteFunc(frags, func(f span) bool { return f.len() < minLen })
 		if c.old == nil {
 			for _, f := range frags {
 				ev := c.ev
 				ev.Start, ev.End = f.start, f.end
-				create(ev)
+				b.create(ev)
 			}
 			continue
 		}
-		// The fragment that overlaps the old event most keeps its identity.
 		best := -1
 		for i, f := range frags {
 			if best < 0 || overlap(f, spanOf(*c.old)) > overlap(frags[best], spanOf(*c.old)) {
@@ -299,43 +318,41 @@ func (pl planner) makePlan(blocks []engine.Block, owned []calendar.Event) plan {
 		}
 		if best < 0 {
 			if c.boundary {
-				placed = append(placed, spanOf(*c.old))
-				out.Counts.Unchanged++
+				b.placed = append(b.placed, spanOf(*c.old))
+				b.counts.Unchanged++
 			} else {
-				del(*c.old)
+				b.del(*c.old)
 			}
 			continue
 		}
 		ev := c.ev
 		ev.Start, ev.End = frags[best].start, frags[best].end
 		if sameContent(ev, *c.old) {
-			out.Counts.Unchanged++
+			b.counts.Unchanged++
 		} else {
-			writes = append(writes, calendar.Change{Op: calendar.Update, Event: ev})
-			out.Counts.Updated++
+			b.writes = append(b.writes, calendar.Change{Op: calendar.Update, Event: ev})
+			b.counts.Updated++
 		}
-		placed = append(placed, frags[best])
+		b.placed = append(b.placed, frags[best])
 		if !c.boundary {
 			for i, f := range frags {
 				if i != best {
 					extra := c.ev
 					extra.Start, extra.End = f.start, f.end
-					create(extra)
+					b.create(extra)
 				}
 			}
 		}
 	}
+}
 
-	// Creates and updates in time order, then deletes: an interrupted apply leaves at worst a
-	// leftover the next run removes, never a hole where a block was.
-	slices.SortStableFunc(writes, func(a, b calendar.Change) int {
-		return a.Event.Start.Compare(b.Event.Start)
-	})
-	slices.SortStableFunc(deletes, func(a, b calendar.Change) int {
-		return a.Event.Start.Compare(b.Event.Start)
-	})
-	out.Changes = append(writes, deletes...)
-	return out
+// finish orders the changes: creates and updates in time order, then deletes, so that an
+// interrupted apply leaves at worst a leftover the next run removes, never a hole where a
+// block was.
+func (b *builder) finish() plan {
+	slices.SortStableFunc(b.writes, func(x, y calendar.Change) int { return x.Event.Start.Compare(y.Event.Start) })
+	slices.SortStableFunc(b.deletes, func(x, y calendar.Change) int { return x.Event.Start.Compare(y.Event.Start) })
+	return plan{Changes: append(b.writes, b.deletes...), Counts: b.counts}
 }
 
 // minutes converts a profile's fractional minutes to a duration.

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/awcal/awcal/internal/calendar"
+	"github.com/awcal/awcal/internal/corrections"
 )
 
 // The range PurgeProfile uses for a zero from or to: wide enough for any block awcal wrote.
@@ -30,9 +31,13 @@ var (
 //
 // It is meant for a profile that was deleted or disabled: for an enabled profile, the next run
 // writes its blocks in the run's window again.
-func PurgeProfile(ctx context.Context, store Store, profileID string, from, to time.Time, dryRun bool) ([]calendar.Event, error) {
+//
+// Events the person edited or approved (calendar.Event.Locked) stay unless opts.IncludeEdited;
+// kept counts them. The deleted events are taken out of the corrections file, when one is given,
+// so that the next sync does not take them for events the person deleted.
+func PurgeProfile(ctx context.Context, store Store, profileID string, from, to time.Time, opts PurgeOptions) (deleted []calendar.Event, kept int, err error) {
 	if profileID == "" {
-		return nil, errors.New("deleting a profile's events: no profile id given")
+		return nil, 0, errors.New("deleting a profile's events: no profile id given")
 	}
 	if from.IsZero() {
 		from = purgeFrom
@@ -41,41 +46,55 @@ func PurgeProfile(ctx context.Context, store Store, profileID string, from, to t
 		to = purgeTo
 	}
 	if !from.Before(to) {
-		return nil, fmt.Errorf("deleting the events of profile %s: the start %s is not before the end %s: swap them",
+		return nil, 0, fmt.Errorf("deleting the events of profile %s: the start %s is not before the end %s: swap them",
 			profileID, from.Format(time.RFC3339), to.Format(time.RFC3339))
 	}
 	// gone holds every event of the profile the purge read, by UID: after a conflict, the ones
 	// a re-read no longer finds went with the deletes applied before the conflict (or with a
 	// concurrent run's), and are gone all the same.
+	var ledger *corrections.File
+	if opts.CorrectionsPath != "" && !opts.DryRun {
+		if ledger, err = corrections.Load(opts.CorrectionsPath); err != nil {
+			return nil, 0, fmt.Errorf("deleting the events of profile %s: %w", profileID, err)
+		}
+	}
 	gone := map[string]calendar.Event{}
 	for attempt := 1; ; attempt++ {
 		owned, err := store.Owned(ctx, from, to)
 		if err != nil {
-			return nil, fmt.Errorf("deleting the events of profile %s: reading the calendar: %w", profileID, err)
+			return nil, 0, fmt.Errorf("deleting the events of profile %s: reading the calendar: %w", profileID, err)
 		}
 		var changes []calendar.Change
+		kept = 0
 		for _, e := range owned {
-			if e.ProfileID == profileID {
+			switch {
+			case e.ProfileID != profileID:
+			case e.Locked && !opts.IncludeEdited:
+				kept++
+			default:
 				changes = append(changes, calendar.Change{Op: calendar.Delete, Event: e})
 				gone[e.UID] = e
 			}
 		}
-		if dryRun {
+		if opts.DryRun {
 			events := make([]calendar.Event, len(changes))
 			for i, c := range changes {
 				events[i] = c.Event
 			}
-			return events, nil
+			return events, kept, nil
 		}
 		if len(changes) == 0 {
 			break
+		}
+		if err := forgetKnown(ledger, opts.CorrectionsPath, changes); err != nil {
+			return nil, 0, fmt.Errorf("deleting the events of profile %s: %w", profileID, err)
 		}
 		err = store.Apply(ctx, changes)
 		if err == nil {
 			break
 		}
 		if !errors.Is(err, calendar.ErrConflict) || attempt >= maxAttempts {
-			return nil, fmt.Errorf("deleting the events of profile %s: writing the calendar: %w", profileID, err)
+			return nil, 0, fmt.Errorf("deleting the events of profile %s: writing the calendar: %w", profileID, err)
 		}
 	}
 	events := make([]calendar.Event, 0, len(gone))
@@ -83,15 +102,40 @@ func PurgeProfile(ctx context.Context, store Store, profileID string, from, to t
 		events = append(events, e)
 	}
 	calendar.SortEvents(events)
-	return events, nil
+	return events, kept, nil
+}
+
+// PurgeOptions tune PurgeProfile.
+type PurgeOptions struct {
+	// DryRun returns the events that would be deleted and writes nothing.
+	DryRun bool
+	// IncludeEdited deletes the events the person edited or approved too.
+	IncludeEdited bool
+	// CorrectionsPath is the corrections file ("" when there is none to keep up to date).
+	CorrectionsPath string
+}
+
+// forgetKnown takes the events a purge is about to delete out of the corrections file, before
+// deleting them, so that they are never taken for events the person deleted (even when the
+// process dies in between). One whose delete does not happen is still in the calendar, and the
+// next sync knows it again.
+func forgetKnown(ledger *corrections.File, path string, deletes []calendar.Change) error {
+	if ledger == nil || len(deletes) == 0 {
+		return nil
+	}
+	for _, c := range deletes {
+		delete(ledger.Known, c.Event.UID)
+	}
+	return corrections.Save(path, ledger)
 }
 
 // PurgeProfile is the package's PurgeProfile on the Syncer's calendar, never at the same time
 // as a run: it waits for a running one to finish, and runs wait for it.
+// Events the person edited or approved stay.
 func (s *Syncer) PurgeProfile(ctx context.Context, profileID string, from, to time.Time, dryRun bool) ([]calendar.Event, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	events, err := PurgeProfile(ctx, s.store, profileID, from, to, dryRun)
+	events, _, err := PurgeProfile(ctx, s.store, profileID, from, to, PurgeOptions{DryRun: dryRun, CorrectionsPath: s.correctionsPath})
 	if err == nil && !dryRun {
 		s.log.Info("deleted a profile's events", "profile", profileID, "deleted", len(events))
 	}

@@ -137,7 +137,7 @@ func TestPurgeProfile(t *testing.T) {
 				c.fill(t)
 				before, rawBefore := c.owned(t), c.raw()
 
-				got, err := syncer.PurgeProfile(context.Background(), c.store, tt.profileID, tt.from, tt.to, tt.dryRun)
+				got, _, err := syncer.PurgeProfile(context.Background(), c.store, tt.profileID, tt.from, tt.to, syncer.PurgeOptions{DryRun: tt.dryRun})
 				require.NoError(t, err)
 				assert.Equal(t, tt.want, titles(got))
 
@@ -162,7 +162,7 @@ func TestPurgeProfile(t *testing.T) {
 				assert.Contains(t, string(raw), foreignVEvent)
 				assert.Contains(t, string(raw), foreignOldVEvent)
 
-				again, err := syncer.PurgeProfile(context.Background(), c.store, tt.profileID, tt.from, tt.to, false)
+				again, _, err := syncer.PurgeProfile(context.Background(), c.store, tt.profileID, tt.from, tt.to, syncer.PurgeOptions{})
 				require.NoError(t, err)
 				assert.Empty(t, again, "a second purge finds nothing")
 				assert.Equal(t, raw, c.raw(), "and writes nothing")
@@ -215,7 +215,7 @@ func TestPurgeProfileConflicts(t *testing.T) {
 			c := newCalendar(t)
 			c.fill(t)
 			r := &racingStore{Store: c.store, t: t, races: 1}
-			got, err := syncer.PurgeProfile(context.Background(), r, "old", time.Time{}, time.Time{}, false)
+			got, _, err := syncer.PurgeProfile(context.Background(), r, "old", time.Time{}, time.Time{}, syncer.PurgeOptions{})
 			require.NoError(t, err)
 			assert.Equal(t, 2, r.reads)
 			assert.Equal(t, []string{"old: Old a year ago", "old: Old morning", "old: Old afternoon (renamed)"}, titles(got),
@@ -226,7 +226,7 @@ func TestPurgeProfileConflicts(t *testing.T) {
 			c := newCalendar(t)
 			c.fill(t)
 			r := &racingStore{Store: c.store, t: t, races: 100}
-			got, err := syncer.PurgeProfile(context.Background(), r, "old", time.Time{}, time.Time{}, false)
+			got, _, err := syncer.PurgeProfile(context.Background(), r, "old", time.Time{}, time.Time{}, syncer.PurgeOptions{})
 			require.ErrorIs(t, err, calendar.ErrConflict)
 			assert.ErrorContains(t, err, "deleting the events of profile old")
 			assert.Nil(t, got)
@@ -240,13 +240,13 @@ func TestPurgeProfileConflicts(t *testing.T) {
 
 func TestPurgeProfileBadArguments(t *testing.T) {
 	mem := memstore.New()
-	_, err := syncer.PurgeProfile(context.Background(), mem, "", time.Time{}, time.Time{}, false)
+	_, _, err := syncer.PurgeProfile(context.Background(), mem, "", time.Time{}, time.Time{}, syncer.PurgeOptions{})
 	assert.ErrorContains(t, err, "no profile id")
-	_, err = syncer.PurgeProfile(context.Background(), mem, "old", hm(12, 0), hm(9, 0), false)
+	_, _, err = syncer.PurgeProfile(context.Background(), mem, "old", hm(12, 0), hm(9, 0), syncer.PurgeOptions{})
 	assert.ErrorContains(t, err, "is not before the end")
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	_, err = syncer.PurgeProfile(ctx, mem, "old", time.Time{}, time.Time{}, false)
+	_, _, err = syncer.PurgeProfile(ctx, mem, "old", time.Time{}, time.Time{}, syncer.PurgeOptions{})
 	assert.ErrorIs(t, err, context.Canceled)
 }
 

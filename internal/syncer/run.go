@@ -10,6 +10,7 @@ import (
 	"github.com/awcal/awcal/internal/activity"
 	"github.com/awcal/awcal/internal/calendar"
 	"github.com/awcal/awcal/internal/config"
+	"github.com/awcal/awcal/internal/corrections"
 	"github.com/awcal/awcal/internal/engine"
 	"github.com/awcal/awcal/internal/profile"
 )
@@ -47,16 +48,19 @@ type run struct {
 	live    map[string]profile.Profile // enabled profiles by id
 	enabled []profile.Profile
 	buckets []activity.Bucket
+	// ledger is the corrections file: what awcal knows to be in the calendar, and tombstones.
+	ledger      *corrections.File
+	ledgerDirty bool
 	// span is the whole derivation window and piece the part being processed, for Progress.
 	span, piece struct{ from, to time.Time }
 }
 
-func (s *Syncer) newRun(cfg config.Config, req Request, rep *Report, now time.Time) (*run, error) {
+func (s *Syncer) newRun(cfg config.Config, req Request, rep *Report, now time.Time, ledger *corrections.File) (*run, error) {
 	pipe, err := compile(cfg)
 	if err != nil {
 		return nil, err
 	}
-	r := &run{s: s, cfg: cfg, req: req, rep: rep, end: now, pipe: pipe, live: map[string]profile.Profile{}}
+	r := &run{s: s, cfg: cfg, req: req, rep: rep, end: now, pipe: pipe, live: map[string]profile.Profile{}, ledger: ledger}
 	for _, p := range cfg.Profiles {
 		if p.Enabled {
 			r.live[p.ID] = p
@@ -75,6 +79,14 @@ func (r *run) do(ctx context.Context, st *config.State) error {
 	r.rep.Strategy = config.StrategyLastChecked
 	if custom {
 		r.rep.Strategy = config.StrategyCustom
+	}
+	if r.req.ForgetCorrections {
+		if !custom || r.req.From.IsZero() {
+			return &ConfigError{Err: errors.New("forgetting corrections needs a range: give both --from and --to")}
+		}
+		if n := r.ledger.Forget(from, to); n > 0 {
+			r.rep.Forgotten, r.ledgerDirty = n, true
+		}
 	}
 	if r.buckets, err = selectBuckets(ctx, r.s.source, r.cfg.ActivityWatch); err != nil {
 		return err
@@ -242,7 +254,7 @@ func (r *run) reconcile(ctx context.Context, sc scope, blocks []engine.Block) er
 		readFrom = minTime(readFrom, roundSecond(b.Start))
 		readTo = maxTime(readTo, roundSecond(b.End))
 	}
-	pl := planner{scope: sc, profiles: r.live, newUID: r.s.newUID}
+	pl := planner{scope: sc, profiles: r.live, newUID: r.s.newUID, forget: r.req.ForgetCorrections}
 	for attempt := 1; ; attempt++ {
 		// New events are named by block identity, except on the last attempt: a name held by
 		// an event the read cannot see (a foreign copy) must not stop the sync.
@@ -279,6 +291,7 @@ func (r *run) attempt(ctx context.Context, pl planner, blocks []engine.Block, re
 	if err != nil {
 		return fmt.Errorf("reading the calendar: %w", err)
 	}
+	pl.taken = r.takenSpans(owned, readFrom, readTo)
 	p := pl.makePlan(blocks, owned)
 	if r.req.DryRun {
 		r.rep.Changes = append(r.rep.Changes, p.Changes...)
@@ -293,9 +306,13 @@ func (r *run) attempt(ctx context.Context, pl planner, blocks []engine.Block, re
 			return err
 		}
 		r.report(PhaseWriting, 0.8)
+		if err := r.forgetDeletes(p.Changes); err != nil {
+			return err
+		}
 		if err := r.s.store.Apply(ctx, p.Changes); err != nil {
 			return fmt.Errorf("writing the calendar: %w", err)
 		}
+		r.recordWrites(p.Changes)
 	}
 	r.rep.Counts.add(p.Counts)
 	return nil

@@ -22,6 +22,7 @@ import (
 	"github.com/awcal/awcal/internal/activitywatch"
 	"github.com/awcal/awcal/internal/calendar"
 	"github.com/awcal/awcal/internal/config"
+	"github.com/awcal/awcal/internal/corrections"
 	"github.com/awcal/awcal/internal/pipeline"
 )
 
@@ -49,7 +50,8 @@ type Options struct {
 	Config func() config.Config
 	Source Source
 	Store  Store
-	// StatePath is state.json (config.StatePath).
+	// StatePath is state.json (config.StatePath). The corrections file (what awcal wrote, and
+	// the tombstones of what the person deleted) is kept beside it.
 	StatePath string
 	// Now is the clock (time.Now when nil); tests and `awcal sync --now` fix it.
 	Now func() time.Time
@@ -63,9 +65,11 @@ type Syncer struct {
 	source    Source
 	store     Store
 	statePath string
-	now       func() time.Time
-	log       *slog.Logger
-	newUID    func() string
+	// correctionsPath is the corrections file (corrections.PathBeside the state).
+	correctionsPath string
+	now             func() time.Time
+	log             *slog.Logger
+	newUID          func() string
 
 	mu sync.Mutex // held for the whole of a run
 }
@@ -83,13 +87,14 @@ func New(o Options) (*Syncer, error) {
 		return nil, errors.New("syncer: no state file")
 	}
 	s := &Syncer{
-		config:    o.Config,
-		source:    o.Source,
-		store:     o.Store,
-		statePath: o.StatePath,
-		now:       o.Now,
-		log:       o.Logger,
-		newUID:    calendar.NewUID,
+		config:          o.Config,
+		source:          o.Source,
+		store:           o.Store,
+		statePath:       o.StatePath,
+		correctionsPath: corrections.PathBeside(o.StatePath),
+		now:             o.Now,
+		log:             o.Logger,
+		newUID:          calendar.NewUID,
 	}
 	if s.now == nil {
 		s.now = time.Now
@@ -131,6 +136,9 @@ type Request struct {
 	Progress func(Progress)
 	// Allowed, when set, is part of the automatic gate: the scheduler's pause.
 	Allowed func() bool
+	// ForgetCorrections, with a custom range, forgets the person's corrections in it: the
+	// tombstones of deleted events go, and locked events are rewritten to the derived blocks.
+	ForgetCorrections bool
 }
 
 // Phase names what a run is doing.
@@ -177,6 +185,9 @@ type Report struct {
 	From, To               time.Time
 	DerivedFrom, DerivedTo time.Time
 	Counts
+	// Buried counts the owned events found gone from the calendar (deleted by the person),
+	// now tombstones; Forgotten the tombstones a ForgetCorrections run removed.
+	Buried, Forgotten int
 	// Changes is the plan; only a dry run fills it.
 	Changes []calendar.Change
 	DryRun  bool
@@ -225,10 +236,21 @@ func (s *Syncer) Run(ctx context.Context, req Request) (*Report, error) {
 		return nil, &ConfigError{Err: err}
 	}
 	rep.LastSyncTime, rep.Quiescent = st.LastSyncTime, st.Quiescent
+	ledger, err := corrections.Load(s.correctionsPath)
+	if err != nil {
+		return nil, &ConfigError{Err: err}
+	}
 
-	r, err := s.newRun(cfg, req, rep, started)
+	r, err := s.newRun(cfg, req, rep, started, ledger)
 	if err == nil {
 		err = r.do(ctx, &st)
+	}
+	if r != nil && r.ledgerDirty && !req.DryRun {
+		// Saved whatever the outcome: a tombstone found must stick, and what the ledger says
+		// was written is true of the calendar (a failed write is found again by the next read).
+		if lerr := corrections.Save(s.correctionsPath, ledger); lerr != nil {
+			err = errors.Join(err, lerr)
+		}
 	}
 	rep.Finished = s.now()
 	if errors.Is(err, ErrNotAllowed) {

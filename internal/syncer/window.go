@@ -107,12 +107,12 @@ func later(a, b calendar.Event) bool {
 
 // latestOwned is the continuity candidate: the latest owned event of a live profile with a
 // title (only owned events: FCR took any event, so a manual one near the boundary disabled
-// the rewrite).
+// the rewrite), not locked by the person: continuity never extends the person's event.
 func (r *run) latestOwned(evs []calendar.Event) (calendar.Event, bool) {
 	var best calendar.Event
 	found := false
 	for _, e := range evs {
-		if _, ok := r.live[e.ProfileID]; !ok || normTitle(e.Title) == "" {
+		if _, ok := r.live[e.ProfileID]; !ok || e.Locked || normTitle(e.Title) == "" {
 			continue
 		}
 		if !found || later(e, best) {
@@ -122,13 +122,14 @@ func (r *run) latestOwned(evs []calendar.Event) (calendar.Event, bool) {
 	return best, found
 }
 
-// boundaryEvent is the owned event that overlaps b within the tolerance, with a title; on
-// ties the latest end, then the latest start.
+// boundaryEvent is the owned event that overlaps b within the tolerance, with a title and not
+// locked by the person (a seed would grow a block out of it); on ties the latest end, then the
+// latest start.
 func boundaryEvent(evs []calendar.Event, b time.Time) (calendar.Event, bool) {
 	var best calendar.Event
 	found := false
 	for _, e := range evs {
-		if e.Start.After(b.Add(tolerance)) || e.End.Before(b.Add(-tolerance)) || normTitle(e.Title) == "" {
+		if e.Locked || e.Start.After(b.Add(tolerance)) || e.End.Before(b.Add(-tolerance)) || normTitle(e.Title) == "" {
 			continue
 		}
 		if !found || later(e, best) {

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/awcal/awcal/internal/calendar/calendartest"
+	"github.com/awcal/awcal/internal/calendar/calendartest/correctionstest"
 )
 
 // TestConformance runs the one calendar suite against go-webdav's handler in-process and a real
@@ -13,6 +14,7 @@ func TestConformance(t *testing.T) {
 		t.Run(s.name, func(t *testing.T) {
 			srv := s.start(t)
 			calendartest.Run(t, func(t *testing.T) calendartest.Harness { return srv.Harness(t) })
+			correctionstest.Run(t, func(t *testing.T) calendartest.Harness { return srv.Harness(t) })
 		})
 	}
 }

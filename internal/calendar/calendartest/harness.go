@@ -23,4 +23,12 @@ type Harness interface {
 	// Tamper changes an owned event behind the store's back (as another client would), so that
 	// the version the store read earlier is stale.
 	Tamper(t *testing.T, uid string)
+	// Raw returns an owned event's text as the calendar holds it now (its VEVENT, or its whole
+	// resource on CalDAV), for byte-for-byte comparisons.
+	Raw(t *testing.T, uid string) string
+	// Edit changes an owned event as a person would in a calendar app, through a second client
+	// (on CalDAV a raw PUT with If-Match): edit gets the text Raw returns and gives the new one.
+	Edit(t *testing.T, uid string, edit func(text string) string)
+	// Remove deletes an owned event as a person would (on CalDAV a DELETE with If-Match).
+	Remove(t *testing.T, uid string)
 }

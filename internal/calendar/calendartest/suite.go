@@ -28,6 +28,10 @@ import (
 //   - a change list that fails calendar.ValidateChanges is refused before anything is written;
 //   - foreign events stay byte-identical through every kind of write;
 //   - a cancelled context makes Owned and Apply fail with the context's error, writing nothing.
+//
+// Its second part, correctionstest.Run, checks with the syncer that an owned event the person
+// edited reads as locked and stays as the person left it, and that a deleted block is not
+// written again.
 func Run(t *testing.T, newHarness func(t *testing.T) Harness) {
 	tests := []struct {
 		name string

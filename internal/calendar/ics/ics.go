@@ -460,5 +460,6 @@ func sameContent(old, e calendar.Event) bool {
 	e = calendar.Normalize(e)
 	return old.UID == e.UID && old.ProfileID == e.ProfileID && old.Title == e.Title &&
 		old.Start.Equal(e.Start) && old.End.Equal(e.End) && old.Category == e.Category &&
-		old.Color == e.Color && old.Description == e.Description
+		old.Color == e.Color && old.Description == e.Description && old.Status == e.Status &&
+		old.Locked == e.Locked
 }

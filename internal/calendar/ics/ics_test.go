@@ -69,6 +69,25 @@ func (h *harness) Tamper(t *testing.T, uid string) {
 	require.NoError(t, os.WriteFile(h.s.path, []byte(strings.Replace(string(raw), block, edited, 1)), 0o600))
 }
 
+func (h *harness) Raw(t *testing.T, uid string) string {
+	raw, err := os.ReadFile(h.s.path)
+	require.NoError(t, err)
+	block, ok := findEvent(string(raw), uid)
+	require.True(t, ok, "event %s not in the file", uid)
+	return block
+}
+
+// Edit rewrites the event's text in the file, as another calendar client would.
+func (h *harness) Edit(t *testing.T, uid string, edit func(string) string) {
+	raw, err := os.ReadFile(h.s.path)
+	require.NoError(t, err)
+	block, ok := findEvent(string(raw), uid)
+	require.True(t, ok, "event %s not in the file", uid)
+	require.NoError(t, os.WriteFile(h.s.path, []byte(strings.Replace(string(raw), block, edit(block), 1)), 0o600))
+}
+
+func (h *harness) Remove(t *testing.T, uid string) { h.Edit(t, uid, func(string) string { return "" }) }
+
 // findEvent finds a VEVENT by plain text search (not with the parser under test).
 func findEvent(raw, uid string) (string, bool) {
 	for rest := raw; ; {

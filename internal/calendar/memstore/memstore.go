@@ -1,15 +1,19 @@
 // Package memstore is an in-memory calendar.Store: the fake the syncer tests use. It keeps the
 // store contract exactly (versions, ErrConflict on a stale Version, ErrNotOwned for foreign
-// events, foreign events kept as raw bytes) and applies a change list one change at a time, as
-// a CalDAV server does, so that tests can inject a failure at any step with FailOn.
+// events, foreign events kept as raw bytes, an event the person edited read as locked) and
+// applies a change list one change at a time, as a CalDAV server does, so that tests can inject
+// a failure at any step with FailOn.
 package memstore
 
 import (
 	"context"
 	"fmt"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
+
+	"github.com/emersion/go-ical"
 
 	"github.com/awcal/awcal/internal/calendar"
 )
@@ -20,6 +24,8 @@ type Store struct {
 	mu      sync.Mutex
 	owned   map[string]calendar.Event
 	foreign map[string]string
+	// edited holds the text of the owned events the person edited (Edit), verbatim.
+	edited  map[string]string
 	version int
 	failOn  func(calendar.Change) error
 }
@@ -28,7 +34,7 @@ var _ calendar.Store = (*Store)(nil)
 
 // New returns an empty calendar.
 func New() *Store {
-	return &Store{owned: map[string]calendar.Event{}, foreign: map[string]string{}}
+	return &Store{owned: map[string]calendar.Event{}, foreign: map[string]string{}, edited: map[string]string{}}
 }
 
 // Owned returns the owned events overlapping [from, to), sorted by start then UID.
@@ -100,6 +106,7 @@ func (s *Store) apply(c calendar.Change) error {
 	}
 	if c.Op == calendar.Delete {
 		delete(s.owned, uid)
+		delete(s.edited, uid)
 		return nil
 	}
 	s.put(c.Event)
@@ -112,6 +119,7 @@ func (s *Store) put(e calendar.Event) {
 	e = calendar.Normalize(e)
 	e.Version = strconv.Itoa(s.version)
 	s.owned[e.UID] = e
+	delete(s.edited, e.UID)
 }
 
 // All returns every owned event, sorted by start then UID.
@@ -150,4 +158,73 @@ func (s *Store) FailOn(hook func(calendar.Change) error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.failOn = hook
+}
+
+// stamp is the DTSTAMP of the text Raw renders, fixed so that the text depends on the event only.
+var stamp = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// Raw returns the owned event's text (one VEVENT) as a calendar app would see it: what Edit
+// left, or else the event as awcal's stores render it.
+func (s *Store) Raw(uid string) (ics string, ok bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.rawLocked(uid)
+}
+
+func (s *Store) rawLocked(uid string) (string, bool) {
+	if text, ok := s.edited[uid]; ok {
+		return text, true
+	}
+	e, ok := s.owned[uid]
+	if !ok {
+		return "", false
+	}
+	var b strings.Builder
+	if err := calendar.EncodeComponent(&b, calendar.ToVEvent(e, stamp).Component); err != nil {
+		return "", false
+	}
+	return b.String(), true
+}
+
+// Edit changes an owned event as the person would in a calendar app: edit gets its text (Raw)
+// and returns the new text, which is kept verbatim and read as the store would read it (an
+// edit shows as Event.Locked). The event gets a new version.
+func (s *Store) Edit(uid string, edit func(ics string) string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	text, ok := s.rawLocked(uid)
+	if !ok {
+		return fmt.Errorf("editing event %s: no such owned event", uid)
+	}
+	text = edit(text)
+	cal, err := ical.NewDecoder(strings.NewReader("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n" +
+		text + "END:VCALENDAR\r\n")).Decode()
+	if err != nil {
+		return fmt.Errorf("editing event %s: the new text does not parse: %w", uid, err)
+	}
+	evs := cal.Events()
+	if len(evs) != 1 {
+		return fmt.Errorf("editing event %s: the new text holds %d events, not one", uid, len(evs))
+	}
+	e, owned, err := calendar.FromVEvent(&evs[0])
+	if err != nil || !owned || e.UID != uid {
+		return fmt.Errorf("editing event %s: the new text is not the same owned event (%v)", uid, err)
+	}
+	s.version++
+	e.Version = strconv.Itoa(s.version)
+	s.owned[uid] = e
+	s.edited[uid] = text
+	return nil
+}
+
+// Remove deletes an owned event as the person would in a calendar app.
+func (s *Store) Remove(uid string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.owned[uid]; !ok {
+		return fmt.Errorf("removing event %s: no such owned event", uid)
+	}
+	delete(s.owned, uid)
+	delete(s.edited, uid)
+	return nil
 }

@@ -3,6 +3,7 @@ package memstore
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -25,17 +26,24 @@ func (h harness) Foreign(t *testing.T, uid string) string {
 	return ics
 }
 
-// Tamper edits the event as another client would: new content, new version.
+// Tamper edits the event's summary as another client would: new content, new version.
 func (h harness) Tamper(t *testing.T, uid string) {
-	h.s.mu.Lock()
-	defer h.s.mu.Unlock()
-	e, ok := h.s.owned[uid]
-	require.True(t, ok, "no owned event %s to tamper with", uid)
-	e.Title += " (edited elsewhere)"
-	h.s.version++
-	e.Version = "tampered-" + e.Version
-	h.s.owned[uid] = e
+	require.NoError(t, h.s.Edit(uid, func(text string) string {
+		return strings.Replace(text, "\r\nSUMMARY:", "\r\nSUMMARY:edited elsewhere ", 1)
+	}))
 }
+
+func (h harness) Raw(t *testing.T, uid string) string {
+	text, ok := h.s.Raw(uid)
+	require.True(t, ok, "no owned event %s", uid)
+	return text
+}
+
+func (h harness) Edit(t *testing.T, uid string, edit func(string) string) {
+	require.NoError(t, h.s.Edit(uid, edit))
+}
+
+func (h harness) Remove(t *testing.T, uid string) { require.NoError(t, h.s.Remove(uid)) }
 
 func TestConformance(t *testing.T) {
 	calendartest.Run(t, func(t *testing.T) calendartest.Harness { return harness{New()} })

@@ -145,6 +145,37 @@ func (h *harness) Tamper(t *testing.T, uid string) {
 	require.Contains(t, []int{http.StatusCreated, http.StatusNoContent}, status, "PUT tampered event: %s", resp)
 }
 
+// Raw returns the owned event's resource as the server serves it now.
+func (h *harness) Raw(t *testing.T, uid string) string {
+	t.Helper()
+	status, body, _ := h.srv.Do(t, http.MethodGet, h.cal+caldav.ResourceName(uid), nil, "")
+	require.Equal(t, http.StatusOK, status, "GET owned event %s", uid)
+	return body
+}
+
+// Edit changes the owned event's resource as a second client would: GET, then a PUT of the
+// edited text with If-Match on the ETag it read.
+func (h *harness) Edit(t *testing.T, uid string, edit func(string) string) {
+	t.Helper()
+	p := h.cal + caldav.ResourceName(uid)
+	status, body, etag := h.srv.Do(t, http.MethodGet, p, nil, "")
+	require.Equal(t, http.StatusOK, status, "GET owned event %s", uid)
+	require.NotEmpty(t, etag, "the server gives no ETag")
+	status, resp, _ := h.srv.Do(t, http.MethodPut, p, http.Header{"Content-Type": {"text/calendar; charset=utf-8"},
+		"If-Match": {etag}}, edit(body))
+	require.Contains(t, []int{http.StatusCreated, http.StatusNoContent, http.StatusOK}, status, "PUT edited event: %s", resp)
+}
+
+// Remove deletes the owned event's resource as a second client would (DELETE with If-Match).
+func (h *harness) Remove(t *testing.T, uid string) {
+	t.Helper()
+	p := h.cal + caldav.ResourceName(uid)
+	status, _, etag := h.srv.Do(t, http.MethodGet, p, nil, "")
+	require.Equal(t, http.StatusOK, status, "GET owned event %s", uid)
+	status, resp, _ := h.srv.Do(t, http.MethodDelete, p, http.Header{"If-Match": {etag}}, "")
+	require.Contains(t, []int{http.StatusNoContent, http.StatusOK}, status, "DELETE owned event: %s", resp)
+}
+
 // requireReal skips, or fails under AWCAL_REQUIRE_REAL=1, when a real component is missing.
 func requireReal(t testing.TB, format string, args ...any) {
 	t.Helper()
