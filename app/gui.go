@@ -45,6 +45,7 @@ func runGUI(ctx context.Context, env cli.Env, args []string) int {
 	fs := flag.NewFlagSet("awcal", flag.ContinueOnError)
 	fs.SetOutput(env.Stderr)
 	cfgFlag := fs.String("config", "", "config file (default $AWCAL_CONFIG, else the user config folder)")
+	verbose := fs.Bool("verbose", false, "log at Debug level (the log is awcal.log in the user state folder, e.g. ~/.local/state/awcal)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return cli.ExitOK
@@ -60,6 +61,8 @@ func runGUI(ctx context.Context, env cli.Env, args []string) int {
 		fmt.Fprintln(env.Stderr, "awcal:", msg)
 		return cli.ExitFailure
 	}
+	logPath, closeLog := setupLog(env, *verbose)
+	defer closeLog()
 	cfgPath := *cfgFlag
 	if isDemo {
 		d, err := demo.Start(time.Now)
@@ -83,7 +86,7 @@ func runGUI(ctx context.Context, env cli.Env, args []string) int {
 		cfgPath = p
 	}
 
-	g := &gui{env: env, cfgPath: cfgPath, demo: isDemo}
+	g := &gui{env: env, cfgPath: cfgPath, demo: isDemo, logPath: logPath}
 	show := make(chan struct{}, 1)
 	release, err := instance.Acquire(instance.SocketPath(cfgPath, env.Getenv), instance.App, func() {
 		select {
@@ -112,6 +115,7 @@ type gui struct {
 	env     cli.Env
 	cfgPath string
 	demo    bool
+	logPath string // "" without a log file
 
 	cfg      atomic.Pointer[config.Config]
 	app      fyne.App
@@ -171,6 +175,7 @@ func (g *gui) run(ctx context.Context, show <-chan struct{}) int {
 		ShowSettings: g.settings.Show,
 		ShowBackfill: g.showBackfill,
 		OpenCalendar: g.openCalendar,
+		OpenLog:      g.openLog,
 		CopyFeedURL: func() {
 			g.app.SendNotification(fyne.NewNotification("awcal", ui.CopyFeedURL(g.app, g.config())))
 		},
@@ -314,6 +319,17 @@ func (g *gui) openCalendar() {
 		u, err := url.Parse(calendarPage(st, c.URL))
 		fyne.Do(func() { g.openURL(u, err) })
 	}()
+}
+
+// openLog opens the log file in the desktop's viewer for it.
+func (g *gui) openLog() {
+	if g.logPath == "" {
+		g.app.SendNotification(fyne.NewNotification("awcal", "There is no log file: awcal could not create one (see its standard error)."))
+		return
+	}
+	if err := g.app.OpenURL(&url.URL{Scheme: "file", Path: g.logPath}); err != nil {
+		g.app.SendNotification(fyne.NewNotification("awcal", "Cannot open the log "+g.logPath+": "+err.Error()))
+	}
 }
 
 // calendarPage is the page "Open calendar" shows for a CalDAV calendar: the store's web page

@@ -92,7 +92,8 @@ func TestGUISmoke(t *testing.T) {
 		`echo "$DBUS_SESSION_BUS_ADDRESS" > "$1"; echo $$ > "$2"; exec "$3" --config "$4"`,
 		"sh", busFile, pidFile, bin, cfgPath)
 	app.Env = append(os.Environ(), "DISPLAY="+display, "HOME="+home, "XDG_CONFIG_HOME="+filepath.Join(home, ".config"),
-		"XDG_DATA_HOME="+filepath.Join(home, ".local", "share"), "XDG_RUNTIME_DIR="+runtimeDir, "LANG=en_US.UTF-8",
+		"XDG_DATA_HOME="+filepath.Join(home, ".local", "share"), "XDG_STATE_HOME="+filepath.Join(home, ".local", "state"),
+		"XDG_RUNTIME_DIR="+runtimeDir, "LANG=en_US.UTF-8",
 		"DBUS_SESSION_BUS_ADDRESS=")
 	// A file, not a pipe: Wait must not hang on a pipe a killed session's children still hold.
 	app.Stdout, app.Stderr = logFile, logFile
@@ -202,6 +203,9 @@ func TestGUISmoke(t *testing.T) {
 		log, err := os.ReadFile(logPath)
 		require.NoError(t, err)
 		assert.NotContains(t, string(log), "Error in Fyne call thread", "every widget update from a goroutine goes through fyne.Do")
+		kept, err := os.ReadFile(filepath.Join(home, ".local", "state", "awcal", "awcal.log"))
+		require.NoError(t, err, "the tray app keeps a log file in the state folder")
+		assert.Contains(t, string(kept), "sync done", "the sync is in the log file")
 	})
 }
 

@@ -43,6 +43,28 @@ func DefaultCalendarPath(getenv func(string) string) (string, error) {
 	return filepath.Join(dir, appDir, "activity.ics"), nil
 }
 
+// LogPath returns the tray app's log file: <user state dir>/awcal/awcal.log, where the user
+// state dir is $XDG_STATE_HOME or ~/.local/state on Linux and BSD, ~/Library/Logs on macOS and
+// %LocalAppData% on Windows.
+func LogPath(getenv func(string) string) (string, error) {
+	dir, err := userStateDir(runtime.GOOS, getenv)
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(dir, appDir, "awcal.log"), nil
+}
+
+// userStateDir is the state-folder counterpart of userConfigDir (Go has no os.UserStateDir).
+func userStateDir(goos string, getenv func(string) string) (string, error) {
+	switch goos {
+	case "windows":
+		return windowsDir(getenv, "LocalAppData")
+	case "darwin", "ios":
+		return homeDir(getenv, "Library", "Logs")
+	}
+	return xdgDir(getenv, "XDG_STATE_HOME", filepath.Join(".local", "state"))
+}
+
 // userConfigDir is os.UserConfigDir with the environment and the OS as parameters, so that
 // tests can drive every branch.
 func userConfigDir(goos string, getenv func(string) string) (string, error) {

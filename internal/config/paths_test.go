@@ -94,6 +94,29 @@ func TestDefaultCalendarPath(t *testing.T) {
 	assert.Error(t, err)
 }
 
+func TestLogPath(t *testing.T) {
+	for _, tt := range []struct {
+		goos string
+		env  mapEnv
+		want string
+	}{
+		{"linux", mapEnv{"HOME": "/h", "XDG_STATE_HOME": "/xs"}, "/xs"},
+		{"linux", mapEnv{"HOME": "/h"}, filepath.Join("/h", ".local", "state")},
+		{"darwin", mapEnv{"HOME": "/h"}, filepath.Join("/h", "Library", "Logs")},
+		{"windows", mapEnv{"LocalAppData": `C:\L`}, `C:\L`},
+	} {
+		got, err := userStateDir(tt.goos, tt.env.get)
+		require.NoError(t, err)
+		assert.Equal(t, tt.want, got, tt.goos)
+	}
+	_, err := userStateDir("linux", mapEnv{"HOME": "/h", "XDG_STATE_HOME": "state"}.get)
+	assert.ErrorContains(t, err, "$XDG_STATE_HOME is a relative path")
+	got, err := LogPath(mapEnv{"HOME": "/h", "XDG_STATE_HOME": "/xs", "LocalAppData": `C:\L`}.get)
+	require.NoError(t, err)
+	assert.Equal(t, "awcal.log", filepath.Base(got))
+	assert.Equal(t, "awcal", filepath.Base(filepath.Dir(got)))
+}
+
 func TestStatePath(t *testing.T) {
 	assert.Equal(t, filepath.Join("/h", ".config", "awcal", "state.json"), StatePath(filepath.Join("/h", ".config", "awcal", "config.json")))
 	assert.Equal(t, "state.json", StatePath("config.json"))

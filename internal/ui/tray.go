@@ -19,6 +19,8 @@ type TrayActions struct {
 	OpenCalendar func()
 	// CopyFeedURL copies the subscription feed's URL (or says how to turn the feed on).
 	CopyFeedURL func()
+	// OpenLog opens the log file; nil leaves the item out.
+	OpenLog func()
 	// Today returns the menu's summary of today ("Today: 5h 40m — Coding 3h 10m · …"). It may
 	// be slow: it runs off the Fyne goroutine, at start and after every sync. nil shows no line.
 	Today func() string
@@ -63,9 +65,11 @@ func NewTray(a fyne.App, sc SyncController, act TrayActions, now func() time.Tim
 		fyne.NewMenuItem("Settings…", act.ShowSettings),
 		fyne.NewMenuItem("Open calendar", act.OpenCalendar),
 		fyne.NewMenuItem("Copy subscription URL", act.CopyFeedURL),
-		fyne.NewMenuItemSeparator(),
-		quit,
 	)...)
+	if act.OpenLog != nil {
+		t.menu.Items = append(t.menu.Items, fyne.NewMenuItem("Open log", act.OpenLog))
+	}
+	t.menu.Items = append(t.menu.Items, fyne.NewMenuItemSeparator(), quit)
 	return t
 }
 

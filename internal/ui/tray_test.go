@@ -69,11 +69,12 @@ func TestTrayMenu(t *testing.T) {
 		ShowBackfill: func() { opened = append(opened, "backfill") },
 		OpenCalendar: func() { opened = append(opened, "calendar") },
 		CopyFeedURL:  func() { opened = append(opened, "feed") },
+		OpenLog:      func() { opened = append(opened, "log") },
 	}, time.Now)
 	tr.Install(rt)
 	m := tr.Menu()
 	require.Equal(t, []string{"Not synced yet", "---", "Sync now", "Pause auto sync", "Backfill range…", "---",
-		"Settings…", "Open calendar", "Copy subscription URL", "---", "Quit"}, menuLabels(m))
+		"Settings…", "Open calendar", "Copy subscription URL", "Open log", "---", "Quit"}, menuLabels(m))
 	assert.True(t, m.Items[0].Disabled, "the status line is not clickable")
 	assert.True(t, m.Items[len(m.Items)-1].IsQuit, "Quit is the driver's quit item, not a second one")
 
@@ -94,7 +95,8 @@ func TestTrayMenu(t *testing.T) {
 		m.Items[6].Action()
 		m.Items[7].Action()
 		m.Items[8].Action()
-		assert.Equal(t, []string{"backfill", "settings", "calendar", "feed"}, opened)
+		m.Items[9].Action()
+		assert.Equal(t, []string{"backfill", "settings", "calendar", "feed", "log"}, opened)
 	})
 	t.Run("status updates the menu", func(t *testing.T) {
 		require.Len(t, rt.subs, 1)
