@@ -170,8 +170,11 @@ const (
 	ModeContinuity Mode = "continuity"
 	// ModeSeed: a boundary warm start with a seed and a bounded lookback.
 	ModeSeed Mode = "seed"
-	// ModeLookback: a bounded lookback without a seed (also the first run ever).
+	// ModeLookback: a bounded lookback without a seed.
 	ModeLookback Mode = "lookback"
+	// ModeFirst: the first run ever, from the latest quiescent point before the first-sync
+	// lookback's cut-off.
+	ModeFirst Mode = "first"
 	// ModeCustom: a custom range, from the latest quiescent point before its start.
 	ModeCustom Mode = "custom"
 )

@@ -75,7 +75,7 @@ func TestStateAdvancesOnlyAfterSuccess(t *testing.T) {
 	require.NotNil(t, st.LastRun)
 	assert.Equal(t, config.StrategyLastChecked, st.LastRun.Strategy)
 	assert.Equal(t, 1, st.LastRun.Created)
-	assert.Equal(t, syncer.ModeLookback, rep.Mode, "the first run has no quiescent point")
+	assert.Equal(t, syncer.ModeFirst, rep.Mode, "the first run has no saved quiescent point")
 	if st.Quiescent != nil {
 		assert.False(t, st.Quiescent.After(hm(10, 0).Add(-10*time.Minute)), "the saved quiescent point must have settled")
 	}

@@ -31,10 +31,10 @@ type window struct {
 // boundary warm start (seeded when possible) with a bounded lookback.
 func (r *run) lastCheckedWindow(ctx context.Context, st config.State) (window, error) {
 	end := r.end
-	b := end.Add(-r.cfg.FirstSyncLookback())
-	if st.LastSyncTime != nil {
-		b = minTime(*st.LastSyncTime, end)
+	if st.LastSyncTime == nil {
+		return r.firstWindow(ctx, end.Add(-r.cfg.FirstSyncLookback()))
 	}
+	b := minTime(*st.LastSyncTime, end)
 	limit := r.cfg.ContinuityCap()
 	if q := st.Quiescent; q != nil && !q.After(b) && b.Sub(*q) <= limit {
 		return window{
@@ -195,6 +195,21 @@ func bestFit(blocks []engine.Block, c calendar.Event) (engine.Block, bool) {
 	return best, found
 }
 
+// firstWindow is the window of the first last-checked run ever (SYNC.md §2.2): it reconciles
+// from the lookback cut-off b, but derives from the latest quiescent point before b (at most
+// the continuity cap before it), so that a session under way at b is written from where it
+// began rather than from b.
+func (r *run) firstWindow(ctx context.Context, b time.Time) (window, error) {
+	start, fromQuiescent, err := r.quiescentBefore(ctx, b)
+	if err != nil {
+		return window{}, err
+	}
+	return window{
+		mode: ModeFirst, from: start, to: r.end, fromQuiescent: fromQuiescent, settle: true,
+		scope: scope{From: b, To: r.end, TrustFrom: start},
+	}, nil
+}
+
 // customWindow is the window of a custom range [from, to) (SYNC.md §1): derived from the
 // latest quiescent point before from (at most the continuity cap before it) to the cap after
 // to, so that a block crossing an edge is derived whole; only owned events overlapping the
@@ -205,17 +220,28 @@ func (r *run) customWindow(ctx context.Context, from, to time.Time) (window, err
 		return window{}, &ConfigError{Err: fmt.Errorf("the custom range %s – %s is empty or in the future: pick a start before the end and before now",
 			from.Format(time.RFC3339), to.Format(time.RFC3339))}
 	}
-	limit := r.cfg.ContinuityCap()
-	start := from.Add(-limit)
-	data, err := r.fetch(ctx, start, from)
+	start, fromQuiescent, err := r.quiescentBefore(ctx, from)
 	if err != nil {
 		return window{}, err
 	}
-	res := r.derive(data, start, from, nil)
-	w := window{mode: ModeCustom, from: start, to: minTime(to.Add(limit), r.end)}
-	if q := res.Quiescent; !q.Before(start) && !q.After(from) && !q.IsZero() {
-		w.from, w.fromQuiescent = q, true
+	return window{
+		mode: ModeCustom, from: start, to: minTime(to.Add(r.cfg.ContinuityCap()), r.end), fromQuiescent: fromQuiescent,
+		scope: scope{From: from, To: to, TrustFrom: start},
+	}, nil
+}
+
+// quiescentBefore derives the continuity cap before t and returns the latest quiescent point
+// in it (fromQuiescent true), or the cap's start when there is none: where a derivation must
+// start for a block under way at t to come out whole, within the cap.
+func (r *run) quiescentBefore(ctx context.Context, t time.Time) (start time.Time, fromQuiescent bool, err error) {
+	start = t.Add(-r.cfg.ContinuityCap())
+	data, err := r.fetch(ctx, start, t)
+	if err != nil {
+		return time.Time{}, false, err
 	}
-	w.scope = scope{From: from, To: to, TrustFrom: w.from}
-	return w, nil
+	res := r.derive(data, start, t, nil)
+	if q := res.Quiescent; !q.IsZero() && !q.Before(start) && !q.After(t) {
+		return q, true, nil
+	}
+	return start, false, nil
 }

@@ -266,3 +266,34 @@ func TestWeekendAwayOnThePythonServer(t *testing.T) {
 		assert.Empty(t, briefs(w.owned()))
 	})
 }
+
+// TestFirstSyncStartsWhereTheSessionStarted: the first sync after install reconciles from the
+// first-sync lookback's cut-off, but a session under way at the cut-off is written from where
+// it began, as long as that lies within the continuity cap; a session older than the cap
+// starts at the cap.
+func TestFirstSyncStartsWhereTheSessionStarted(t *testing.T) {
+	tests := []struct {
+		name      string
+		sessionAt time.Time
+		want      time.Time
+	}{
+		{"under way since 17:08, cut-off at 17:14", hm(17, 8), hm(17, 8)},
+		{"under way since 13:00, the cap (3 h) reaches back to 14:14", hm(13, 0), hm(14, 14)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w := newWorld(t, coding)
+			w.cfg.Sync.FirstSyncLookbackHours = 1
+			w.cfg.Sync.ContinuityCapHours = 3
+			w.window(hm(16, 0), hm(16, 40), "Code", "old.go") // ended long before the cut-off
+			w.window(hm(16, 40), tt.sessionAt, "Firefox", "news")
+			w.window(tt.sessionAt, hm(18, 0), "Code", "main.go")
+			rep := w.mustSync(hm(18, 14))
+			assert.Equal(t, syncer.ModeFirst, rep.Mode)
+			assert.Equal(t, []brief{{"coding", "Code - main.go", tt.want, hm(18, 0)}}, briefs(w.owned()),
+				"only the session under way at the cut-off, from where it began")
+			rep = w.mustSync(hm(18, 30))
+			assert.Zero(t, rep.Created+rep.Updated+rep.Deleted, "the next run agrees")
+		})
+	}
+}
