@@ -142,11 +142,11 @@ func TestGUISmoke(t *testing.T) {
 	for _, label := range []string{"Sync now", "Pause auto sync", "Backfill range…", "Settings…", "Open calendar", "Quit"} {
 		assert.Contains(t, items, label, "tray menu item")
 	}
-	// Item ids change whenever the menu is refreshed (every status change), so each click
-	// looks its item up again.
+	// Item ids stay as they were when the menu first showed, across every status change: a
+	// click uses those first ids, as a menu left open across a sync would.
 	click := func(label string) {
 		t.Helper()
-		id := layout()[label]
+		id := items[label]
 		require.NotZero(t, id, "no %q in the tray menu", label)
 		_, err := dbus("/StatusNotifierItem/menu", "com.canonical.dbusmenu.Event",
 			"int32:"+strconv.Itoa(id), "string:clicked", "variant:int32:0", "uint32:0")
@@ -175,6 +175,10 @@ func TestGUISmoke(t *testing.T) {
 		b, err := os.ReadFile(icsPath)
 		require.NoError(t, err)
 		assert.Contains(t, string(b), "X-AWCAL-PROFILE", "the events are marked as awcal's")
+		now := layout()
+		for _, label := range []string{"Sync now", "Backfill range…", "Settings…", "Open calendar", "Quit"} {
+			assert.Equal(t, items[label], now[label], "%q keeps its id across the sync", label)
+		}
 	})
 
 	t.Run("the tray sums today after the sync", func(t *testing.T) {

@@ -27,7 +27,8 @@ type TrayActions struct {
 }
 
 // Tray is the system tray item: an icon per state, a tooltip with the last result and the
-// menu. It uses the app's own tray (desktop.App); there is never a second systray loop.
+// menu. It uses the app's own tray loop (desktop.App); there is never a second one. Its menu
+// is shown through trayMirror, whose items keep their ids while their labels change.
 type Tray struct {
 	app  fyne.App
 	sync SyncController
@@ -38,11 +39,15 @@ type Tray struct {
 	lastErr                string
 	now                    func() time.Time
 	today                  trayToday
+	// mirror shows the menu in the system tray (nil on a driver without one).
+	mirror *trayMirror
+	// backend starts the system tray on a desktop driver (tests give a fake).
+	backend func(fyne.App, desktop.App) trayBackend
 }
 
 // NewTray builds the tray menu. Call Install to show it and follow the runtime's status.
 func NewTray(a fyne.App, sc SyncController, act TrayActions, now func() time.Time) *Tray {
-	t := &Tray{app: a, sync: sc, now: now}
+	t := &Tray{app: a, sync: sc, now: now, backend: startSystray}
 	t.status = fyne.NewMenuItem("Not synced yet", nil)
 	t.status.Disabled = true
 	t.today = newTrayToday(act.Today)
@@ -77,14 +82,15 @@ func NewTray(a fyne.App, sc SyncController, act TrayActions, now func() time.Tim
 func (t *Tray) Menu() *fyne.Menu { return t.menu }
 
 // Install shows the tray item and applies src's status now and on every change until the
-// returned func is called. It does nothing visible on a driver without a system tray.
+// returned func is called. It does nothing visible on a driver without a system tray. The
+// menu's items keep their ids for the app's life: a status change updates them in place.
 func (t *Tray) Install(src StatusSource) (stop func()) {
 	if d, ok := t.app.(desktop.App); ok {
-		d.SetSystemTrayMenu(t.menu)
+		t.mirror = newTrayMirror(t.backend(t.app, d), t.menu, t.app.Quit)
 		d.SetSystemTrayIcon(assets.TrayIdle)
 	}
 	t.Apply(src.Status())
-	t.today.refresh(t.menu)
+	t.today.refresh(t.refresh)
 	return src.Subscribe(func(s Status) { fyne.Do(func() { t.Apply(s) }) })
 }
 
@@ -104,6 +110,15 @@ func (t *Tray) refreshPause() {
 		t.pause.Label = "Resume auto sync"
 	} else {
 		t.pause.Label = "Pause auto sync"
+	}
+	t.refresh()
+}
+
+// refresh shows the menu's current labels and states.
+func (t *Tray) refresh() {
+	if t.mirror != nil {
+		t.mirror.sync()
+		return
 	}
 	t.menu.Refresh()
 }
@@ -125,7 +140,7 @@ func (t *Tray) Apply(s Status) {
 	t.lastErr = s.Error
 	if s.State != StateSyncing && !s.Last.At.Equal(t.today.syncedAt) {
 		t.today.syncedAt = s.Last.At
-		t.today.refresh(t.menu)
+		t.today.refresh(t.refresh)
 	}
 }
 

@@ -31,8 +31,8 @@ func newTrayToday(line func() string) trayToday {
 	return trayToday{item: item, line: line, async: func(f func()) { go f() }}
 }
 
-// refresh computes the line off the Fyne goroutine and shows it.
-func (d *trayToday) refresh(menu *fyne.Menu) {
+// refresh computes the line off the Fyne goroutine and shows it with show.
+func (d *trayToday) refresh(show func()) {
 	if d.item == nil {
 		return
 	}
@@ -40,7 +40,7 @@ func (d *trayToday) refresh(menu *fyne.Menu) {
 		text := d.line()
 		fyne.Do(func() {
 			d.item.Label = text
-			menu.Refresh()
+			show()
 		})
 	})
 }

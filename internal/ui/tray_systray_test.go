@@ -1,0 +1,100 @@
+package ui
+
+import (
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/test"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// fakeTray records the items shown in the tray, by id, as systray numbers them.
+type fakeTray struct {
+	items []*fakeTrayItem
+	seps  int
+}
+
+type fakeTrayItem struct {
+	id       int
+	title    string
+	disabled bool
+	clicks   chan struct{}
+}
+
+func (f *fakeTray) AddItem(label string) trayItem {
+	it := &fakeTrayItem{id: len(f.items) + f.seps + 1, title: label, clicks: make(chan struct{})}
+	f.items = append(f.items, it)
+	return it
+}
+func (f *fakeTray) AddSeparator() { f.seps++ }
+
+func (f *fakeTray) byTitle(t *testing.T, title string) *fakeTrayItem {
+	t.Helper()
+	for _, it := range f.items {
+		if it.title == title {
+			return it
+		}
+	}
+	t.Fatalf("no %q in the tray", title)
+	return nil
+}
+
+func (i *fakeTrayItem) SetTitle(s string)        { i.title = s }
+func (i *fakeTrayItem) Enable()                  { i.disabled = false }
+func (i *fakeTrayItem) Disable()                 { i.disabled = true }
+func (i *fakeTrayItem) Clicked() <-chan struct{} { return i.clicks }
+
+// desktopApp is the test app with a system tray.
+type desktopApp struct{ fyne.App }
+
+func (desktopApp) SetSystemTrayMenu(*fyne.Menu)     {}
+func (desktopApp) SetSystemTrayIcon(fyne.Resource) {}
+func (desktopApp) SetSystemTrayWindow(fyne.Window) {}
+
+var _ desktop.App = desktopApp{}
+
+func TestTrayItemsKeepTheirIdsAcrossStatusChanges(t *testing.T) {
+	a := desktopApp{test.NewTempApp(t)}
+	rt := newFakeRuntime()
+	backend := &fakeTray{}
+	opened := make(chan string, 4)
+	tr := NewTray(a, rt, TrayActions{
+		ShowSettings: func() { opened <- "settings" },
+		ShowBackfill: func() {}, OpenCalendar: func() {}, CopyFeedURL: func() {},
+		Today: func() string { return "Today: 1h 05m — Coding 1h 05m" },
+	}, time.Now)
+	tr.backend = func(fyne.App, desktop.App) trayBackend { return backend }
+	tr.today.async = inline
+	tr.Install(rt)
+	shown := len(backend.items)
+	settings := backend.byTitle(t, "Settings…")
+	syncNow := backend.byTitle(t, "Sync now")
+	status := backend.items[0]
+
+	last := time.Date(2026, 3, 10, 10, 42, 0, 0, time.Local)
+	tr.Apply(Status{State: StateSyncing})
+	assert.Equal(t, "Syncing…", status.title)
+	assert.True(t, syncNow.disabled)
+	tr.Apply(Status{State: StateIdle, Last: RunSummary{At: last, Created: 2}})
+	tr.Apply(Status{State: StatePaused, Last: RunSummary{At: last, Created: 2}})
+
+	assert.Len(t, backend.items, shown, "a status change updates the items, it makes no new ones")
+	assert.Equal(t, "Last sync 10:42 · 2 created", status.title)
+	assert.False(t, syncNow.disabled)
+	assert.Equal(t, "Resume auto sync", backend.items[3].title)
+	assert.Equal(t, "Today: 1h 05m — Coding 1h 05m", backend.items[1].title)
+	assert.Same(t, settings, backend.byTitle(t, "Settings…"))
+
+	// A click on the menu as it was opened before the sync still reaches its action.
+	settings.clicks <- struct{}{}
+	select {
+	case got := <-opened:
+		assert.Equal(t, "settings", got)
+	case <-time.After(10 * time.Second):
+		t.Fatal("the click on Settings… was lost")
+	}
+	require.Len(t, rt.subs, 1)
+}
