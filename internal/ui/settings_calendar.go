@@ -39,8 +39,8 @@ type calendarTab struct {
 	davCals []CalendarChoice
 	// davPlainHTTP opts in to a plain http:// server; davWarning shows while it is on.
 	davPlainHTTP *widget.Check
-	davWarning  *widget.Label
-	status  *widget.Label
+	davWarning   *widget.Label
+	status       *widget.Label
 	// passwordSet is set once a password was typed since the last Save.
 	passwordSet bool
 	// discoverGen counts Discover presses and server edits: a discovery answers only if none

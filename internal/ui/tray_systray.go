@@ -96,8 +96,10 @@ func startSystray(a fyne.App, d desktop.App) trayBackend {
 // systrayBackend adds items with fyne.io/systray.
 type systrayBackend struct{}
 
-func (systrayBackend) AddItem(label string) trayItem { return systrayItem{systray.AddMenuItem(label, "")} }
-func (systrayBackend) AddSeparator()                 { systray.AddSeparator() }
+func (systrayBackend) AddItem(label string) trayItem {
+	return systrayItem{systray.AddMenuItem(label, "")}
+}
+func (systrayBackend) AddSeparator() { systray.AddSeparator() }
 
 type systrayItem struct{ *systray.MenuItem }
 

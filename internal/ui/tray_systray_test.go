@@ -50,7 +50,7 @@ func (i *fakeTrayItem) Clicked() <-chan struct{} { return i.clicks }
 // desktopApp is the test app with a system tray.
 type desktopApp struct{ fyne.App }
 
-func (desktopApp) SetSystemTrayMenu(*fyne.Menu)     {}
+func (desktopApp) SetSystemTrayMenu(*fyne.Menu)    {}
 func (desktopApp) SetSystemTrayIcon(fyne.Resource) {}
 func (desktopApp) SetSystemTrayWindow(fyne.Window) {}
 
