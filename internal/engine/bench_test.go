@@ -8,6 +8,7 @@ import (
 
 	"github.com/awcal/awcal/internal/activity"
 	"github.com/awcal/awcal/internal/activitywatch"
+	"github.com/awcal/awcal/internal/cputime"
 	"github.com/awcal/awcal/internal/fakedata"
 	"github.com/awcal/awcal/internal/profile"
 )
@@ -62,11 +63,13 @@ func BenchmarkDerive(b *testing.B) {
 			w := heavy(b, days)
 			b.ReportAllocs()
 			b.ResetTimer()
+			stop := cputime.Start(b)
 			for b.Loop() {
 				if res := e.Derive(w.in); len(res.Blocks) == 0 {
 					b.Fatal("no blocks")
 				}
 			}
+			stop()
 			perEvent(b, w.events)
 		})
 	}

@@ -29,12 +29,25 @@ type privateTab struct {
 	title, url string
 }
 
-// privateTabs are the incognito tabs of a set of buckets, sorted by start.
-type privateTabs []privateTab
+// privateTabs are the incognito tabs of a set of buckets, sorted by start, and the titles
+// already judged for a private-window marker.
+type privateTabs struct {
+	list []privateTab
+	// spans is the union of the tabs' times (any host), sorted and disjoint: a window event
+	// outside it shows no tab, which is most of them, and is then told in one step.
+	spans []span
+	hint  int // the span the previous window event was closest to
+	// maxSpan is the longest tab's time: a tab starting longer than that before a window
+	// event ended before it.
+	maxSpan time.Duration
+	marker  map[string]bool // window title → it has a private-window marker
+}
+
+type span struct{ from, to time.Time }
 
 // incognitoTabs collects the incognito tabs of every web bucket.
-func incognitoTabs(buckets []activity.BucketEvents) privateTabs {
-	var tabs privateTabs
+func incognitoTabs(buckets []activity.BucketEvents) *privateTabs {
+	tabs := &privateTabs{marker: map[string]bool{}}
 	for _, b := range buckets {
 		if activity.KindOf(b.Bucket) != activity.KindWeb {
 			continue
@@ -50,32 +63,110 @@ func incognitoTabs(buckets []activity.BucketEvents) privateTabs {
 			t := privateTab{host: host, from: e.Timestamp.Add(-tabSlack), to: e.End().Add(tabSlack)}
 			t.title, _ = e.Data["title"].(string)
 			t.url, _ = e.Data["url"].(string)
-			tabs = append(tabs, t)
+			tabs.list = append(tabs.list, t)
+			tabs.maxSpan = max(tabs.maxSpan, t.to.Sub(t.from))
 		}
 	}
-	sort.Slice(tabs, func(i, j int) bool { return tabs[i].from.Before(tabs[j].from) })
+	sort.Slice(tabs.list, func(i, j int) bool { return tabs.list[i].from.Before(tabs.list[j].from) })
+	for _, t := range tabs.list {
+		if n := len(tabs.spans); n > 0 && !t.from.After(tabs.spans[n-1].to) {
+			if t.to.After(tabs.spans[n-1].to) {
+				tabs.spans[n-1].to = t.to
+			}
+			continue
+		}
+		tabs.spans = append(tabs.spans, span{t.from, t.to})
+	}
 	return tabs
 }
 
 // showsIn reports whether a window event of host shows a private browser window: its title has
 // a private-window marker, or it overlaps an incognito tab of the same host and its title
 // contains that tab's title or url.
-func (tabs privateTabs) showsIn(host string, e activity.Event) bool {
+func (tabs *privateTabs) showsIn(host string, e *activity.Event) bool {
 	title, _ := e.Data["title"].(string)
 	if title == "" {
 		return false
 	}
-	if privateWindowTitle.MatchString(title) {
+	marked, seen := tabs.marker[title]
+	if !seen {
+		marked = hasPrivateMarker(title)
+		tabs.marker[title] = marked
+	}
+	if marked {
 		return true
 	}
 	end := e.End()
-	// Tabs are sorted by start; only those starting before the window event ends can overlap.
-	n := sort.Search(len(tabs), func(i int) bool { return tabs[i].from.After(end) })
-	for _, t := range tabs[:n] {
+	if !tabs.overlap(e.Timestamp, end) {
+		return false
+	}
+	// Tabs are sorted by start; only those starting before the window event ends, and not
+	// longer than the longest tab before it starts, can overlap it.
+	earliest := e.Timestamp.Add(-tabs.maxSpan)
+	lo := sort.Search(len(tabs.list), func(i int) bool { return !tabs.list[i].from.Before(earliest) })
+	hi := sort.Search(len(tabs.list), func(i int) bool { return tabs.list[i].from.After(end) })
+	for _, t := range tabs.list[lo:max(lo, hi)] {
 		if t.to.Before(e.Timestamp) || t.host != "" && t.host != host {
 			continue
 		}
 		if t.title != "" && strings.Contains(title, t.title) || t.url != "" && strings.Contains(title, t.url) {
+			return true
+		}
+	}
+	return false
+}
+
+// overlap reports whether [from, to] meets a tab's time. Window events come in time order
+// (newest first), so the span next to the previous event's is tried before searching.
+func (tabs *privateTabs) overlap(from, to time.Time) bool {
+	ss := tabs.spans
+	if len(ss) == 0 {
+		return false
+	}
+	// first is the first span that does not end before from (spans' ends increase).
+	first := func(i int) bool { return i == len(ss) || !ss[i].to.Before(from) }
+	i := tabs.hint
+	switch {
+	case first(i) && (i == 0 || !first(i-1)):
+	case i+1 <= len(ss) && first(i+1) && !first(i):
+		i++
+	case i > 0 && first(i-1) && (i == 1 || !first(i-2)):
+		i--
+	default:
+		i = sort.Search(len(ss), first)
+	}
+	tabs.hint = min(i, len(ss)-1)
+	return i < len(ss) && !ss[i].from.After(to)
+}
+
+// markerWords are literals every alternative of privateWindowTitle contains, ignoring ASCII
+// case. None of their letters has a non-ASCII case variant (unlike k and s), so a title with
+// neither word cannot match the (?i) pattern, and the regular expression is skipped.
+var markerWords = []string{"private", "incognito"}
+
+// hasPrivateMarker reports whether a window title has a private-window marker.
+func hasPrivateMarker(title string) bool {
+	for _, w := range markerWords {
+		if containsFoldASCII(title, w) {
+			return privateWindowTitle.MatchString(title)
+		}
+	}
+	return false
+}
+
+// containsFoldASCII reports whether s contains word (lower-case ASCII letters) ignoring ASCII
+// case.
+func containsFoldASCII(s, word string) bool {
+	first := word[0]
+	for i := 0; i+len(word) <= len(s); i++ {
+		if s[i]|0x20 != first {
+			continue
+		}
+		j := 1
+		for j < len(word) && s[i+j]|0x20 == word[j] {
+			j++
+		}
+		if j == len(word) {
 			return true
 		}
 	}

@@ -72,44 +72,62 @@ func (f *Filter) Apply(buckets []activity.BucketEvents) ([]activity.BucketEvents
 	st := Stats{PerRule: make([]int, len(f.rules))}
 	out := make([]activity.BucketEvents, len(buckets))
 	matched := make([]bool, len(f.rules))
-	var tabs privateTabs
+	var tabs *privateTabs
 	if f.dropIncognito {
 		tabs = incognitoTabs(buckets)
 	}
+	// Each rule's verdict per subject, for this call: real activity repeats the same titles,
+	// urls and apps, so each rule runs once per distinct value.
+	verdicts := make([]map[string]bool, len(f.rules))
+	selects := make([]bool, len(f.rules)) // rule i's bucket word selects this bucket
 	for bi, b := range buckets {
 		out[bi] = b
 		kind := activity.KindOf(b.Bucket)
-		var events []activity.Event // nil until the first change: copy on write
-		for ei, e := range b.Events {
-			keep, changed := true, false
+		for i, r := range f.rules {
+			selects[i] = r.matcher.MatchesBucket(b.Bucket.Type)
+		}
+		// Copy on write: events stays nil until the first change; unchanged runs are then
+		// copied whole (from b.Events[copied:]).
+		var events []activity.Event
+		copied := 0
+		for ei := range b.Events {
+			e := &b.Events[ei]
 			if f.dropIncognito && (kind == activity.KindWeb && incognito(e.Data) ||
 				kind == activity.KindWindow && tabs.showsIn(b.Bucket.Hostname, e)) {
 				st.Incognito++
-				keep = false
-			} else {
-				keep, e, changed = f.event(b.Bucket.Type, e, matched, &st)
+			} else if len(f.rules) == 0 {
+				continue
+			} else if keep, changed := f.event(e, selects, verdicts, matched, &st); keep && changed == nil {
+				continue
+			} else if keep {
+				events = append(append(growOnce(events, len(b.Events)), b.Events[copied:ei]...), *changed)
+				copied = ei + 1
+				continue
 			}
-			if (!keep || changed) && events == nil {
-				events = make([]activity.Event, ei, len(b.Events))
-				copy(events, b.Events[:ei])
-			}
-			if keep && events != nil {
-				events = append(events, e)
-			}
+			events = append(growOnce(events, len(b.Events)), b.Events[copied:ei]...)
+			copied = ei + 1
 		}
 		if events != nil {
-			out[bi].Events = events
+			out[bi].Events = append(events, b.Events[copied:]...)
 		}
 	}
 	return out, st
 }
 
+// growOnce returns events, or an empty slice with room for n when it is nil.
+func growOnce(events []activity.Event, n int) []activity.Event {
+	if events == nil {
+		return make([]activity.Event, 0, n)
+	}
+	return events
+}
+
 // event applies the rules to one event that is not an incognito tab. It returns whether to keep
-// it, the event to keep and whether that differs from e.
-func (f *Filter) event(bucketType string, e activity.Event, matched []bool, st *Stats) (bool, activity.Event, bool) {
+// it and, when what to keep differs from *e, the changed copy.
+func (f *Filter) event(e *activity.Event, selects []bool, verdicts []map[string]bool, matched []bool, st *Stats) (bool, *activity.Event) {
 	drop, redact := false, false
 	for i, r := range f.rules {
-		matched[i] = r.matcher.Match(bucketType, e.Data)
+		matched[i] = selects[i] && matchCached(r.matcher, e.Data, &verdicts[i])
 		if matched[i] {
 			st.PerRule[i]++
 			drop = drop || r.action == config.PrivacyDrop
@@ -118,10 +136,10 @@ func (f *Filter) event(bucketType string, e activity.Event, matched []bool, st *
 	}
 	if drop {
 		st.Dropped++
-		return false, e, false
+		return false, nil
 	}
 	if !redact {
-		return true, e, false
+		return true, nil
 	}
 	private := slices.Clip(e.Private) // appending must never write into the caller's array
 	for i, r := range f.rules {
@@ -132,11 +150,29 @@ func (f *Filter) event(bucketType string, e activity.Event, matched []bool, st *
 		}
 	}
 	if len(private) == len(e.Private) {
-		return true, e, false // every matched value was private already
+		return true, nil // every matched value was private already
 	}
 	st.Redacted++
-	e.Private = private
-	return true, e, true
+	changed := *e
+	changed.Private = private
+	return true, &changed
+}
+
+// matchCached is m.MatchData(data), remembered by subject in *verdicts.
+func matchCached(m *profile.Matcher, data map[string]any, verdicts *map[string]bool) bool {
+	s := m.Subject(data)
+	if s == "" {
+		return false
+	}
+	if *verdicts == nil {
+		*verdicts = map[string]bool{}
+	}
+	v, ok := (*verdicts)[s]
+	if !ok {
+		v = m.MatchSubject(s)
+		(*verdicts)[s] = v
+	}
+	return v
 }
 
 // incognito reports whether a web event's tab is incognito: "incognito" is true (as JSON true

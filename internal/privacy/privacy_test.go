@@ -1,6 +1,7 @@
 package privacy
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -13,7 +14,10 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/awcal/awcal/internal/activity"
+	"github.com/awcal/awcal/internal/activitywatch"
 	"github.com/awcal/awcal/internal/config"
+	"github.com/awcal/awcal/internal/cputime"
+	"github.com/awcal/awcal/internal/fakedata"
 	"github.com/awcal/awcal/internal/profile"
 )
 
@@ -356,4 +360,24 @@ func BenchmarkApply(b *testing.B) {
 	for b.Loop() {
 		f.Apply(in)
 	}
+}
+
+// BenchmarkApplyHeavyMonth filters 30 generated heavy days (the engine's BenchmarkDerive
+// workload), read from an export as "awcal preview --export" reads them, with the default
+// privacy settings: the target is at most 5% of what deriving the same days costs
+// (docs/PERFORMANCE.md).
+func BenchmarkApplyHeavyMonth(b *testing.B) {
+	var export bytes.Buffer
+	require.NoError(b, fakedata.WriteExport(&export, fakedata.Generate(fakedata.Options{Days: 30, Seed: 1, Intensity: fakedata.Heavy})))
+	in, _, err := activitywatch.ReadExport(&export)
+	require.NoError(b, err)
+	f, err := New(config.Default(func(string) string { return "" }).Privacy)
+	require.NoError(b, err)
+	b.ReportAllocs()
+	b.ResetTimer()
+	stop := cputime.Start(b)
+	for b.Loop() {
+		f.Apply(in)
+	}
+	stop()
 }

@@ -1,0 +1,469 @@
+package activitywatch
+
+import (
+	"bytes"
+	"errors"
+	"strconv"
+	"time"
+	"unicode"
+	"unicode/utf16"
+	"unicode/utf8"
+
+	"github.com/awcal/awcal/internal/activity"
+)
+
+// valueDecoder decodes values a jsonStream has validated, with encoding/json's meaning (NaN,
+// Infinity and -Infinity read as null). Strings are interned, and so are data objects: equal
+// raw objects, which real activity repeats over and over, decode once into one shared map.
+// Callers must treat the maps as read-only, as every consumer of activity.Event does.
+type valueDecoder struct {
+	strs  map[string]string
+	datas map[string]map[string]any // raw object → decoded map; nil: it does not decode
+	buf   []byte
+}
+
+func newValueDecoder() *valueDecoder {
+	return &valueDecoder{strs: map[string]string{}, datas: map[string]map[string]any{}}
+}
+
+var errNumberRange = errors.New("a number is out of range")
+
+func (d *valueDecoder) intern(b []byte) string {
+	if s, ok := d.strs[string(b)]; ok {
+		return s
+	}
+	s := string(b)
+	d.strs[s] = s
+	return s
+}
+
+// cursor walks valid JSON bytes.
+type cursor struct {
+	b []byte
+	i int
+}
+
+func (c *cursor) ws() {
+	for c.i < len(c.b) {
+		switch c.b[c.i] {
+		case ' ', '\t', '\n', '\r':
+			c.i++
+		default:
+			return
+		}
+	}
+}
+
+// raw returns the next value's bytes and moves past them.
+func (c *cursor) raw() []byte {
+	c.ws()
+	start := c.i
+	depth := 0
+	for c.i < len(c.b) {
+		switch ch := c.b[c.i]; ch {
+		case '"':
+			c.i = stringEnd(c.b, c.i)
+			if depth == 0 {
+				return c.b[start:c.i]
+			}
+			continue
+		case '{', '[':
+			depth++
+		case '}', ']':
+			if depth == 0 {
+				return c.b[start:c.i] // the end of the enclosing value
+			}
+			depth--
+			if depth == 0 {
+				c.i++
+				return c.b[start:c.i]
+			}
+		case ',', ' ', '\t', '\n', '\r', ':':
+			if depth == 0 {
+				return c.b[start:c.i]
+			}
+		}
+		c.i++
+	}
+	return c.b[start:c.i]
+}
+
+// stringEnd returns the index after the string that starts at b[i].
+func stringEnd(b []byte, i int) int {
+	for i++; i < len(b); i++ {
+		switch b[i] {
+		case '\\':
+			i++
+		case '"':
+			return i + 1
+		}
+	}
+	return len(b)
+}
+
+// fields calls f with each key (unescaped, valid only during the call) and raw value of the
+// object at the cursor.
+func (c *cursor) fields(scratch *[]byte, f func(key, val []byte)) {
+	c.ws()
+	c.i++ // '{'
+	for {
+		c.ws()
+		if c.b[c.i] == '}' {
+			c.i++
+			return
+		}
+		if c.b[c.i] == ',' {
+			c.i++
+			c.ws()
+		}
+		end := stringEnd(c.b, c.i)
+		*scratch = unquote((*scratch)[:0], c.b[c.i:end])
+		c.i = end
+		c.ws()
+		c.i++ // ':'
+		f(*scratch, c.raw())
+	}
+}
+
+// isNullish reports whether a raw value reads as null.
+func isNullish(raw []byte) bool {
+	if len(raw) == 0 {
+		return false
+	}
+	switch raw[0] {
+	case 'n', 'N', 'I':
+		return true
+	case '-':
+		return len(raw) > 1 && raw[1] == 'I'
+	}
+	return false
+}
+
+// value decodes any raw value as encoding/json decodes into an interface.
+func (d *valueDecoder) value(raw []byte) (any, error) {
+	switch raw[0] {
+	case '"':
+		return d.str(raw), nil
+	case 't':
+		return true, nil
+	case 'f':
+		return false, nil
+	case '{':
+		return d.object(raw, false)
+	case '[':
+		out := []any{}
+		c := cursor{b: raw, i: 1}
+		for {
+			c.ws()
+			switch c.b[c.i] {
+			case ']':
+				return out, nil
+			case ',':
+				c.i++
+			}
+			v, err := d.value(c.raw())
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, v)
+		}
+	}
+	if isNullish(raw) {
+		return nil, nil
+	}
+	f, err := strconv.ParseFloat(string(raw), 64)
+	if err != nil {
+		return nil, errNumberRange
+	}
+	return f, nil
+}
+
+// object decodes a raw object; dropNull leaves out the keys whose value is null, as event and
+// bucket data are read.
+func (d *valueDecoder) object(raw []byte, dropNull bool) (map[string]any, error) {
+	m := map[string]any{}
+	var err error
+	c := cursor{b: raw}
+	var key []byte
+	c.fields(&key, func(k, val []byte) {
+		if err != nil {
+			return
+		}
+		ks := d.intern(k)
+		if dropNull && isNullish(val) {
+			delete(m, ks) // a later null wins over an earlier value, and is then removed
+			return
+		}
+		var v any
+		if v, err = d.value(val); err == nil {
+			m[ks] = v
+		}
+	})
+	return m, err
+}
+
+// data decodes event or bucket data: missing or null is empty, anything but an object is an
+// error. Equal raw objects share one map.
+func (d *valueDecoder) data(raw []byte) (map[string]any, error) {
+	if raw == nil || isNullish(raw) {
+		raw = []byte("{}")
+	}
+	if raw[0] != '{' {
+		return nil, errors.New("not an object")
+	}
+	if m, ok := d.datas[string(raw)]; ok {
+		if m == nil {
+			return nil, errNumberRange
+		}
+		return m, nil
+	}
+	m, err := d.object(raw, true)
+	if err != nil {
+		m = nil
+	}
+	d.datas[string(raw)] = m
+	return m, err
+}
+
+// str decodes a raw string, interned.
+func (d *valueDecoder) str(raw []byte) string {
+	inner := raw[1 : len(raw)-1]
+	if bytes.IndexByte(inner, '\\') < 0 && utf8.Valid(inner) {
+		return d.intern(inner)
+	}
+	d.buf = unquote(d.buf[:0], raw)
+	return d.intern(d.buf)
+}
+
+// event decodes one raw event by ENGINE.md §1.3's rules, as decodeEvent does; ok is false
+// for a malformed event.
+func (d *valueDecoder) event(raw []byte) (activity.Event, bool) {
+	if raw[0] != '{' {
+		return activity.Event{}, false
+	}
+	var id, ts, dur, data []byte
+	c := cursor{b: raw}
+	c.fields(&d.buf, func(k, val []byte) {
+		switch string(k) {
+		case "id":
+			id = val
+		case "timestamp":
+			ts = val
+		case "duration":
+			dur = val
+		case "data":
+			data = val
+		default:
+			switch {
+			case bytes.EqualFold(k, []byte("id")):
+				id = val
+			case bytes.EqualFold(k, []byte("timestamp")):
+				ts = val
+			case bytes.EqualFold(k, []byte("duration")):
+				dur = val
+			case bytes.EqualFold(k, []byte("data")):
+				data = val
+			}
+		}
+	})
+	t, ok := d.time(ts)
+	if !ok {
+		return activity.Event{}, false
+	}
+	var seconds float64
+	if dur != nil {
+		if dur[0] != '-' && (dur[0] < '0' || dur[0] > '9') {
+			return activity.Event{}, false // null, NaN, Infinity, or not a number
+		}
+		f, err := strconv.ParseFloat(string(dur), 64)
+		if err != nil || f < 0 {
+			return activity.Event{}, false
+		}
+		seconds = f
+	}
+	m, err := d.data(data)
+	if err != nil {
+		return activity.Event{}, false
+	}
+	return activity.Event{ID: rawID(id), Timestamp: t, Duration: seconds, Data: m}, true
+}
+
+// rawID is decodeID for raw bytes: the integer, or 0.
+func rawID(raw []byte) int64 {
+	if len(raw) == 0 {
+		return 0
+	}
+	neg := raw[0] == '-'
+	digits := raw
+	if neg {
+		digits = raw[1:]
+	}
+	if len(digits) == 0 || len(digits) > 19 {
+		return 0
+	}
+	var n uint64
+	for _, c := range digits {
+		if c < '0' || c > '9' {
+			return 0
+		}
+		n = n*10 + uint64(c-'0')
+	}
+	switch {
+	case neg && n <= 1<<63:
+		return int64(-n) //nolint:gosec // -(1<<63) is MinInt64
+	case !neg && n < 1<<63:
+		return int64(n)
+	}
+	return 0
+}
+
+// time decodes a raw timestamp as decodeTime does; ok is false when it is missing, null, not
+// a string or not a time.
+func (d *valueDecoder) time(raw []byte) (time.Time, bool) {
+	if len(raw) < 2 || raw[0] != '"' {
+		return time.Time{}, false
+	}
+	inner := raw[1 : len(raw)-1]
+	if t, ok := fastTime(inner); ok {
+		return t, true
+	}
+	d.buf = unquote(d.buf[:0], raw)
+	t, err := parseTime(string(d.buf))
+	return t, err == nil
+}
+
+// fastTime parses the common form YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM) exactly as
+// parseTime would; ok is false for anything else, which parseTime then decides.
+func fastTime(b []byte) (time.Time, bool) {
+	num := func(i, n int) (int, bool) {
+		v := 0
+		for _, c := range b[i : i+n] {
+			if c < '0' || c > '9' {
+				return 0, false
+			}
+			v = v*10 + int(c-'0')
+		}
+		return v, true
+	}
+	if len(b) < 20 || b[4] != '-' || b[7] != '-' || b[10] != 'T' || b[13] != ':' || b[16] != ':' {
+		return time.Time{}, false
+	}
+	y, ok1 := num(0, 4)
+	mo, ok2 := num(5, 2)
+	dd, ok3 := num(8, 2)
+	h, ok4 := num(11, 2)
+	mi, ok5 := num(14, 2)
+	s, ok6 := num(17, 2)
+	if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6) || mo < 1 || mo > 12 || dd < 1 ||
+		dd > daysIn(time.Month(mo), y) || h > 23 || mi > 59 || s > 59 {
+		return time.Time{}, false
+	}
+	i, ns := 19, 0
+	if b[i] == '.' {
+		j := i + 1
+		for j < len(b) && b[j] >= '0' && b[j] <= '9' {
+			j++
+		}
+		digits := j - i - 1
+		if digits == 0 || digits > 9 {
+			return time.Time{}, false
+		}
+		ns, _ = num(i+1, digits)
+		for range 9 - digits {
+			ns *= 10
+		}
+		i = j
+	}
+	var offset int
+	switch {
+	case i == len(b)-1 && b[i] == 'Z':
+	case i == len(b)-6 && (b[i] == '+' || b[i] == '-') && b[i+3] == ':':
+		oh, okh := num(i+1, 2)
+		om, okm := num(i+4, 2)
+		if !okh || !okm || oh > 23 || om > 59 {
+			return time.Time{}, false
+		}
+		offset = (oh*60 + om) * 60
+		if b[i] == '-' {
+			offset = -offset
+		}
+	default:
+		return time.Time{}, false
+	}
+	t := time.Date(y, time.Month(mo), dd, h, mi, s, ns, time.UTC)
+	return t.Add(-time.Duration(offset) * time.Second), true
+}
+
+func daysIn(m time.Month, year int) int {
+	return time.Date(year, m+1, 0, 0, 0, 0, 0, time.UTC).Day()
+}
+
+// unquote appends the unescaped text of a valid JSON string (with its quotes) to dst, as
+// encoding/json unquotes: invalid UTF-8 and lone surrogates become U+FFFD.
+func unquote(dst, raw []byte) []byte {
+	s := raw[1 : len(raw)-1]
+	for i := 0; i < len(s); {
+		c := s[i]
+		switch {
+		case c == '\\':
+			switch s[i+1] {
+			case 'b':
+				dst = append(dst, '\b')
+			case 'f':
+				dst = append(dst, '\f')
+			case 'n':
+				dst = append(dst, '\n')
+			case 'r':
+				dst = append(dst, '\r')
+			case 't':
+				dst = append(dst, '\t')
+			case 'u':
+				r := hex4(s[i+2 : i+6])
+				i += 6
+				if utf16.IsSurrogate(r) {
+					if i+6 <= len(s) && s[i] == '\\' && s[i+1] == 'u' {
+						if dec := utf16.DecodeRune(r, hex4(s[i+2:i+6])); dec != unicode.ReplacementChar {
+							dst = utf8.AppendRune(dst, dec)
+							i += 6
+							continue
+						}
+					}
+					r = unicode.ReplacementChar
+				}
+				dst = utf8.AppendRune(dst, r)
+				continue
+			default: // '"', '\\', '/'
+				dst = append(dst, s[i+1])
+			}
+			i += 2
+		case c < utf8.RuneSelf:
+			dst = append(dst, c)
+			i++
+		default:
+			r, size := utf8.DecodeRune(s[i:])
+			if r == utf8.RuneError && size == 1 {
+				dst = utf8.AppendRune(dst, utf8.RuneError)
+			} else {
+				dst = append(dst, s[i:i+size]...)
+			}
+			i += size
+		}
+	}
+	return dst
+}
+
+func hex4(b []byte) rune {
+	var r rune
+	for _, c := range b {
+		switch {
+		case c >= '0' && c <= '9':
+			c -= '0'
+		case c >= 'a' && c <= 'f':
+			c = c - 'a' + 10
+		default:
+			c = c - 'A' + 10
+		}
+		r = r<<4 | rune(c)
+	}
+	return r
+}
