@@ -100,8 +100,23 @@ func (x *Export) Events(_ context.Context, bucketID string, from, to time.Time) 
 	if i < 0 {
 		return activitywatch.Events{}, &activitywatch.BucketNotFoundError{ID: bucketID}
 	}
+	out := x.buckets[i].Events // the usual preview: the whole export, already newest first
+	if !inRangeAndSorted(out, from, to) {
+		out = inRange(out, from, to)
+		slices.SortStableFunc(out, func(a, b activity.Event) int { return cmp.Compare(b.Timestamp.UnixNano(), a.Timestamp.UnixNano()) })
+	}
+	x.mu.Lock()
+	n := x.malformed[bucketID]
+	delete(x.malformed, bucketID)
+	x.mu.Unlock()
+	return activitywatch.Events{Events: out, Malformed: n}, nil
+}
+
+// inRange returns a copy of the events that overlap [from, to], trimmed to it; an event with
+// an invalid duration is kept untrimmed when it starts in the range.
+func inRange(evs []activity.Event, from, to time.Time) []activity.Event {
 	var out []activity.Event
-	for _, e := range x.buckets[i].Events {
+	for _, e := range evs {
 		if !(e.Duration >= 0) || math.IsInf(e.Duration, 0) {
 			if !e.Timestamp.Before(from) && !e.Timestamp.After(to) {
 				out = append(out, e)
@@ -118,12 +133,22 @@ func (x *Export) Events(_ context.Context, bucketID string, from, to time.Time) 
 		}
 		out = append(out, e)
 	}
-	slices.SortStableFunc(out, func(a, b activity.Event) int { return cmp.Compare(b.Timestamp.UnixNano(), a.Timestamp.UnixNano()) })
-	x.mu.Lock()
-	n := x.malformed[bucketID]
-	delete(x.malformed, bucketID)
-	x.mu.Unlock()
-	return activitywatch.Events{Events: out, Malformed: n}, nil
+	return out
+}
+
+// inRangeAndSorted reports whether Events would answer evs as they are: every event inside
+// [from, to] (none to trim or leave out) and newest first already. Then the answer shares
+// the export's events (callers never modify events they are given).
+func inRangeAndSorted(evs []activity.Event, from, to time.Time) bool {
+	for j, e := range evs {
+		if !(e.Duration >= 0) || math.IsInf(e.Duration, 0) || e.Timestamp.Before(from) || e.End().After(to) {
+			return false
+		}
+		if j > 0 && e.Timestamp.UnixNano() > evs[j-1].Timestamp.UnixNano() {
+			return false
+		}
+	}
+	return len(evs) > 0
 }
 
 func minTime(a, b time.Time) time.Time {

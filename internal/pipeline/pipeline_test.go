@@ -152,6 +152,18 @@ func TestExportServesLikeAWServer(t *testing.T) {
 	assert.Equal(t, t0.Add(15*time.Minute), evs.Events[1].Timestamp, "trimmed to the range's start")
 	assert.InDelta(t, 15*60, evs.Events[1].Duration, 1e-6)
 
+	// The whole range: the file's events (oldest first here) come back newest first.
+	evs, err = x.Events(context.Background(), "w_a", from, to)
+	require.NoError(t, err)
+	var apps []any
+	for _, e := range evs.Events {
+		apps = append(apps, e.Data["app"])
+	}
+	assert.Equal(t, []any{"three", "two", "one"}, apps)
+	again, err := x.Events(context.Background(), "w_a", from, to)
+	require.NoError(t, err)
+	assert.Equal(t, evs.Events, again.Events, "asking again answers the same")
+
 	_, err = x.Events(context.Background(), "nope", from, to)
 	assert.Error(t, err)
 
