@@ -11,10 +11,10 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/awcal/awcal/internal/redact"
 	"github.com/awcal/awcal/internal/activity"
 	"github.com/awcal/awcal/internal/activitywatch"
 	"github.com/awcal/awcal/internal/pipeline"
+	"github.com/awcal/awcal/internal/redact"
 )
 
 // Where aw-server is when nothing says otherwise.

@@ -9,9 +9,9 @@ import (
 	"io/fs"
 	"strings"
 
-	"github.com/awcal/awcal/internal/redact"
 	"github.com/awcal/awcal/internal/calendar/caldav"
 	"github.com/awcal/awcal/internal/config"
+	"github.com/awcal/awcal/internal/redact"
 	"github.com/awcal/awcal/internal/secret"
 )
 

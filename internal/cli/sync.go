@@ -48,6 +48,7 @@ type syncJSON struct {
 	LastSyncTime         *time.Time       `json:"lastSyncTime"`
 	DryRun               bool             `json:"dryRun"`
 	Changes              []syncChangeJSON `json:"changes,omitempty"`
+	Notices              []string         `json:"notices,omitempty"`
 }
 
 type syncChangeJSON struct {
@@ -199,7 +200,7 @@ func writeSyncJSON(w io.Writer, rep *syncer.Report) error {
 	out := syncJSON{
 		Strategy: rep.Strategy, Mode: string(rep.Mode), From: rep.From.UTC(), To: rep.To.UTC(),
 		Created: rep.Created, Updated: rep.Updated, Deleted: rep.Deleted, Unchanged: rep.Unchanged,
-		DeletedInCalendar: rep.Buried, CorrectionsForgotten: rep.Forgotten, DryRun: rep.DryRun,
+		DeletedInCalendar: rep.Buried, CorrectionsForgotten: rep.Forgotten, DryRun: rep.DryRun, Notices: rep.Notices,
 	}
 	if rep.LastSyncTime != nil {
 		t := rep.LastSyncTime.UTC()
@@ -235,6 +236,9 @@ func writeSyncText(w io.Writer, rep *syncer.Report) error {
 	}
 	for id, n := range rep.Malformed {
 		fmt.Fprintf(ew, "Skipped %d malformed events in bucket %s.\n", n, id)
+	}
+	for _, n := range rep.Notices {
+		fmt.Fprintf(ew, "Note: %s.\n", n)
 	}
 	if rep.LastSyncTime != nil && rep.Strategy == config.StrategyLastChecked && !rep.DryRun {
 		fmt.Fprintf(ew, "The next run starts from %s.\n", rep.LastSyncTime.Local().Format(layout))

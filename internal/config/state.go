@@ -27,6 +27,16 @@ type State struct {
 	Quiescent *time.Time `json:"quiescent,omitempty"`
 	// LastRun summarises the latest run, successful or not.
 	LastRun *RunSummary `json:"lastRun,omitempty"`
+	// Backfill is the custom-range run that is writing, or that stopped before it finished
+	// (killed, or failed): set before its first write, cleared when it succeeds.
+	Backfill *Backfill `json:"backfill,omitempty"`
+}
+
+// Backfill is a custom-range run that has not finished.
+type Backfill struct {
+	From    time.Time `json:"from"`
+	To      time.Time `json:"to"`
+	Started time.Time `json:"started"`
 }
 
 // RunSummary describes one sync run for the tray and the settings window.

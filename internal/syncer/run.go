@@ -100,6 +100,13 @@ func (r *run) do(ctx context.Context, st *config.State) error {
 	if err != nil {
 		return err
 	}
+	if custom && !r.req.DryRun {
+		// Recorded before the first write, so that a run killed meanwhile is reported by the next.
+		st.Backfill = &config.Backfill{From: from, To: to, Started: r.end}
+		if err := config.SaveState(r.s.statePath, *st); err != nil {
+			return fmt.Errorf("saving the sync state before the backfill: %w", err)
+		}
+	}
 	r.rep.Mode = w.mode
 	r.rep.From, r.rep.To = w.scope.From, w.scope.To
 	r.rep.DerivedFrom, r.rep.DerivedTo = w.from, w.to
@@ -107,6 +114,9 @@ func (r *run) do(ctx context.Context, st *config.State) error {
 	q, err := r.process(ctx, w)
 	if err != nil {
 		return err
+	}
+	if custom && !r.req.DryRun {
+		st.Backfill = nil
 	}
 	if !custom && !r.req.DryRun {
 		end := r.end
@@ -119,6 +129,12 @@ func (r *run) do(ctx context.Context, st *config.State) error {
 	r.piece = r.span
 	r.report(PhaseDone, 1)
 	return nil
+}
+
+// notice tells the person something about the run (Report.Notices) and logs it.
+func (r *run) notice(msg string) {
+	r.rep.Notices = append(r.rep.Notices, msg)
+	r.s.log.Info("sync notice", "notice", msg)
 }
 
 // strategy resolves what the run covers: a custom range [from, to), or the last-checked window.

@@ -43,6 +43,8 @@ type Status struct {
 	Progress Progress
 	// Failures counts the runs that failed in a row; automatic runs back off while it grows.
 	Failures int
+	// Notices are the latest run's Report.Notices.
+	Notices []string
 }
 
 // maxBackoff caps the delay after failures (unless the interval itself is longer).
@@ -269,6 +271,10 @@ func (s *Scheduler) execute(ctx context.Context, req Request) (*Report, error) {
 	case errors.Is(err, ErrNotAllowed):
 		// The gate closed: not a failure, nothing happened.
 	case err != nil:
+		s.status.Notices = nil
+		if rep != nil {
+			s.status.Notices = rep.Notices
+		}
 		s.status.Failures++
 		s.status.Err = err
 		sum := config.RunSummary{Start: time.Now(), End: time.Now()}
@@ -283,6 +289,7 @@ func (s *Scheduler) execute(ctx context.Context, req Request) (*Report, error) {
 		sum := rep.Summary()
 		s.status.LastRun = &sum
 		s.status.Counts = rep.Counts
+		s.status.Notices = rep.Notices
 	}
 	s.status.State = s.idleState()
 	s.publish()

@@ -199,6 +199,9 @@ type Report struct {
 	Quiescent    *time.Time
 	// Malformed counts the events skipped as malformed, per bucket id.
 	Malformed map[string]int
+	// Notices are what the person should know about the run although it succeeded (a
+	// backfill that did not finish, a range that was capped), each saying what to do.
+	Notices []string
 	// Started and Finished are the clock's readings around the run.
 	Started, Finished time.Time
 }
@@ -245,6 +248,11 @@ func (s *Syncer) Run(ctx context.Context, req Request) (*Report, error) {
 	}
 
 	r, err := s.newRun(cfg, req, rep, started, ledger)
+	if b := st.Backfill; b != nil && err == nil {
+		r.notice(fmt.Sprintf("the backfill of %s – %s started at %s has not finished (it is still running, or it was stopped): "+
+			"the part of its range written so far stays in the calendar; run that backfill again to complete it",
+			b.From.Local().Format(noticeLayout), b.To.Local().Format(noticeLayout), b.Started.Local().Format(noticeLayout)))
+	}
 	if err == nil {
 		err = r.do(ctx, &st)
 	}
@@ -286,6 +294,9 @@ func (s *Syncer) Run(ctx context.Context, req Request) (*Report, error) {
 		"deleted", rep.Deleted, "unchanged", rep.Unchanged)
 	return rep, nil
 }
+
+// noticeLayout is how notices show times.
+const noticeLayout = "2006-01-02 15:04"
 
 // gate is the automatic-run check of SYNC.md §1: auto sync on, strategy last-checked, not paused.
 func (s *Syncer) gate(req Request) error {

@@ -91,7 +91,7 @@ func (r *SchedulerRuntime) convert(st syncer.Status) Status {
 	if l := st.LastRun; l != nil && l.Error == "" && !l.End.Before(r.lastOK.At) {
 		r.lastOK = RunSummary{At: l.End, Created: l.Created, Updated: l.Updated, Deleted: l.Deleted, Unchanged: l.Unchanged}
 	}
-	out := Status{State: State(st.State), Last: r.lastOK, Next: st.NextRun}
+	out := Status{State: State(st.State), Last: r.lastOK, Next: st.NextRun, Notices: st.Notices}
 	if st.Err != nil {
 		// The syncer's errors say what happened and what to do; shown as they are.
 		out.Error = st.Err.Error()

@@ -37,6 +37,7 @@ type Tray struct {
 	status, syncNow, pause *fyne.MenuItem
 	paused                 bool
 	lastErr                string
+	lastNotice             string // the notices last notified, joined
 	now                    func() time.Time
 	today                  trayToday
 	// mirror shows the menu in the system tray (nil on a driver without one).
@@ -138,6 +139,10 @@ func (t *Tray) Apply(s Status) {
 		t.app.SendNotification(fyne.NewNotification("awcal: sync failed", s.Error))
 	}
 	t.lastErr = s.Error
+	if n := strings.Join(s.Notices, "\n"); n != "" && n != t.lastNotice {
+		t.app.SendNotification(fyne.NewNotification("awcal", n))
+	}
+	t.lastNotice = strings.Join(s.Notices, "\n")
 	if s.State != StateSyncing && !s.Last.At.Equal(t.today.syncedAt) {
 		t.today.syncedAt = s.Last.At
 		t.today.refresh(t.refresh)
@@ -196,6 +201,7 @@ func tooltip(s Status, now time.Time) string {
 	if s.Error != "" {
 		lines = append(lines, s.Error)
 	}
+	lines = append(lines, s.Notices...)
 	switch {
 	case s.State == StatePaused:
 		lines = append(lines, "Auto sync paused")

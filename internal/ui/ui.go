@@ -48,6 +48,8 @@ type Status struct {
 	Next time.Time
 	// Error is the user-facing text of the last failure (what happened and what to do), or "".
 	Error string
+	// Notices are what the latest run wants the person to know (each says what to do).
+	Notices []string
 }
 
 // ProfilePlan is one profile's share of a backfill plan.
