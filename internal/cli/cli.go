@@ -53,6 +53,7 @@ var commands = map[string]command{
 	"fakedata": {"write generated activity as an ActivityWatch export file", runFakedata},
 	"preview":  {"print the blocks awcal would write, writing nothing", runPreview},
 	"sync":     {"run one sync with the configured strategy", runSync},
+	"review":   {"list, approve, reject or edit the blocks waiting for review (sync.review)", runReview},
 	"report":   {"print a timesheet: hours per profile or category for each day or week", runReport},
 	"profiles": {"manage profiles (import-aw: turn aw-server's categories into profiles; purge: delete a profile's events)", runProfiles},
 	"password": {"store (set) or check (test) the CalDAV password in the OS keyring", runPassword},

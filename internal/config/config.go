@@ -94,7 +94,18 @@ type Sync struct {
 	IntervalMinutes        float64    `json:"intervalMinutes"`
 	FirstSyncLookbackHours float64    `json:"firstSyncLookbackHours"`
 	ContinuityCapHours     float64    `json:"continuityCapHours"`
+	// Review is who decides what lands in the calendar: ReviewOff (awcal books blocks
+	// directly), ReviewTentative (written as tentative until approved) or ReviewHold (kept back
+	// as proposals until approved). A config without it (written before it existed) means off.
+	Review string `json:"review"`
 }
+
+// Review modes (sync.review).
+const (
+	ReviewOff       = "off"
+	ReviewTentative = "tentative"
+	ReviewHold      = "hold"
+)
 
 // Browser maps a browser, named as aw-watcher-web names its bucket, to its window app names
 // (ENGINE.md D1).

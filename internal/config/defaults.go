@@ -41,6 +41,7 @@ func defaults(calendarPath string) Config {
 			IntervalMinutes:        DefaultIntervalMinutes,
 			FirstSyncLookbackHours: DefaultFirstSyncLookbackHours,
 			ContinuityCapHours:     DefaultContinuityCapHours,
+			Review:                 ReviewOff,
 		},
 		AFKMasking: true,
 		Browsers:   defaultBrowsers(),

@@ -515,7 +515,7 @@ func TestDefault(t *testing.T) {
 	assert.Equal(t, CurrentVersion, c.Version)
 	assert.Equal(t, "http://127.0.0.1:5600", c.ActivityWatch.URL)
 	assert.Equal(t, Calendar{Kind: CalendarICS, Path: filepath.Join("/home/ann", ".local", "share", "awcal", "activity.ics")}, c.Calendar)
-	assert.Equal(t, Sync{Strategy: StrategyLastChecked, AutoSync: true, IntervalMinutes: 10, FirstSyncLookbackHours: 24, ContinuityCapHours: 6}, c.Sync)
+	assert.Equal(t, Sync{Strategy: StrategyLastChecked, AutoSync: true, IntervalMinutes: 10, FirstSyncLookbackHours: 24, ContinuityCapHours: 6, Review: ReviewOff}, c.Sync)
 	assert.Equal(t, 10*time.Minute, c.Interval())
 	assert.Equal(t, 24*time.Hour, c.FirstSyncLookback())
 	assert.Equal(t, 6*time.Hour, c.ContinuityCap())

@@ -185,6 +185,11 @@ func (v *validator) sync(s Sync) {
 	default:
 		v.add("$.sync.strategy", fmt.Sprintf("must be %q or %q, not %q", StrategyLastChecked, StrategyCustom, s.Strategy))
 	}
+	switch s.Review {
+	case ReviewOff, ReviewTentative, ReviewHold:
+	default:
+		v.add("$.sync.review", fmt.Sprintf("must be %q, %q or %q, not %q", ReviewOff, ReviewTentative, ReviewHold, s.Review))
+	}
 	switch {
 	case !(s.IntervalMinutes >= 1):
 		v.add("$.sync.intervalMinutes", "must be ≥ 1")

@@ -13,6 +13,7 @@ import (
 	"github.com/awcal/awcal/internal/corrections"
 	"github.com/awcal/awcal/internal/engine"
 	"github.com/awcal/awcal/internal/profile"
+	"github.com/awcal/awcal/internal/review"
 )
 
 // Constants of SYNC.md §2 and of this implementation.
@@ -48,6 +49,10 @@ type run struct {
 	live    map[string]profile.Profile // enabled profiles by id
 	enabled []profile.Profile
 	buckets []activity.Bucket
+	// store is where the run writes: the calendar, or in hold mode the pending proposals over it.
+	store Store
+	// status is the STATUS of the events the run writes (tentative in that review mode).
+	status string
 	// ledger is the corrections file: what awcal knows to be in the calendar, and tombstones.
 	ledger      *corrections.File
 	ledgerDirty bool
@@ -60,7 +65,20 @@ func (s *Syncer) newRun(cfg config.Config, req Request, rep *Report, now time.Ti
 	if err != nil {
 		return nil, err
 	}
-	r := &run{s: s, cfg: cfg, req: req, rep: rep, end: now, pipe: pipe, live: map[string]profile.Profile{}, ledger: ledger}
+	r := &run{s: s, cfg: cfg, req: req, rep: rep, end: now, pipe: pipe, live: map[string]profile.Profile{}, ledger: ledger,
+		store: s.store}
+	// Forgetting corrections rewrites the calendar itself, whatever the review mode.
+	switch {
+	case req.ForgetCorrections:
+	case cfg.Sync.Review == config.ReviewTentative:
+		r.status = calendar.StatusTentative
+	case cfg.Sync.Review == config.ReviewHold:
+		pending, err := review.Load(s.proposalsPath)
+		if err != nil {
+			return nil, &ConfigError{Err: err}
+		}
+		r.store = holdStore{calendar: s.store, pending: pending}
+	}
 	for _, p := range cfg.Profiles {
 		if p.Enabled {
 			r.live[p.ID] = p
@@ -270,7 +288,7 @@ func (r *run) reconcile(ctx context.Context, sc scope, blocks []engine.Block) er
 		readFrom = minTime(readFrom, roundSecond(b.Start))
 		readTo = maxTime(readTo, roundSecond(b.End))
 	}
-	pl := planner{scope: sc, profiles: r.live, newUID: r.s.newUID, forget: r.req.ForgetCorrections}
+	pl := planner{scope: sc, profiles: r.live, newUID: r.s.newUID, forget: r.req.ForgetCorrections, status: r.status}
 	for attempt := 1; ; attempt++ {
 		// New events are named by block identity, except on the last attempt: a name held by
 		// an event the read cannot see (a foreign copy) must not stop the sync.
@@ -291,7 +309,7 @@ func (r *run) reconcile(ctx context.Context, sc scope, blocks []engine.Block) er
 // keeps other awcal processes from writing in between.
 func (r *run) attempt(ctx context.Context, pl planner, blocks []engine.Block, readFrom, readTo time.Time) (err error) {
 	r.report(PhasePlanning, 0.7)
-	if lk, ok := r.s.store.(calendar.Locker); ok && !r.req.DryRun {
+	if lk, ok := r.store.(calendar.Locker); ok && !r.req.DryRun {
 		locked, unlock, err := lk.Lock(ctx)
 		if err != nil {
 			return fmt.Errorf("locking the calendar: %w", err)
@@ -303,7 +321,7 @@ func (r *run) attempt(ctx context.Context, pl planner, blocks []engine.Block, re
 		}()
 		ctx = locked
 	}
-	owned, err := r.s.store.Owned(ctx, readFrom, readTo)
+	owned, err := r.store.Owned(ctx, readFrom, readTo)
 	if err != nil {
 		return fmt.Errorf("reading the calendar: %w", err)
 	}
@@ -325,7 +343,7 @@ func (r *run) attempt(ctx context.Context, pl planner, blocks []engine.Block, re
 		if err := r.forgetDeletes(p.Changes); err != nil {
 			return err
 		}
-		if err := r.s.store.Apply(ctx, p.Changes); err != nil {
+		if err := r.store.Apply(ctx, p.Changes); err != nil {
 			return fmt.Errorf("writing the calendar: %w", err)
 		}
 		r.recordWrites(p.Changes)

@@ -24,6 +24,7 @@ import (
 	"github.com/awcal/awcal/internal/config"
 	"github.com/awcal/awcal/internal/corrections"
 	"github.com/awcal/awcal/internal/pipeline"
+	"github.com/awcal/awcal/internal/review"
 )
 
 // Source is where activity comes from; *activitywatch.Client satisfies it.
@@ -65,8 +66,10 @@ type Syncer struct {
 	source    Source
 	store     Store
 	statePath string
-	// correctionsPath is the corrections file (corrections.PathBeside the state).
+	// correctionsPath is the corrections file (corrections.PathBeside the state), and
+	// proposalsPath the pending proposals of review mode "hold" (review.PathBeside the state).
 	correctionsPath string
+	proposalsPath   string
 	now             func() time.Time
 	log             *slog.Logger
 	newUID          func() string
@@ -92,6 +95,7 @@ func New(o Options) (*Syncer, error) {
 		store:           o.Store,
 		statePath:       o.StatePath,
 		correctionsPath: corrections.PathBeside(o.StatePath),
+		proposalsPath:   review.PathBeside(o.StatePath),
 		now:             o.Now,
 		log:             o.Logger,
 		newUID:          calendar.NewUID,

@@ -44,7 +44,7 @@ func (r *run) lastCheckedWindow(ctx context.Context, st config.State) (window, e
 	}
 
 	look := r.lookback(nil)
-	near, err := r.s.store.Owned(ctx, b.Add(-look), b.Add(tolerance))
+	near, err := r.store.Owned(ctx, b.Add(-look), b.Add(tolerance))
 	if err != nil {
 		return window{}, fmt.Errorf("reading the calendar: %w", err)
 	}

@@ -1,0 +1,190 @@
+package syncer_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/awcal/awcal/internal/activity"
+	"github.com/awcal/awcal/internal/calendar"
+	"github.com/awcal/awcal/internal/config"
+	"github.com/awcal/awcal/internal/fakedata"
+	"github.com/awcal/awcal/internal/profile"
+	"github.com/awcal/awcal/internal/review"
+	"github.com/awcal/awcal/internal/syncer"
+)
+
+// reviewDays are the recorded days the review convergence tests replay.
+var reviewDays = []struct {
+	intensity fakedata.Intensity
+	seed      int64
+}{{fakedata.Heavy, 11}, {fakedata.Normal, 201}}
+
+// referenceDay is a backfill of the whole day with review off.
+func referenceDay(t *testing.T, data []activity.BucketEvents, from, to time.Time) []calendar.Event {
+	t.Helper()
+	ref := newWorld(t, profile.Starters()...)
+	newReplay(ref.aw, data).advance(to.Add(24 * time.Hour))
+	_, err := ref.backfill(to.Add(2*time.Hour), from, to)
+	require.NoError(t, err)
+	want := ref.owned()
+	require.NotEmpty(t, want)
+	return want
+}
+
+// TestHoldConverges: with review "hold", syncing every 10 simulated minutes writes nothing to
+// the calendar; approving every proposal at the end gives the calendar a backfill with review
+// off gives, each approved block under its proposal's UID.
+func TestHoldConverges(t *testing.T) {
+	for _, d := range reviewDays {
+		t.Run(fmt.Sprintf("%s day %d", d.intensity, d.seed), func(t *testing.T) {
+			data, from, to := dayOf(d.intensity, d.seed)
+			want := referenceDay(t, data, from, to)
+
+			w := newWorld(t, profile.Starters()...)
+			w.cfg.Sync.Review = config.ReviewHold
+			rp := newReplay(w.aw, data)
+			for at := from; !at.After(to.Add(time.Hour)); at = at.Add(10 * time.Minute) {
+				rp.advance(at)
+				w.mustSync(at)
+				require.Empty(t, w.owned(), "nothing reaches the calendar before it is approved (at %s)", at.Format("15:04"))
+			}
+			s := w.syncer()
+			pending, err := s.Pending(context.Background(), time.Time{}, time.Time{})
+			require.NoError(t, err)
+			require.NotEmpty(t, pending)
+			for _, p := range pending {
+				assert.True(t, p.Held)
+			}
+			approved, err := s.ApproveAll(context.Background(), time.Time{})
+			require.NoError(t, err)
+			assert.Len(t, approved, len(pending))
+
+			got := w.owned()
+			requireNoOverlap(t, got)
+			assertConverged(t, want, got)
+			for i, e := range got {
+				assert.Equal(t, pending[i].UID, e.UID, "an approved block keeps its proposal's UID")
+				assert.True(t, e.Locked)
+				assert.Equal(t, calendar.StatusConfirmed, e.Status)
+			}
+			left, err := s.Pending(context.Background(), time.Time{}, time.Time{})
+			require.NoError(t, err)
+			assert.Empty(t, left)
+
+			// Approved blocks never change: more syncs write nothing.
+			before := w.owned()
+			rep := w.mustSync(to.Add(2 * time.Hour))
+			assert.Zero(t, rep.Created+rep.Updated+rep.Deleted)
+			assert.Equal(t, before, w.owned())
+		})
+	}
+}
+
+// TestTentativeConverges: with review "tentative", every proposal is one event, written as
+// TENTATIVE and updated in place while it grows; approving flips it to CONFIRMED under the same
+// UID, and the calendar is then the one a backfill with review off gives.
+func TestTentativeConverges(t *testing.T) {
+	for _, d := range reviewDays {
+		t.Run(fmt.Sprintf("%s day %d", d.intensity, d.seed), func(t *testing.T) {
+			data, from, to := dayOf(d.intensity, d.seed)
+			want := referenceDay(t, data, from, to)
+
+			w := newWorld(t, profile.Starters()...)
+			w.cfg.Sync.Review = config.ReviewTentative
+			rp := newReplay(w.aw, data)
+			for at := from; !at.After(to.Add(time.Hour)); at = at.Add(10 * time.Minute) {
+				rp.advance(at)
+				w.mustSync(at)
+				for _, e := range w.owned() {
+					require.Equal(t, calendar.StatusTentative, e.Status, "%v", briefs([]calendar.Event{e}))
+				}
+			}
+			before := w.owned()
+			requireNoOverlap(t, before)
+			assertConverged(t, want, before)
+
+			s := w.syncer()
+			approved, err := s.ApproveAll(context.Background(), time.Time{})
+			require.NoError(t, err)
+			assert.Len(t, approved, len(before))
+			after := w.owned()
+			require.Len(t, after, len(before))
+			for i := range after {
+				assert.Equal(t, before[i].UID, after[i].UID, "approval keeps the UID")
+				assert.Equal(t, calendar.StatusConfirmed, after[i].Status)
+				assert.True(t, after[i].Locked)
+				b, a := before[i], after[i]
+				b.Status, b.Locked, b.Version, a.Status, a.Locked, a.Version = "", false, "", "", false, ""
+				assert.Equal(t, b, a, "approval changes nothing else")
+			}
+			rep := w.mustSync(to.Add(2 * time.Hour))
+			assert.Zero(t, rep.Created+rep.Updated+rep.Deleted, "approved blocks never change")
+		})
+	}
+}
+
+func TestRejectLeavesATombstone(t *testing.T) {
+	for _, mode := range []string{config.ReviewHold, config.ReviewTentative} {
+		t.Run(mode, func(t *testing.T) {
+			w := newWorld(t, coding, meetings)
+			w.cfg.Sync.Review = mode
+			w.window(hm(9, 0), hm(10, 0), "Code", "main.go")
+			w.window(hm(10, 0), hm(10, 30), "zoom", "Standup")
+			w.mustSync(hm(11, 0))
+			s := w.syncer()
+			pending, err := s.Pending(context.Background(), time.Time{}, time.Time{})
+			require.NoError(t, err)
+			require.Len(t, pending, 2)
+
+			_, err = s.Reject(context.Background(), []string{"zzzz"})
+			require.ErrorIs(t, err, syncer.ErrUnknownProposal)
+			rejected, err := s.Reject(context.Background(), []string{syncer.ShortID(pending[0].UID)})
+			require.NoError(t, err)
+			require.Len(t, rejected, 1)
+
+			_, err = w.backfill(hm(11, 10), hm(8, 0), hm(11, 0))
+			require.NoError(t, err)
+			left, err := s.Pending(context.Background(), time.Time{}, time.Time{})
+			require.NoError(t, err)
+			assert.Equal(t, []string{"meetings: Standup"}, titles(proposalEvents(left)), "the rejected block is not proposed again")
+
+			edited, err := s.Edit(context.Background(), left[0].UID, syncer.ProposalEdit{Title: "Daily standup", End: hm(10, 20)})
+			require.NoError(t, err)
+			assert.Equal(t, left[0].UID, edited.UID)
+			got := w.owned()
+			require.Len(t, got, 1)
+			assert.Equal(t, brief{"meetings", "Daily standup", hm(10, 0), hm(10, 20)}, briefs(got)[0])
+			assert.True(t, got[0].Locked, "an edit approves and locks")
+			_, err = w.backfill(hm(11, 20), hm(8, 0), hm(11, 0))
+			require.NoError(t, err)
+			assert.Equal(t, got, w.owned(), "and later syncs leave it")
+		})
+	}
+}
+
+func proposalEvents(ps []syncer.Proposal) []calendar.Event {
+	out := make([]calendar.Event, len(ps))
+	for i, p := range ps {
+		out[i] = p.Event
+	}
+	return out
+}
+
+func TestCorruptProposalsFileStopsTheRun(t *testing.T) {
+	w := newWorld(t, coding)
+	w.cfg.Sync.Review = config.ReviewHold
+	path := review.PathBeside(w.statePath)
+	require.NoError(t, os.WriteFile(path, []byte(`{"version":1,"proposals":[{"uid":"x"}]`), 0o600))
+	_, err := w.sync(hm(12, 0))
+	var ce *syncer.ConfigError
+	require.ErrorAs(t, err, &ce)
+	assert.Contains(t, err.Error(), path)
+	data, _ := os.ReadFile(path)
+	assert.Equal(t, `{"version":1,"proposals":[{"uid":"x"}]`, string(data), "never reset silently")
+}
