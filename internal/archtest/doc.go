@@ -6,6 +6,8 @@
 //   - engine and profile depend on nothing but the standard library and internal/activity (and
 //     engine on profile), do no I/O, read no clock and start no goroutines.
 //   - Every internal package but internal/ui builds with CGO_ENABLED=0.
+//   - Only internal/pipeline builds the pipeline's parts (activitywatch.New, privacy.New,
+//     engine.New, ics.Open, caldav.Open and caldav.Discover); every entry point asks it.
 //
 // It runs the go command (go list, go build) from the module root, and is skipped only where
 // no go binary exists (failing instead when AWCAL_REQUIRE_REAL=1).

@@ -13,6 +13,7 @@ import (
 
 	"github.com/awcal/awcal/internal/activity"
 	"github.com/awcal/awcal/internal/activitywatch"
+	"github.com/awcal/awcal/internal/config"
 	"github.com/awcal/awcal/internal/pipeline"
 	"github.com/awcal/awcal/internal/redact"
 )
@@ -66,14 +67,17 @@ func runBuckets(ctx context.Context, env Env, args []string) int {
 		fmt.Fprintf(env.Stderr, "awcal buckets: --url %q is not an address: set it like %s\n", redact.Text(*urlFlag), defaultAWURL)
 		return ExitUsage
 	}
-	var opts []activitywatch.Option
-	if key := env.Getenv(*keyEnv); key != "" {
-		opts = append(opts, activitywatch.WithAPIKey(key))
-	} else if bucketsFlagGiven(fs, "api-key-env") {
+	if env.Getenv(*keyEnv) == "" && bucketsFlagGiven(fs, "api-key-env") {
 		fmt.Fprintf(env.Stderr, "awcal buckets: $%s is empty: put aw-server's API key in it, or leave --api-key-env out\n", *keyEnv)
 		return ExitUsage
 	}
-	client := activitywatch.New(*urlFlag, opts...)
+	// The pipeline's source, with the API key read from the variable --api-key-env names.
+	client := pipeline.New(pipeline.Env{Getenv: func(k string) string {
+		if k == pipeline.EnvAWAPIKey {
+			k = *keyEnv
+		}
+		return env.Getenv(k)
+	}}).Source(config.ActivityWatch{URL: *urlFlag})
 
 	info, err := client.Info(ctx)
 	if err != nil {

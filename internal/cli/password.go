@@ -9,7 +9,6 @@ import (
 	"io/fs"
 	"strings"
 
-	"github.com/awcal/awcal/internal/calendar/caldav"
 	"github.com/awcal/awcal/internal/config"
 	"github.com/awcal/awcal/internal/redact"
 	"github.com/awcal/awcal/internal/secret"
@@ -144,20 +143,27 @@ func readPassword(r io.Reader) (string, error) {
 
 // passwordTest logs in with the stored password and reports what it found.
 func passwordTest(ctx context.Context, env Env, cal config.Calendar, prefix string) int {
-	creds, opts, err := env.pipeline().Connection(cal, "")
+	f := env.pipeline()
+	creds, _, err := f.Connection(cal, "") // the keyring is read once, here
 	if err != nil {
 		fmt.Fprintln(env.Stderr, prefix+err.Error())
 		return ExitFailure
 	}
+	pass := string(creds.Password)
 	if cal.CalendarPath != "" {
-		store, err := caldav.Open(ctx, cal.URL, cal.CalendarPath, creds, opts)
+		store, err := f.OpenStore(ctx, cal, pass)
 		if err != nil {
 			fmt.Fprintln(env.Stderr, prefix+err.Error())
 			return ExitFailure
 		}
-		fmt.Fprintf(env.Stdout, "OK: logged in to %s as %s; the calendar %s can be read.\n", cal.URL, cal.Username, store.URL())
+		store.Close()
+		where := cal.CalendarPath
+		if u, ok := store.(interface{ URL() string }); ok {
+			where = u.URL()
+		}
+		fmt.Fprintf(env.Stdout, "OK: logged in to %s as %s; the calendar %s can be read.\n", cal.URL, cal.Username, where)
 	}
-	cals, err := caldav.Discover(ctx, cal.URL, creds, opts)
+	cals, err := f.Discover(ctx, cal, pass)
 	if err != nil {
 		if cal.CalendarPath != "" {
 			// The calendar works; only the listing failed, which syncing does not need.
