@@ -16,8 +16,15 @@ const (
 	strategyCustom      = "Custom date range (backfill; manual only)"
 )
 
-// syncTab is the Sync tab: the strategy and its range, automatic sync, AFK masking, start at
-// login and the browser table.
+// Labels of the review modes (sync.review), in the order the selector shows them.
+var reviewLabels = []struct{ mode, label string }{
+	{config.ReviewOff, "Off: book blocks directly"},
+	{config.ReviewTentative, "Tentative: write blocks as tentative until I approve them"},
+	{config.ReviewHold, "Hold: nothing reaches the calendar until I approve it"},
+}
+
+// syncTab is the Sync tab: the strategy and its range, automatic sync, the review mode, AFK
+// masking, start at login and the browser table.
 type syncTab struct {
 	*form
 	root       fyne.CanvasObject
@@ -28,6 +35,7 @@ type syncTab struct {
 	interval   *widget.Entry
 	lookback   *widget.Entry
 	afk        *widget.Check
+	review     *widget.Select
 	browsers   *browserList
 	fields     *widget.Form
 	// autostart is nil when the platform has no start-at-login option.
@@ -70,6 +78,23 @@ func newSyncTab(f *form) *syncTab {
 		f.changed()
 	})
 	t.afk.SetChecked(f.cfg.AFKMasking)
+	labels := make([]string, len(reviewLabels))
+	for i, r := range reviewLabels {
+		labels[i] = r.label
+	}
+	t.review = widget.NewSelect(labels, func(label string) {
+		for _, r := range reviewLabels {
+			if r.label == label && sc.Review != r.mode {
+				sc.Review = r.mode
+				f.changed()
+			}
+		}
+	})
+	for _, r := range reviewLabels {
+		if r.mode == sc.Review {
+			t.review.SetSelected(r.label)
+		}
+	}
 	t.browsers = newBrowserList(f.cfg.Browsers, func() {
 		f.cfg.Browsers = t.browsers.list()
 		f.changed()
@@ -82,6 +107,7 @@ func newSyncTab(f *form) *syncTab {
 		widget.NewFormItem("", t.autoSync),
 		widget.NewFormItem("Every (minutes)", t.interval),
 		widget.NewFormItem("First sync looks back (hours)", t.lookback),
+		widget.NewFormItem("Review", t.review),
 		widget.NewFormItem("", t.afk),
 	}
 	if f.deps.Autostart != nil {
@@ -91,6 +117,7 @@ func newSyncTab(f *form) *syncTab {
 	}
 	t.fields = widget.NewForm(items...)
 	t.fields.Items[1].HintText = "a custom range never moves the last-checked point, and its edges never cut a block"
+	t.fields.Items[6].HintText = "approve, reject and correct pending blocks in the tray's Review item or with awcal review"
 	t.root = container.NewVScroll(container.NewPadded(container.NewVBox(
 		t.fields, widget.NewSeparator(),
 		widget.NewLabelWithStyle("Browsers", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),

@@ -583,3 +583,15 @@ func TestSettingsClosingTheWindowCancelsItsReads(t *testing.T) {
 	require.Len(t, seen, 2)
 	assert.NoError(t, seen[1])
 }
+
+func TestSettingsReviewSelector(t *testing.T) {
+	var saved []*config.Config
+	c := baseConfig()
+	c.Sync.Review = config.ReviewTentative
+	s := newTestSettings(t, c, &saved)
+	assert.Equal(t, reviewLabels[1].label, s.sync.review.Selected, "the configured mode is shown")
+	s.sync.review.SetSelected(reviewLabels[2].label)
+	s.Save()
+	require.Len(t, saved, 1, "summary: %s", s.summary.Text)
+	assert.Equal(t, config.ReviewHold, saved[0].Sync.Review)
+}
