@@ -128,7 +128,12 @@ func inRange(evs []activity.Event, from, to time.Time) []activity.Event {
 			continue
 		}
 		if start.Before(from) || end.After(to) {
-			start, end = maxTime(start, from), minTime(end, to)
+			if start.Before(from) {
+				start = from
+			}
+			if end.After(to) {
+				end = to
+			}
 			e.Timestamp, e.Duration = start, end.Sub(start).Seconds()
 		}
 		out = append(out, e)
@@ -149,18 +154,4 @@ func inRangeAndSorted(evs []activity.Event, from, to time.Time) bool {
 		}
 	}
 	return len(evs) > 0
-}
-
-func minTime(a, b time.Time) time.Time {
-	if b.Before(a) {
-		return b
-	}
-	return a
-}
-
-func maxTime(a, b time.Time) time.Time {
-	if b.After(a) {
-		return b
-	}
-	return a
 }
