@@ -11,6 +11,7 @@ import (
 	"github.com/awcal/awcal/internal/activity"
 	"github.com/awcal/awcal/internal/activitywatch/awtest"
 	"github.com/awcal/awcal/internal/config"
+	"github.com/awcal/awcal/internal/privacy"
 )
 
 func previewAW(t *testing.T, cfgPath string, extra ...string) (int, previewJSON, string) {
@@ -52,9 +53,9 @@ func TestPreviewFromAWServer(t *testing.T) {
 	assert.ErrorIs(t, err, os.ErrNotExist, "a preview writes no state")
 
 	// The configured privacy rules apply, as in a sync.
-	cfg.Privacy.Rules = []config.PrivacyRule{
-		{Bucket: "window", Field: "title", Pattern: "standup", Action: config.PrivacyDrop},
-		{Bucket: "window", Field: "title", Pattern: "sync.go", Action: config.PrivacyRedact},
+	cfg.Privacy.Rules = []privacy.Rule{
+		{Bucket: "window", Field: "title", Pattern: "standup", Action: privacy.Drop},
+		{Bucket: "window", Field: "title", Pattern: "sync.go", Action: privacy.Redact},
 	}
 	require.NoError(t, config.Save(cfgPath, cfg))
 	code, out, stderr = previewAW(t, cfgPath)

@@ -7,6 +7,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/awcal/awcal/internal/activity"
+	"github.com/awcal/awcal/internal/awimport"
 	"github.com/awcal/awcal/internal/config"
 	"github.com/awcal/awcal/internal/privacy"
 )
@@ -59,7 +60,7 @@ func runPrivacy(ctx context.Context, env Env, args []string) int {
 	if err != nil {
 		return fail(ExitFailure, "%v", err)
 	}
-	added, skipped := privacy.FromActivityWatch(settings.PrivacyFilters, buckets, cfg.Privacy.Rules)
+	added, skipped := awimport.PrivacyRules(settings.PrivacyFilters, buckets, cfg.Privacy.Rules)
 	for _, s := range skipped {
 		fmt.Fprintf(env.Stderr, "Skipped %s\n", s)
 	}
@@ -75,7 +76,7 @@ func runPrivacy(ctx context.Context, env Env, args []string) int {
 	if err := tw.Flush(); err != nil {
 		return fail(ExitFailure, "writing the rules: %v", err)
 	}
-	if slices.ContainsFunc(added, func(r config.PrivacyRule) bool { return r.Action == config.PrivacyRedact }) {
+	if slices.ContainsFunc(added, func(r privacy.Rule) bool { return r.Action == privacy.Redact }) {
 		fmt.Fprintf(env.Stdout, "Redacted values show as %q in awcal, whatever replacement ActivityWatch uses.\n", activity.RedactedValue)
 	}
 	if *dryRun {

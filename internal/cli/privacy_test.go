@@ -10,6 +10,7 @@ import (
 
 	"github.com/awcal/awcal/internal/activitywatch/awtest"
 	"github.com/awcal/awcal/internal/config"
+	"github.com/awcal/awcal/internal/privacy"
 )
 
 // awPrivacyFilters is aw-webui's "privacy_filters" setting as aw-server stores it: aw-webui's
@@ -29,10 +30,10 @@ func TestPrivacyImportAW(t *testing.T) {
 	var filters any
 	require.NoError(t, json.Unmarshal([]byte(awPrivacyFilters), &filters))
 	aw.SetSettings(map[string]any{"privacy_filters": filters})
-	mine := config.PrivacyRule{Bucket: "web", Field: "url", Pattern: "bank", Action: config.PrivacyDrop}
+	mine := privacy.Rule{Bucket: "web", Field: "url", Pattern: "bank", Action: privacy.Drop}
 	cfg, err := config.Load(cfgPath)
 	require.NoError(t, err)
-	cfg.Privacy.Rules = []config.PrivacyRule{mine}
+	cfg.Privacy.Rules = []privacy.Rule{mine}
 	require.NoError(t, config.Save(cfgPath, cfg))
 
 	before, err := os.ReadFile(cfgPath)
@@ -54,11 +55,11 @@ func TestPrivacyImportAW(t *testing.T) {
 	assert.Contains(t, stderr, "lookahead and lookbehind are not supported")
 	got, err := config.Load(cfgPath)
 	require.NoError(t, err)
-	assert.Equal(t, []config.PrivacyRule{
+	assert.Equal(t, []privacy.Rule{
 		mine,
-		{Bucket: "window", Field: "title", Pattern: "(?i)(private browsing|incognito)", Regex: true, Action: config.PrivacyDrop},
-		{Bucket: "window", Field: "title", Pattern: "(?i).*banking.*", Regex: true, Action: config.PrivacyRedact},
-		{Bucket: "any", Field: "title", Pattern: "(?-i)Therapy", Regex: true, Action: config.PrivacyDrop},
+		{Bucket: "window", Field: "title", Pattern: "(?i)(private browsing|incognito)", Regex: true, Action: privacy.Drop},
+		{Bucket: "window", Field: "title", Pattern: "(?i).*banking.*", Regex: true, Action: privacy.Redact},
+		{Bucket: "any", Field: "title", Pattern: "(?-i)Therapy", Regex: true, Action: privacy.Drop},
 	}, got.Privacy.Rules, "the person's own rules come first and stay as they were")
 
 	// Importing again adds nothing and changes nothing.

@@ -6,6 +6,7 @@ package config
 import (
 	"time"
 
+	"github.com/awcal/awcal/internal/privacy"
 	"github.com/awcal/awcal/internal/profile"
 )
 
@@ -35,7 +36,7 @@ type Config struct {
 	// AlwaysActivePattern (RE2) exempts calls from AFK masking; empty means the built-in default.
 	AlwaysActivePattern string            `json:"alwaysActivePattern,omitempty"`
 	Browsers            []Browser         `json:"browsers"`
-	Privacy             Privacy           `json:"privacy"`
+	Privacy             privacy.Settings  `json:"privacy"`
 	Profiles            []profile.Profile `json:"profiles"`
 	// Feed serves the .ics calendar to calendar apps on this computer (off by default).
 	Feed Feed `json:"feed"`
@@ -112,31 +113,4 @@ const (
 type Browser struct {
 	Name string   `json:"name"`
 	Apps []string `json:"apps"`
-}
-
-// Privacy keeps private activity out of calendars.
-type Privacy struct {
-	DropIncognito bool          `json:"dropIncognito"`
-	Rules         []PrivacyRule `json:"rules"`
-}
-
-// Privacy rule actions.
-const (
-	PrivacyDrop   = "drop"
-	PrivacyRedact = "redact"
-)
-
-// PrivacyRule drops or redacts events whose field matches, with profile rule semantics.
-type PrivacyRule struct {
-	Bucket  string `json:"bucket"`
-	Field   string `json:"field"`
-	Pattern string `json:"pattern"`
-	Regex   bool   `json:"regex"`
-	Action  string `json:"action"`
-}
-
-// Rule returns the profile rule that decides which events a privacy rule applies to: privacy
-// rules match exactly as profile rules do (ENGINE.md §3.2).
-func (r PrivacyRule) Rule() profile.Rule {
-	return profile.Rule{Bucket: r.Bucket, Field: r.Field, Pattern: r.Pattern, Regex: r.Regex}
 }

@@ -4,7 +4,8 @@ import (
 	"reflect"
 	"sort"
 
-	"github.com/awcal/awcal/internal/engine"
+	"github.com/awcal/awcal/internal/activity"
+	"github.com/awcal/awcal/internal/privacy"
 	"github.com/awcal/awcal/internal/profile"
 )
 
@@ -45,7 +46,7 @@ func defaults(calendarPath string) Config {
 		},
 		AFKMasking: true,
 		Browsers:   defaultBrowsers(),
-		Privacy:    Privacy{DropIncognito: true},
+		Privacy:    privacy.Settings{DropIncognito: true},
 		Profiles:   profile.Starters(),
 		Feed:       Feed{Port: DefaultFeedPort},
 	}
@@ -54,7 +55,7 @@ func defaults(calendarPath string) Config {
 // defaultBrowsers lists the engine's built-in browser table (ENGINE.md D1) by name, so that
 // the file shows it in a stable order and there is one copy of the table.
 func defaultBrowsers() []Browser {
-	table := engine.DefaultBrowsers()
+	table := activity.DefaultBrowsers()
 	bs := make([]Browser, 0, len(table))
 	for name, apps := range table {
 		bs = append(bs, Browser{Name: name, Apps: append([]string(nil), apps...)})

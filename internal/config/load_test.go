@@ -16,7 +16,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/awcal/awcal/internal/engine"
+	"github.com/awcal/awcal/internal/activity"
+	"github.com/awcal/awcal/internal/privacy"
 	"github.com/awcal/awcal/internal/profile"
 )
 
@@ -66,9 +67,9 @@ func TestLoadFullFixtureValues(t *testing.T) {
 	assert.Equal(t, 5*time.Minute, c.Interval())
 	assert.False(t, c.AFKMasking)
 	assert.Equal(t, `(?i)\b(zoom|teams)\b`, c.AlwaysActivePattern)
-	assert.Equal(t, []PrivacyRule{
-		{Bucket: "web", Field: "url", Pattern: "bank", Action: PrivacyDrop},
-		{Bucket: "window", Field: "title", Pattern: "^Signal", Regex: true, Action: PrivacyRedact},
+	assert.Equal(t, []privacy.Rule{
+		{Bucket: "web", Field: "url", Pattern: "bank", Action: privacy.Drop},
+		{Bucket: "window", Field: "title", Pattern: "^Signal", Regex: true, Action: privacy.Redact},
 	}, c.Privacy.Rules)
 	require.Len(t, c.Profiles, 1)
 	assert.Equal(t, profile.Rule{Bucket: "afk", Field: "status", Pattern: "afk"}, c.Profiles[0].Supporting[0])
@@ -521,7 +522,7 @@ func TestDefault(t *testing.T) {
 	assert.Equal(t, 6*time.Hour, c.ContinuityCap())
 	assert.True(t, c.AFKMasking)
 	assert.True(t, c.AutoSyncEnabled())
-	assert.Equal(t, Privacy{DropIncognito: true}, c.Privacy)
+	assert.Equal(t, privacy.Settings{DropIncognito: true}, c.Privacy)
 	assert.Equal(t, profile.Starters(), c.Profiles)
 	assert.NoError(t, c.Validate())
 
@@ -533,7 +534,7 @@ func TestDefault(t *testing.T) {
 	for _, want := range []string{"firefox", "chrome", "chromium", "edge", "brave", "opera", "vivaldi", "safari", "arc"} {
 		assert.Contains(t, names, want)
 	}
-	assert.Equal(t, engine.DefaultBrowsers(), c.BrowserTable(), "the engine's table, one copy")
+	assert.Equal(t, activity.DefaultBrowsers(), c.BrowserTable(), "the engine's table, one copy")
 }
 
 func TestBrowserTable(t *testing.T) {

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/awcal/awcal/internal/privacy"
 	"github.com/awcal/awcal/internal/profile"
 )
 
@@ -242,15 +243,15 @@ func (v *validator) browsers(bs []Browser) {
 	}
 }
 
-func (v *validator) privacy(p Privacy) {
+func (v *validator) privacy(p privacy.Settings) {
 	for i, r := range p.Rules {
 		path := "$.privacy.rules[" + strconv.Itoa(i) + "]"
 		switch r.Action {
-		case PrivacyDrop, PrivacyRedact:
+		case privacy.Drop, privacy.Redact:
 		case "":
-			v.add(path+".action", fmt.Sprintf("required: %q (hide the event) or %q (keep it, hide the value)", PrivacyDrop, PrivacyRedact))
+			v.add(path+".action", fmt.Sprintf("required: %q (hide the event) or %q (keep it, hide the value)", privacy.Drop, privacy.Redact))
 		default:
-			v.add(path+".action", fmt.Sprintf("must be %q or %q, not %q", PrivacyDrop, PrivacyRedact, r.Action))
+			v.add(path+".action", fmt.Sprintf("must be %q or %q, not %q", privacy.Drop, privacy.Redact, r.Action))
 		}
 		if _, err := r.Rule().Compile(); err != nil {
 			field := "pattern"

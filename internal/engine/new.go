@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/awcal/awcal/internal/activity"
 	"github.com/awcal/awcal/internal/profile"
 )
 
@@ -85,7 +86,7 @@ func New(profiles []profile.Profile, opts Options) (*Engine, error) {
 
 	table := opts.Browsers
 	if table == nil {
-		table = DefaultBrowsers()
+		table = activity.DefaultBrowsers()
 	}
 	e.browsers = compileBrowsers(table)
 	return e, nil

@@ -54,7 +54,7 @@ func oracleSlices(in Input, opts Options) []oSlice {
 	from, to := in.From.UnixMicro(), in.To.UnixMicro()
 	table := opts.Browsers
 	if table == nil {
-		table = DefaultBrowsers()
+		table = activity.DefaultBrowsers()
 	}
 	norm := func(s string) string { return strings.TrimSuffix(strings.ToLower(strings.TrimSpace(s)), ".exe") }
 	browsersOf := func(app string) []string {

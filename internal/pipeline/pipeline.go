@@ -10,7 +10,7 @@
 //   - Source: the aw-server client of config.ActivityWatch, with the API key from
 //     $AWCAL_AW_API_KEY (EnvAWAPIKey) when set; or OpenExport for an ActivityWatch export
 //     file, which serves the same calls so that bucket selection and privacy apply to it too.
-//   - Privacy: the filter of config.Privacy.
+//   - Privacy: the filter of privacy.Settings.
 //   - EngineOptions and Engine: the profiles with alwaysActivePattern, AFK masking and the
 //     browser table.
 //   - OpenStore, Connection and Discover: the .ics file, or the CalDAV calendar with the

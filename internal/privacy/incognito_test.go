@@ -6,7 +6,6 @@ import (
 	"github.com/stretchr/testify/assert"
 
 	"github.com/awcal/awcal/internal/activity"
-	"github.com/awcal/awcal/internal/config"
 )
 
 // A private window shows its tab's title in the window title, so dropping the incognito tab
@@ -47,7 +46,7 @@ func TestDropIncognitoWindows(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			out, st := mustNew(t, config.Privacy{DropIncognito: tt.drop}).Apply(tt.buckets)
+			out, st := mustNew(t, Settings{DropIncognito: tt.drop}).Apply(tt.buckets)
 			var got []string
 			for _, b := range out {
 				if activity.KindOf(b.Bucket) == activity.KindWindow {

@@ -7,7 +7,6 @@ import (
 	"github.com/stretchr/testify/assert"
 
 	"github.com/awcal/awcal/internal/activity"
-	"github.com/awcal/awcal/internal/config"
 )
 
 // The literal pre-check may skip the (?i) regular expression only if no title without a
@@ -58,7 +57,7 @@ func TestLongIncognitoTabStillHidesItsWindow(t *testing.T) {
 		ev(150, map[string]any{"app": "Firefox", "title": "LONG-TAB — Mozilla Firefox"}),
 		ev(150, map[string]any{"app": "Firefox", "title": "SHORT-TAB — Mozilla Firefox"}),
 		ev(200, map[string]any{"app": "Firefox", "title": "LONG-TAB — Mozilla Firefox"}))
-	out, st := mustNew(t, config.Privacy{DropIncognito: true}).Apply([]activity.BucketEvents{web, win})
+	out, st := mustNew(t, Settings{DropIncognito: true}).Apply([]activity.BucketEvents{web, win})
 	var titles []string
 	for _, e := range out[1].Events {
 		titles = append(titles, e.Data["title"].(string))

@@ -2,8 +2,8 @@
 // and the events that "drop" rules match before the engine slices anything, and marks the
 // values that "redact" rules match so that every output shows activity.RedactedValue instead.
 // Rules match exactly as profile rules do (ENGINE.md §3.2): they are compiled by
-// internal/profile. FromActivityWatch imports the privacy filters aw-webui keeps in aw-server's
-// settings as rules. The package is pure: no I/O, and it never changes what it is given.
+// internal/profile; internal/awimport turns the privacy filters aw-webui keeps in aw-server's settings
+// into rules. The package is pure: no I/O, and it never changes what it is given.
 package privacy
 
 import (
@@ -11,18 +11,17 @@ import (
 	"slices"
 
 	"github.com/awcal/awcal/internal/activity"
-	"github.com/awcal/awcal/internal/config"
 	"github.com/awcal/awcal/internal/profile"
 )
 
-// Filter is a compiled config.Privacy. It is safe for concurrent use.
+// Filter is a compiled Settings. It is safe for concurrent use.
 type Filter struct {
 	dropIncognito bool
 	rules         []rule
 }
 
 type rule struct {
-	action  string // config.PrivacyDrop or config.PrivacyRedact
+	action  string // Drop or Redact
 	field   string // the rule's field; "" = the fallback fields
 	matcher *profile.Matcher
 }
@@ -46,13 +45,13 @@ func (s Stats) Hidden() int { return s.Incognito + s.Dropped }
 
 // New compiles the privacy settings. An invalid rule is an error that names it by its 1-based
 // position ("privacy rule 2: invalid regex at position 3: …").
-func New(p config.Privacy) (*Filter, error) {
+func New(p Settings) (*Filter, error) {
 	f := &Filter{dropIncognito: p.DropIncognito, rules: make([]rule, len(p.Rules))}
 	for i, r := range p.Rules {
 		switch r.Action {
-		case config.PrivacyDrop, config.PrivacyRedact:
+		case Drop, Redact:
 		default:
-			return nil, fmt.Errorf("privacy rule %d: action is %q: use %q or %q", i+1, r.Action, config.PrivacyDrop, config.PrivacyRedact)
+			return nil, fmt.Errorf("privacy rule %d: action is %q: use %q or %q", i+1, r.Action, Drop, Redact)
 		}
 		m, err := r.Rule().Compile()
 		if err != nil {
@@ -130,8 +129,8 @@ func (f *Filter) event(e *activity.Event, selects []bool, verdicts []map[string]
 		matched[i] = selects[i] && matchCached(r.matcher, e.Data, &verdicts[i])
 		if matched[i] {
 			st.PerRule[i]++
-			drop = drop || r.action == config.PrivacyDrop
-			redact = redact || r.action == config.PrivacyRedact
+			drop = drop || r.action == Drop
+			redact = redact || r.action == Redact
 		}
 	}
 	if drop {
@@ -143,7 +142,7 @@ func (f *Filter) event(e *activity.Event, selects []bool, verdicts []map[string]
 	}
 	private := slices.Clip(e.Private) // appending must never write into the caller's array
 	for i, r := range f.rules {
-		if matched[i] && r.action == config.PrivacyRedact {
+		if matched[i] && r.action == Redact {
 			if key, ok := subjectKey(e.Data, r.field); ok && !slices.Contains(private, key) {
 				private = append(private, key)
 			}

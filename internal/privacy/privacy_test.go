@@ -15,7 +15,6 @@ import (
 
 	"github.com/awcal/awcal/internal/activity"
 	"github.com/awcal/awcal/internal/activitywatch"
-	"github.com/awcal/awcal/internal/config"
 	"github.com/awcal/awcal/internal/cputime"
 	"github.com/awcal/awcal/internal/fakedata"
 	"github.com/awcal/awcal/internal/profile"
@@ -42,7 +41,7 @@ func windowBucket(events ...activity.Event) activity.BucketEvents {
 	return activity.BucketEvents{Bucket: activity.Bucket{ID: "aw-watcher-window_host", Type: activity.TypeWindow, Hostname: "host"}, Events: events}
 }
 
-func mustNew(t *testing.T, p config.Privacy) *Filter {
+func mustNew(t *testing.T, p Settings) *Filter {
 	t.Helper()
 	f, err := New(p)
 	require.NoError(t, err)
@@ -81,7 +80,7 @@ func TestDropIncognito(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			out, st := mustNew(t, config.Privacy{DropIncognito: tt.drop}).Apply(in)
+			out, st := mustNew(t, Settings{DropIncognito: tt.drop}).Apply(in)
 			assert.Equal(t, tt.want, values(out, "title"), "only web events are incognito tabs")
 			assert.Equal(t, tt.incognito, st.Incognito)
 			assert.Equal(t, tt.incognito, st.Hidden())
@@ -102,24 +101,24 @@ func TestDropRules(t *testing.T) {
 	}
 	tests := []struct {
 		name    string
-		rule    config.PrivacyRule
+		rule    Rule
 		want    []string
 		dropped int
 	}{
-		{"substring, case-insensitive, any bucket", config.PrivacyRule{Pattern: "secret-bank", Action: config.PrivacyDrop},
+		{"substring, case-insensitive, any bucket", Rule{Pattern: "secret-bank", Action: Drop},
 			[]string{"docs", "SECRET-BANK - Firefox", plainTitle}, 1},
-		{"named field in every bucket", config.PrivacyRule{Field: "title", Pattern: "secret-bank", Action: config.PrivacyDrop},
+		{"named field in every bucket", Rule{Field: "title", Pattern: "secret-bank", Action: Drop},
 			[]string{"bank", "docs", plainTitle}, 1},
-		{"bucket word", config.PrivacyRule{Bucket: "web", Field: "url", Pattern: "bank", Action: config.PrivacyDrop},
+		{"bucket word", Rule{Bucket: "web", Field: "url", Pattern: "bank", Action: Drop},
 			[]string{"docs", "SECRET-BANK - Firefox", plainTitle}, 1},
-		{"regex", config.PrivacyRule{Field: "title", Pattern: `^(bank|secret-bank\b)`, Regex: true, Action: config.PrivacyDrop},
+		{"regex", Rule{Field: "title", Pattern: `^(bank|secret-bank\b)`, Regex: true, Action: Drop},
 			[]string{"docs", plainTitle}, 2},
-		{"absent field falls back to app, url, title…", config.PrivacyRule{Field: "nothing", Pattern: "SECRET-BANK.example", Action: config.PrivacyDrop},
+		{"absent field falls back to app, url, title…", Rule{Field: "nothing", Pattern: "SECRET-BANK.example", Action: Drop},
 			[]string{"docs", "SECRET-BANK - Firefox", plainTitle}, 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			out, st := mustNew(t, config.Privacy{Rules: []config.PrivacyRule{tt.rule}}).Apply(in)
+			out, st := mustNew(t, Settings{Rules: []Rule{tt.rule}}).Apply(in)
 			assert.Equal(t, tt.want, values(out, "title"))
 			assert.Equal(t, tt.dropped, st.Dropped)
 			assert.Equal(t, []int{tt.dropped}, st.PerRule)
@@ -138,21 +137,21 @@ func TestRedactRules(t *testing.T) {
 	}
 	tests := []struct {
 		name    string
-		rule    config.PrivacyRule
+		rule    Rule
 		private [][]string // Private of each output event
 	}{
-		{"named field, key as the data spells it", config.PrivacyRule{Bucket: "window", Field: "title", Pattern: "SECRET-TITLE", Action: config.PrivacyRedact},
+		{"named field, key as the data spells it", Rule{Bucket: "window", Field: "title", Pattern: "SECRET-TITLE", Action: Redact},
 			[][]string{{"Title"}, nil, {"title"}}},
-		{"empty field redacts the fallback field that matched", config.PrivacyRule{Pattern: "signal", Action: config.PrivacyRedact},
+		{"empty field redacts the fallback field that matched", Rule{Pattern: "signal", Action: Redact},
 			[][]string{{"app"}, nil, nil}},
-		{"fallback past an absent app", config.PrivacyRule{Pattern: "secret-title", Action: config.PrivacyRedact},
+		{"fallback past an absent app", Rule{Pattern: "secret-title", Action: Redact},
 			[][]string{nil, nil, {"title"}}},
-		{"absent named field falls back", config.PrivacyRule{Field: "url", Pattern: "code", Action: config.PrivacyRedact},
+		{"absent named field falls back", Rule{Field: "url", Pattern: "code", Action: Redact},
 			[][]string{nil, {"app"}, nil}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			out, st := mustNew(t, config.Privacy{Rules: []config.PrivacyRule{tt.rule}}).Apply(in)
+			out, st := mustNew(t, Settings{Rules: []Rule{tt.rule}}).Apply(in)
 			require.Len(t, out[0].Events, 3, "redaction keeps every event")
 			redacted := 0
 			for i, e := range out[0].Events {
@@ -169,9 +168,9 @@ func TestRedactRules(t *testing.T) {
 }
 
 func TestRedactedOutputHidesMarkers(t *testing.T) {
-	f := mustNew(t, config.Privacy{Rules: []config.PrivacyRule{
-		{Field: "title", Pattern: "SECRET-TITLE", Action: config.PrivacyRedact},
-		{Bucket: "web", Field: "url", Pattern: "secret-bank", Action: config.PrivacyRedact},
+	f := mustNew(t, Settings{Rules: []Rule{
+		{Field: "title", Pattern: "SECRET-TITLE", Action: Redact},
+		{Bucket: "web", Field: "url", Pattern: "secret-bank", Action: Redact},
 	}})
 	out, st := f.Apply([]activity.BucketEvents{
 		windowBucket(ev(0, map[string]any{"app": "Signal", "title": secretTitle}), ev(1, map[string]any{"app": "Code", "title": plainTitle})),
@@ -192,9 +191,9 @@ func TestRedactedOutputHidesMarkers(t *testing.T) {
 }
 
 func TestDropWinsOverRedact(t *testing.T) {
-	f := mustNew(t, config.Privacy{Rules: []config.PrivacyRule{
-		{Field: "title", Pattern: "SECRET", Action: config.PrivacyRedact},
-		{Field: "app", Pattern: "signal", Action: config.PrivacyDrop},
+	f := mustNew(t, Settings{Rules: []Rule{
+		{Field: "title", Pattern: "SECRET", Action: Redact},
+		{Field: "app", Pattern: "signal", Action: Drop},
 	}})
 	out, st := f.Apply([]activity.BucketEvents{windowBucket(
 		ev(0, map[string]any{"app": "Signal", "title": secretTitle}),
@@ -207,9 +206,9 @@ func TestDropWinsOverRedact(t *testing.T) {
 }
 
 func TestRedactKeepsExistingPrivateKeys(t *testing.T) {
-	f := mustNew(t, config.Privacy{Rules: []config.PrivacyRule{
-		{Field: "title", Pattern: "SECRET", Action: config.PrivacyRedact},
-		{Field: "title", Pattern: "chat", Action: config.PrivacyRedact},
+	f := mustNew(t, Settings{Rules: []Rule{
+		{Field: "title", Pattern: "SECRET", Action: Redact},
+		{Field: "title", Pattern: "chat", Action: Redact},
 	}})
 	e := ev(0, map[string]any{"app": "Signal", "title": secretTitle})
 	e.Private = []string{"app"}
@@ -224,9 +223,9 @@ func TestRedactKeepsExistingPrivateKeys(t *testing.T) {
 }
 
 func TestApplyNeverMutatesInput(t *testing.T) {
-	f := mustNew(t, config.Privacy{DropIncognito: true, Rules: []config.PrivacyRule{
-		{Field: "title", Pattern: "SECRET", Action: config.PrivacyRedact},
-		{Field: "url", Pattern: "bank", Action: config.PrivacyDrop},
+	f := mustNew(t, Settings{DropIncognito: true, Rules: []Rule{
+		{Field: "title", Pattern: "SECRET", Action: Redact},
+		{Field: "url", Pattern: "bank", Action: Drop},
 	}})
 	// A Private slice with spare capacity: a careless append would write into the caller's array.
 	private := make([]string, 1, 4)
@@ -278,19 +277,19 @@ func deepCopy(bs []activity.BucketEvents) []activity.BucketEvents {
 func TestNewErrorsNameTheRule(t *testing.T) {
 	tests := []struct {
 		name  string
-		rules []config.PrivacyRule
+		rules []Rule
 		want  string
 		is    error
 	}{
-		{"invalid regex", []config.PrivacyRule{{Pattern: "ok", Action: "drop"}, {Pattern: "a(b", Regex: true, Action: "redact"}},
+		{"invalid regex", []Rule{{Pattern: "ok", Action: "drop"}, {Pattern: "a(b", Regex: true, Action: "redact"}},
 			"privacy rule 2: invalid regex at position 2", profile.ErrInvalidRegex},
-		{"empty pattern", []config.PrivacyRule{{Action: "drop"}}, "privacy rule 1: pattern is empty", profile.ErrEmptyPattern},
-		{"unknown bucket", []config.PrivacyRule{{Bucket: "browser", Pattern: "x", Action: "drop"}}, `privacy rule 1: unknown bucket "browser"`, profile.ErrUnknownBucket},
-		{"unknown action", []config.PrivacyRule{{Pattern: "x", Action: "hide"}}, `privacy rule 1: action is "hide"`, nil},
+		{"empty pattern", []Rule{{Action: "drop"}}, "privacy rule 1: pattern is empty", profile.ErrEmptyPattern},
+		{"unknown bucket", []Rule{{Bucket: "browser", Pattern: "x", Action: "drop"}}, `privacy rule 1: unknown bucket "browser"`, profile.ErrUnknownBucket},
+		{"unknown action", []Rule{{Pattern: "x", Action: "hide"}}, `privacy rule 1: action is "hide"`, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			f, err := New(config.Privacy{Rules: tt.rules})
+			f, err := New(Settings{Rules: tt.rules})
 			require.Error(t, err)
 			assert.Nil(t, f)
 			assert.True(t, strings.HasPrefix(err.Error(), tt.want), "got %q", err)
@@ -344,10 +343,10 @@ func TestSubjectKeyAgreesWithMatcher(t *testing.T) {
 // BenchmarkApply filters a busy day (10 000 window and 10 000 web events) through three rules,
 // as the settings preview does on every edit.
 func BenchmarkApply(b *testing.B) {
-	f, err := New(config.Privacy{DropIncognito: true, Rules: []config.PrivacyRule{
-		{Bucket: "web", Field: "url", Pattern: `(^|\.)bank\.example/`, Regex: true, Action: config.PrivacyDrop},
-		{Field: "title", Pattern: "signal", Action: config.PrivacyRedact},
-		{Bucket: "window", Field: "app", Pattern: "keepass", Action: config.PrivacyDrop},
+	f, err := New(Settings{DropIncognito: true, Rules: []Rule{
+		{Bucket: "web", Field: "url", Pattern: `(^|\.)bank\.example/`, Regex: true, Action: Drop},
+		{Field: "title", Pattern: "signal", Action: Redact},
+		{Bucket: "window", Field: "app", Pattern: "keepass", Action: Drop},
 	}})
 	require.NoError(b, err)
 	win, web := windowBucket(), webBucket()
@@ -371,7 +370,7 @@ func BenchmarkApplyHeavyMonth(b *testing.B) {
 	require.NoError(b, fakedata.WriteExport(&export, fakedata.Generate(fakedata.Options{Days: 30, Seed: 1, Intensity: fakedata.Heavy})))
 	in, _, err := activitywatch.ReadExport(&export)
 	require.NoError(b, err)
-	f, err := New(config.Default(func(string) string { return "" }).Privacy)
+	f, err := New(Settings{DropIncognito: true}) // the default config's privacy
 	require.NoError(b, err)
 	b.ReportAllocs()
 	b.ResetTimer()

@@ -19,6 +19,7 @@ import (
 	"github.com/awcal/awcal/internal/calendar"
 	"github.com/awcal/awcal/internal/config"
 	"github.com/awcal/awcal/internal/fakedata"
+	"github.com/awcal/awcal/internal/privacy"
 	"github.com/awcal/awcal/internal/profile"
 )
 
@@ -98,11 +99,11 @@ func newPrivateDay(t testing.TB) privateDay {
 
 // privacyConfig adds the privacy rules and the Finance and Chat profiles to cfg.
 func privacyConfig(cfg *config.Config) {
-	cfg.Privacy = config.Privacy{DropIncognito: true, Rules: []config.PrivacyRule{
-		{Bucket: "web", Field: "url", Pattern: "mybank", Action: config.PrivacyRedact},
-		{Bucket: "any", Field: "title", Pattern: "account overview", Action: config.PrivacyRedact},
-		{Bucket: "any", Field: "title", Pattern: `^salary-`, Regex: true, Action: config.PrivacyDrop},
-		{Bucket: "window", Field: "title", Pattern: "chat with", Action: config.PrivacyRedact},
+	cfg.Privacy = privacy.Settings{DropIncognito: true, Rules: []privacy.Rule{
+		{Bucket: "web", Field: "url", Pattern: "mybank", Action: privacy.Redact},
+		{Bucket: "any", Field: "title", Pattern: "account overview", Action: privacy.Redact},
+		{Bucket: "any", Field: "title", Pattern: `^salary-`, Regex: true, Action: privacy.Drop},
+		{Bucket: "window", Field: "title", Pattern: "chat with", Action: privacy.Redact},
 	}}
 	finance := profile.Profile{ID: "finance", Name: "Finance", Category: "Private", Color: "#795548", Threshold: 5, SoftBreak: 3,
 		TitleTemplate: "{title}", TitleDetail: profile.TitleName, Enabled: true,

@@ -19,6 +19,7 @@ import (
 	"github.com/awcal/awcal/internal/calendar/ics"
 	"github.com/awcal/awcal/internal/config"
 	"github.com/awcal/awcal/internal/fakedata"
+	"github.com/awcal/awcal/internal/privacy"
 	"github.com/awcal/awcal/internal/profile"
 	"github.com/awcal/awcal/internal/syncer"
 )
@@ -215,7 +216,7 @@ func TestReadActivity(t *testing.T) {
 	w.aw.AddEvents("aw-watcher-window_awtest", activity.Event{Timestamp: hm(9, 0), Duration: 600,
 		Data: map[string]any{"app": "Code", "title": "secret-plan.go"}})
 	w.aw.AddBucket(activity.Bucket{ID: "aw-watcher-window_awtest", Type: activity.TypeWindow, Hostname: "awtest"})
-	w.cfg.Privacy.Rules = []config.PrivacyRule{{Bucket: "window", Field: "title", Pattern: "secret", Action: config.PrivacyRedact}}
+	w.cfg.Privacy.Rules = []privacy.Rule{{Bucket: "window", Field: "title", Pattern: "secret", Action: privacy.Redact}}
 
 	act, err := syncer.ReadActivity(context.Background(), w.client, w.cfg, hm(8, 0), hm(12, 0))
 	require.NoError(t, err)

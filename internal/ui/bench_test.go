@@ -10,6 +10,7 @@ import (
 	"github.com/awcal/awcal/internal/config"
 	"github.com/awcal/awcal/internal/fakedata"
 	"github.com/awcal/awcal/internal/pipeline"
+	"github.com/awcal/awcal/internal/privacy"
 	"github.com/awcal/awcal/internal/profile"
 )
 
@@ -26,7 +27,7 @@ func BenchmarkPreviewHeavyDay(b *testing.B) {
 		events += len(bk.Events)
 	}
 	deps := NewDeps(CoreOptions{Pipeline: pipeline.New(pipeline.Env{})})
-	cfg := config.Config{Profiles: profile.Starters(), AFKMasking: true, Privacy: config.Privacy{DropIncognito: true}}
+	cfg := config.Config{Profiles: profile.Starters(), AFKMasking: true, Privacy: privacy.Settings{DropIncognito: true}}
 	tl := NewTimeline(day, day.AddDate(0, 0, 1))
 	w := test.NewTempWindow(b, tl)
 	w.Resize(fyne.NewSize(1000, 300))

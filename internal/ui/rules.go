@@ -11,7 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/awcal/awcal/internal/activity"
-	"github.com/awcal/awcal/internal/config"
+	"github.com/awcal/awcal/internal/privacy"
 	"github.com/awcal/awcal/internal/profile"
 )
 
@@ -119,7 +119,7 @@ func ruleProblem(r profile.Rule) string {
 }
 
 // Privacy rule actions as the row's action box shows them.
-var privacyActions = map[string]string{config.PrivacyDrop: "Drop", config.PrivacyRedact: "Redact"}
+var privacyActions = map[string]string{privacy.Drop: "Drop", privacy.Redact: "Redact"}
 
 // ruleList edits one list of rules. The same row editor serves profile rules and privacy rules
 // (which have an action instead of a negate toggle).
@@ -153,7 +153,7 @@ func newRuleList(title string, rules []profile.Rule, c *choices, onChange func()
 	return l
 }
 
-func newPrivacyRuleList(rules []config.PrivacyRule, c *choices, onChange func()) *ruleList {
+func newPrivacyRuleList(rules []privacy.Rule, c *choices, onChange func()) *ruleList {
 	l := &ruleList{privacy: true, choices: c, onChange: onChange}
 	for _, r := range rules {
 		l.rules = append(l.rules, profile.Rule{Bucket: r.Bucket, Field: r.Field, Pattern: r.Pattern, Regex: r.Regex})
@@ -168,7 +168,7 @@ func (l *ruleList) build(title string) {
 	add := widget.NewButtonWithIcon("Add rule", theme.ContentAddIcon(), func() {
 		l.rules = append(l.rules, profile.Rule{Bucket: "window", Field: "app"})
 		if l.privacy {
-			l.actions = append(l.actions, config.PrivacyDrop)
+			l.actions = append(l.actions, privacy.Drop)
 		}
 		l.rebuild()
 		l.changed()
@@ -181,16 +181,16 @@ func (l *ruleList) build(title string) {
 }
 
 // privacyRules returns the list as config privacy rules.
-func (l *ruleList) privacyRules() []config.PrivacyRule {
-	out := make([]config.PrivacyRule, len(l.rules))
+func (l *ruleList) privacyRules() []privacy.Rule {
+	out := make([]privacy.Rule, len(l.rules))
 	for i, r := range l.rules {
-		out[i] = config.PrivacyRule{Bucket: r.Bucket, Field: r.Field, Pattern: r.Pattern, Regex: r.Regex, Action: l.actions[i]}
+		out[i] = privacy.Rule{Bucket: r.Bucket, Field: r.Field, Pattern: r.Pattern, Regex: r.Regex, Action: l.actions[i]}
 	}
 	return out
 }
 
 // appendPrivacyRules adds rules at the end of a privacy list.
-func (l *ruleList) appendPrivacyRules(rs []config.PrivacyRule) {
+func (l *ruleList) appendPrivacyRules(rs []privacy.Rule) {
 	for _, r := range rs {
 		l.rules = append(l.rules, r.Rule())
 		l.actions = append(l.actions, r.Action)
@@ -272,7 +272,7 @@ func (l *ruleList) newRow(i int) *ruleRow {
 
 	toggles := []fyne.CanvasObject{row.regex}
 	if l.privacy {
-		labels := []string{privacyActions[config.PrivacyDrop], privacyActions[config.PrivacyRedact]}
+		labels := []string{privacyActions[privacy.Drop], privacyActions[privacy.Redact]}
 		row.action = widget.NewSelect(labels, nil)
 		row.action.SetSelected(privacyActions[l.actions[i]])
 		row.action.OnChanged = func(s string) {

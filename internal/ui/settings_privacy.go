@@ -13,7 +13,7 @@ import (
 
 	"github.com/awcal/awcal/internal/activity"
 	"github.com/awcal/awcal/internal/activitywatch"
-	"github.com/awcal/awcal/internal/config"
+	"github.com/awcal/awcal/internal/awimport"
 	"github.com/awcal/awcal/internal/privacy"
 )
 
@@ -71,7 +71,7 @@ func (t *privacyTab) showStats(day time.Time, stats PrivacyStats) {
 }
 
 // importFilters reads aw-server's privacy filters and buckets in the background and adds the
-// filters as privacy rules (privacy.FromActivityWatch, as `awcal privacy import-aw` does).
+// filters as privacy rules (awimport.PrivacyRules, as `awcal privacy import-aw` does).
 func (t *privacyTab) importFilters() {
 	if t.deps.Activity == nil {
 		return
@@ -108,12 +108,12 @@ func (t *privacyTab) addFilters(filters []activitywatch.PrivacyFilter, buckets [
 		t.status.SetText("aw-server stores no privacy filters: nothing to import.")
 		return
 	}
-	added, skipped := privacy.FromActivityWatch(filters, buckets, t.rules.privacyRules())
+	added, skipped := awimport.PrivacyRules(filters, buckets, t.rules.privacyRules())
 	msg := "No new privacy rules to import."
 	if len(added) > 0 {
 		t.rules.appendPrivacyRules(added)
 		msg = fmt.Sprintf("Added %d privacy rule(s) from ActivityWatch; they apply once you press Save.", len(added))
-		if slices.ContainsFunc(added, func(r config.PrivacyRule) bool { return r.Action == config.PrivacyRedact }) {
+		if slices.ContainsFunc(added, func(r privacy.Rule) bool { return r.Action == privacy.Redact }) {
 			msg += fmt.Sprintf(" Redacted values show as %q in awcal, whatever replacement ActivityWatch uses.", activity.RedactedValue)
 		}
 	}

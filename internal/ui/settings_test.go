@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/awcal/awcal/internal/activitywatch"
+	"github.com/awcal/awcal/internal/awimport"
 	"github.com/awcal/awcal/internal/config"
 	"github.com/awcal/awcal/internal/privacy"
 	"github.com/awcal/awcal/internal/secret"
@@ -173,9 +174,9 @@ func TestSettingsPlainHTTPOptIn(t *testing.T) {
 func TestSettingsPrivacyRulesRoundTrip(t *testing.T) {
 	var saved []*config.Config
 	c := baseConfig()
-	c.Privacy = config.Privacy{DropIncognito: true, Rules: []config.PrivacyRule{
-		{Bucket: "any", Field: "title", Pattern: "bank|1password", Regex: true, Action: config.PrivacyDrop},
-		{Bucket: "web", Field: "url", Pattern: "mail", Action: config.PrivacyRedact},
+	c.Privacy = privacy.Settings{DropIncognito: true, Rules: []privacy.Rule{
+		{Bucket: "any", Field: "title", Pattern: "bank|1password", Regex: true, Action: privacy.Drop},
+		{Bucket: "web", Field: "url", Pattern: "mail", Action: privacy.Redact},
 	}}
 	s := newTestSettings(t, c, &saved)
 	require.Len(t, s.priv.rules.rows, 2)
@@ -251,7 +252,7 @@ func TestDescribeNamesProfiles(t *testing.T) {
 func TestSettingsImportPrivacyFilters(t *testing.T) {
 	var saved []*config.Config
 	c := baseConfig()
-	c.Privacy.Rules = []config.PrivacyRule{{Bucket: "any", Field: "title", Pattern: "bank", Action: config.PrivacyDrop}}
+	c.Privacy.Rules = []privacy.Rule{{Bucket: "any", Field: "title", Pattern: "bank", Action: privacy.Drop}}
 	s := newTestSettings(t, c, &saved)
 	filters := []activitywatch.PrivacyFilter{
 		{Enabled: true, BucketPrefix: "aw-watcher-window", Field: "title", Pattern: "(?i)secret chat", Action: "drop"},
@@ -265,7 +266,7 @@ func TestSettingsImportPrivacyFilters(t *testing.T) {
 	require.True(t, s.priv.importBtn.Visible())
 
 	test.Tap(s.priv.importBtn)
-	want, _ := privacy.FromActivityWatch(filters, fakeSource{buckets: sampleDay()}.bucketList(), c.Privacy.Rules)
+	want, _ := awimport.PrivacyRules(filters, fakeSource{buckets: sampleDay()}.bucketList(), c.Privacy.Rules)
 	require.Len(t, want, 2)
 	assert.Equal(t, append(c.Privacy.Rules, want...), s.cfg.Privacy.Rules, "added after the existing rules, as the command line converts them")
 	require.Len(t, s.priv.rules.rows, 3, "each imported rule has its row in the editor")

@@ -132,10 +132,10 @@ func TestServerSettingsHaveSomethingToImport(t *testing.T) {
 	}
 	assert.Equal(t, []string{"Work > Programming", "Comms", "Media > Video"}, names)
 
-	rules, skipped := privacy.FromActivityWatch(st.PrivacyFilters, nil, nil)
+	rules, skipped := awimport.PrivacyRules(st.PrivacyFilters, nil, nil)
 	assert.Empty(t, skipped)
-	assert.Equal(t, []config.PrivacyRule{
-		{Bucket: "web", Field: "url", Pattern: `(?-i)health\.example`, Regex: true, Action: config.PrivacyDrop},
-		{Bucket: "any", Field: "title", Pattern: "(?i)gift ideas", Regex: true, Action: config.PrivacyRedact},
+	assert.Equal(t, []privacy.Rule{
+		{Bucket: "web", Field: "url", Pattern: `(?-i)health\.example`, Regex: true, Action: privacy.Drop},
+		{Bucket: "any", Field: "title", Pattern: "(?i)gift ideas", Regex: true, Action: privacy.Redact},
 	}, rules)
 }

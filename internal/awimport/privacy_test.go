@@ -1,9 +1,11 @@
-package privacy
+package awimport
 
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -12,6 +14,7 @@ import (
 	"github.com/awcal/awcal/internal/activitywatch"
 	"github.com/awcal/awcal/internal/activitywatch/awtest"
 	"github.com/awcal/awcal/internal/config"
+	"github.com/awcal/awcal/internal/privacy"
 )
 
 // awWebUIDefaults is aw-webui's DEFAULT_PRIVACY_FILTERS (src/util/privacyFilters.ts) as
@@ -34,7 +37,7 @@ var serverBuckets = []activity.Bucket{
 
 // fromServer stores filters (JSON as aw-webui writes it) in a fake aw-server, reads them back
 // through the client as the CLI and the settings window do, and imports them.
-func fromServer(t *testing.T, filtersJSON string, existing []config.PrivacyRule) ([]config.PrivacyRule, []string) {
+func fromServer(t *testing.T, filtersJSON string, existing []privacy.Rule) ([]privacy.Rule, []string) {
 	t.Helper()
 	aw := awtest.New(t)
 	for _, b := range serverBuckets {
@@ -48,23 +51,23 @@ func fromServer(t *testing.T, filtersJSON string, existing []config.PrivacyRule)
 	require.NoError(t, err)
 	buckets, err := c.Buckets(context.Background())
 	require.NoError(t, err)
-	return FromActivityWatch(settings.PrivacyFilters, buckets, existing)
+	return PrivacyRules(settings.PrivacyFilters, buckets, existing)
 }
 
-func TestFromActivityWatch(t *testing.T) {
+func TestPrivacyRules(t *testing.T) {
 	tests := []struct {
 		name     string
 		filters  string
-		existing []config.PrivacyRule
-		want     []config.PrivacyRule
+		existing []privacy.Rule
+		want     []privacy.Rule
 		skipped  []string // substrings, one per skipped filter, in order
 	}{
 		{
 			name:    "aw-webui's defaults",
 			filters: awWebUIDefaults,
-			want: []config.PrivacyRule{
-				{Bucket: "window", Field: "title", Pattern: "(?i)(private browsing|incognito)", Regex: true, Action: config.PrivacyDrop},
-				{Bucket: "window", Field: "title", Pattern: "(?i).*banking.*", Regex: true, Action: config.PrivacyRedact},
+			want: []privacy.Rule{
+				{Bucket: "window", Field: "title", Pattern: "(?i)(private browsing|incognito)", Regex: true, Action: privacy.Drop},
+				{Bucket: "window", Field: "title", Pattern: "(?i).*banking.*", Regex: true, Action: privacy.Redact},
 			},
 		},
 		{
@@ -75,11 +78,11 @@ func TestFromActivityWatch(t *testing.T) {
 				{"enabled": true, "field": "title", "pattern": "(?s-i)Vault", "action": "drop"},
 				{"enabled": true, "field": "title", "pattern": "(?si)vault", "action": "redact"}
 			]`,
-			want: []config.PrivacyRule{
-				{Bucket: "any", Field: "title", Pattern: "(?-i)Bank", Regex: true, Action: config.PrivacyDrop},
-				{Bucket: "any", Field: "title", Pattern: "(?-i)(?i:Bank)ing", Regex: true, Action: config.PrivacyDrop},
-				{Bucket: "any", Field: "title", Pattern: "(?-i)(?s-i)Vault", Regex: true, Action: config.PrivacyDrop},
-				{Bucket: "any", Field: "title", Pattern: "(?si)vault", Regex: true, Action: config.PrivacyRedact},
+			want: []privacy.Rule{
+				{Bucket: "any", Field: "title", Pattern: "(?-i)Bank", Regex: true, Action: privacy.Drop},
+				{Bucket: "any", Field: "title", Pattern: "(?-i)(?i:Bank)ing", Regex: true, Action: privacy.Drop},
+				{Bucket: "any", Field: "title", Pattern: "(?-i)(?s-i)Vault", Regex: true, Action: privacy.Drop},
+				{Bucket: "any", Field: "title", Pattern: "(?si)vault", Regex: true, Action: privacy.Redact},
 			},
 		},
 		{
@@ -92,13 +95,13 @@ func TestFromActivityWatch(t *testing.T) {
 				{"enabled": true, "bucket_prefix": "aw-watcher-", "field": "title", "pattern": "(?i)diary", "action": "drop"},
 				{"enabled": true, "bucket_prefix": "aw-watcher-android", "field": "app", "pattern": "(?i)tinder", "action": "drop"}
 			]`,
-			want: []config.PrivacyRule{
-				{Bucket: "web", Field: "url", Pattern: "(?i)bank", Regex: true, Action: config.PrivacyDrop},
-				{Bucket: "window", Field: "app", Pattern: "(?i)signal", Regex: true, Action: config.PrivacyRedact},
-				{Bucket: "editor", Field: "file", Pattern: "(?i)secret", Regex: true, Action: config.PrivacyRedact},
-				{Bucket: "os.hid.input", Field: "presses", Pattern: "(?i)x", Regex: true, Action: config.PrivacyDrop},
-				{Bucket: "any", Field: "title", Pattern: "(?i)diary", Regex: true, Action: config.PrivacyDrop},
-				{Bucket: "any", Field: "app", Pattern: "(?i)tinder", Regex: true, Action: config.PrivacyDrop},
+			want: []privacy.Rule{
+				{Bucket: "web", Field: "url", Pattern: "(?i)bank", Regex: true, Action: privacy.Drop},
+				{Bucket: "window", Field: "app", Pattern: "(?i)signal", Regex: true, Action: privacy.Redact},
+				{Bucket: "editor", Field: "file", Pattern: "(?i)secret", Regex: true, Action: privacy.Redact},
+				{Bucket: "os.hid.input", Field: "presses", Pattern: "(?i)x", Regex: true, Action: privacy.Drop},
+				{Bucket: "any", Field: "title", Pattern: "(?i)diary", Regex: true, Action: privacy.Drop},
+				{Bucket: "any", Field: "app", Pattern: "(?i)tinder", Regex: true, Action: privacy.Drop},
 			},
 		},
 		{
@@ -113,8 +116,8 @@ func TestFromActivityWatch(t *testing.T) {
 				{"enabled": true, "field": "title", "pattern": "x", "action": "hide"},
 				{"enabled": true, "bucket_prefix": "aw-watcher-window", "field": "title", "pattern": "(?i)ok", "action": "drop"}
 			]`,
-			want: []config.PrivacyRule{
-				{Bucket: "window", Field: "title", Pattern: "(?i)ok", Regex: true, Action: config.PrivacyDrop},
+			want: []privacy.Rule{
+				{Bucket: "window", Field: "title", Pattern: "(?i)ok", Regex: true, Action: privacy.Drop},
 			},
 			skipped: []string{
 				`filter 1 (drop title ~ /(?i)bank/ in buckets starting "aw-watcher-window"): disabled in ActivityWatch`,
@@ -129,11 +132,11 @@ func TestFromActivityWatch(t *testing.T) {
 		{
 			name:    "rules already present are not added again",
 			filters: awWebUIDefaults,
-			existing: []config.PrivacyRule{
-				{Bucket: "Window", Field: "Title", Pattern: "(?i)(private browsing|incognito)", Regex: true, Action: config.PrivacyDrop},
+			existing: []privacy.Rule{
+				{Bucket: "Window", Field: "Title", Pattern: "(?i)(private browsing|incognito)", Regex: true, Action: privacy.Drop},
 			},
-			want: []config.PrivacyRule{
-				{Bucket: "window", Field: "title", Pattern: "(?i).*banking.*", Regex: true, Action: config.PrivacyRedact},
+			want: []privacy.Rule{
+				{Bucket: "window", Field: "title", Pattern: "(?i).*banking.*", Regex: true, Action: privacy.Redact},
 			},
 			skipped: []string{`filter 1 (drop title ~ /(?i)(private browsing|incognito)/ in buckets starting "aw-watcher-window"): already among the privacy rules`},
 		},
@@ -143,8 +146,8 @@ func TestFromActivityWatch(t *testing.T) {
 				{"enabled": true, "bucket_prefix": "aw-watcher-window_laptop", "field": "title", "pattern": "(?i)bank", "action": "drop"},
 				{"enabled": true, "bucket_prefix": "aw-watcher-window_desktop", "field": "title", "pattern": "(?i)bank", "action": "drop"}
 			]`,
-			want: []config.PrivacyRule{
-				{Bucket: "window", Field: "title", Pattern: "(?i)bank", Regex: true, Action: config.PrivacyDrop},
+			want: []privacy.Rule{
+				{Bucket: "window", Field: "title", Pattern: "(?i)bank", Regex: true, Action: privacy.Drop},
 			},
 			skipped: []string{`filter 2 (drop title ~ /(?i)bank/ in buckets starting "aw-watcher-window_desktop"): gives the same rule as an earlier filter`},
 		},
@@ -166,7 +169,7 @@ func TestFromActivityWatch(t *testing.T) {
 			cfg.Calendar.Path = "/tmp/activity.ics"
 			cfg.Privacy.Rules = append(tt.existing, got...)
 			require.NoError(t, cfg.Validate())
-			_, err := New(cfg.Privacy)
+			_, err := privacy.New(cfg.Privacy)
 			require.NoError(t, err)
 		})
 	}
@@ -174,7 +177,7 @@ func TestFromActivityWatch(t *testing.T) {
 
 // The imported rules hide what aw-server's filters hide, with aw-server's case sensitivity and
 // bucket scope.
-func TestFromActivityWatchMatchesLikeAWServer(t *testing.T) {
+func TestPrivacyRulesMatchesLikeAWServer(t *testing.T) {
 	rules, skipped := fromServer(t, `[
 		{"enabled": true, "bucket_prefix": "aw-watcher-window", "field": "title",
 		 "pattern": "(?i)(private browsing|incognito)", "action": "drop"},
@@ -182,7 +185,7 @@ func TestFromActivityWatchMatchesLikeAWServer(t *testing.T) {
 		 "pattern": "Bank of", "action": "redact", "replacement": "REDACTED"}
 	]`, nil)
 	require.Empty(t, skipped)
-	f := mustNew(t, config.Privacy{Rules: rules})
+	f := mustFilter(t, privacy.Settings{Rules: rules})
 
 	in := []activity.BucketEvents{
 		windowBucket(
@@ -219,4 +222,35 @@ func TestSetsIgnoreCase(t *testing.T) {
 			assert.Equal(t, want, setsIgnoreCase(pattern))
 		})
 	}
+}
+
+func mustFilter(t *testing.T, s privacy.Settings) *privacy.Filter {
+	t.Helper()
+	f, err := privacy.New(s)
+	require.NoError(t, err)
+	return f
+}
+
+func ev(min int, data map[string]any) activity.Event {
+	t0 := time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC)
+	return activity.Event{Timestamp: t0.Add(time.Duration(min) * time.Minute), Duration: 60, Data: data}
+}
+
+func webBucket(events ...activity.Event) activity.BucketEvents {
+	return activity.BucketEvents{Bucket: activity.Bucket{ID: "aw-watcher-web-firefox_host", Type: activity.TypeWeb, Hostname: "host"}, Events: events}
+}
+
+func windowBucket(events ...activity.Event) activity.BucketEvents {
+	return activity.BucketEvents{Bucket: activity.Bucket{ID: "aw-watcher-window_host", Type: activity.TypeWindow, Hostname: "host"}, Events: events}
+}
+
+// values lists the displayed value of key for every event, in order.
+func values(bs []activity.BucketEvents, key string) []string {
+	var out []string
+	for _, b := range bs {
+		for _, e := range b.Events {
+			out = append(out, fmt.Sprint(privacy.Redacted(e)[key]))
+		}
+	}
+	return out
 }

@@ -1,4 +1,4 @@
-package privacy
+package awimport
 
 import (
 	"fmt"
@@ -7,11 +7,11 @@ import (
 
 	"github.com/awcal/awcal/internal/activity"
 	"github.com/awcal/awcal/internal/activitywatch"
-	"github.com/awcal/awcal/internal/config"
+	"github.com/awcal/awcal/internal/privacy"
 	"github.com/awcal/awcal/internal/profile"
 )
 
-// FromActivityWatch turns the privacy filters aw-webui keeps in aw-server's settings
+// PrivacyRules turns the privacy filters aw-webui keeps in aw-server's settings
 // ("privacy_filters") into privacy rules that existing does not hold yet (issue #8 item 4).
 // buckets are aw-server's buckets (nil is allowed); they tell which bucket types a filter's
 // bucket id prefix selects. added is in the filters' order; skipped has one line per filter
@@ -44,7 +44,7 @@ import (
 //
 // A rule counts as present when its bucket word, field (ignoring case), pattern, regex flag
 // and action equal those of a rule in existing or one imported before it.
-func FromActivityWatch(filters []activitywatch.PrivacyFilter, buckets []activity.Bucket, existing []config.PrivacyRule) (added []config.PrivacyRule, skipped []string) {
+func PrivacyRules(filters []activitywatch.PrivacyFilter, buckets []activity.Bucket, existing []privacy.Rule) (added []privacy.Rule, skipped []string) {
 	for i, f := range filters {
 		r, err := translate(f, buckets)
 		if err != nil {
@@ -52,9 +52,9 @@ func FromActivityWatch(filters []activitywatch.PrivacyFilter, buckets []activity
 			continue
 		}
 		switch {
-		case slices.ContainsFunc(existing, func(e config.PrivacyRule) bool { return sameRule(e, r) }):
+		case slices.ContainsFunc(existing, func(e privacy.Rule) bool { return sameRule(e, r) }):
 			skipped = append(skipped, describe(i, f)+": already among the privacy rules")
-		case slices.ContainsFunc(added, func(e config.PrivacyRule) bool { return sameRule(e, r) }):
+		case slices.ContainsFunc(added, func(e privacy.Rule) bool { return sameRule(e, r) }):
 			skipped = append(skipped, describe(i, f)+": gives the same rule as an earlier filter")
 		default:
 			added = append(added, r)
@@ -64,30 +64,30 @@ func FromActivityWatch(filters []activitywatch.PrivacyFilter, buckets []activity
 }
 
 // translate makes the privacy rule for one filter, or says why there is none.
-func translate(f activitywatch.PrivacyFilter, buckets []activity.Bucket) (config.PrivacyRule, error) {
+func translate(f activitywatch.PrivacyFilter, buckets []activity.Bucket) (privacy.Rule, error) {
 	if !f.Enabled {
-		return config.PrivacyRule{}, fmt.Errorf("disabled in ActivityWatch")
+		return privacy.Rule{}, fmt.Errorf("disabled in ActivityWatch")
 	}
 	var action string
 	switch strings.ToLower(strings.TrimSpace(f.Action)) {
 	case "drop":
-		action = config.PrivacyDrop
+		action = privacy.Drop
 	case "redact":
-		action = config.PrivacyRedact
+		action = privacy.Redact
 	default:
-		return config.PrivacyRule{}, fmt.Errorf("action %q is neither drop nor redact", f.Action)
+		return privacy.Rule{}, fmt.Errorf("action %q is neither drop nor redact", f.Action)
 	}
 	field := strings.TrimSpace(f.Field)
 	switch {
 	case field == "":
-		return config.PrivacyRule{}, fmt.Errorf("names no field, so aw-server never applies it")
+		return privacy.Rule{}, fmt.Errorf("names no field, so aw-server never applies it")
 	case strings.Contains(field, "."):
-		return config.PrivacyRule{}, fmt.Errorf("field %q is a path into nested data, which awcal's rules cannot name: add a rule on the top-level field by hand", field)
+		return privacy.Rule{}, fmt.Errorf("field %q is a path into nested data, which awcal's rules cannot name: add a rule on the top-level field by hand", field)
 	}
 	if f.Pattern != "" {
 		// Check the pattern as written, so that an error's position is the one the person sees.
 		if _, err := (profile.Rule{Pattern: f.Pattern, Regex: true}).Compile(); err != nil {
-			return config.PrivacyRule{}, err
+			return privacy.Rule{}, err
 		}
 	}
 	pattern := f.Pattern
@@ -98,11 +98,11 @@ func translate(f activitywatch.PrivacyFilter, buckets []activity.Bucket) (config
 	}
 	bucket, err := bucketWordFor(f.BucketPrefix, buckets)
 	if err != nil {
-		return config.PrivacyRule{}, err
+		return privacy.Rule{}, err
 	}
-	r := config.PrivacyRule{Bucket: bucket, Field: field, Pattern: pattern, Regex: true, Action: action}
+	r := privacy.Rule{Bucket: bucket, Field: field, Pattern: pattern, Regex: true, Action: action}
 	if _, err := r.Rule().Compile(); err != nil {
-		return config.PrivacyRule{}, err
+		return privacy.Rule{}, err
 	}
 	return r, nil
 }
@@ -208,7 +208,7 @@ func typeWord(bucketType string) string {
 }
 
 // sameRule reports whether two privacy rules hide the same events in the same way.
-func sameRule(a, b config.PrivacyRule) bool {
+func sameRule(a, b privacy.Rule) bool {
 	word := func(s string) string {
 		s = strings.ToLower(strings.TrimSpace(s))
 		if s == "any" {
