@@ -119,7 +119,7 @@ func runReview(ctx context.Context, env Env, args []string) int {
 	}
 	defer closeStore()
 
-	var done []syncer.Proposal
+	var res syncer.ReviewResult
 	verb := ""
 	switch action {
 	case "list":
@@ -138,30 +138,26 @@ func runReview(ctx context.Context, env Env, args []string) int {
 	case "approve":
 		verb = "Approved"
 		if *all {
-			done, err = s.ApproveAll(ctx, times["--until"])
+			res, err = s.ApproveAll(ctx, times["--until"])
 		} else {
-			done, err = s.Approve(ctx, ids)
+			res, err = s.Approve(ctx, ids)
 		}
 	case "reject":
 		verb = "Rejected"
-		done, err = s.Reject(ctx, ids)
+		res, err = s.Reject(ctx, ids)
 	case "edit":
 		verb = "Edited and approved"
-		var p syncer.Proposal
-		p, err = s.Edit(ctx, ids[0], syncer.ProposalEdit{Title: *titleFlag, ProfileID: *profileFlag,
+		res, err = s.Edit(ctx, ids[0], syncer.ProposalEdit{Title: *titleFlag, ProfileID: *profileFlag,
 			Start: times["--start"], End: times["--end"]})
-		if err == nil {
-			done = []syncer.Proposal{p}
-		}
 	}
 	ew := &stickyWriter{w: env.Stdout}
-	for _, p := range done {
+	for _, p := range res.Done {
 		fmt.Fprintf(ew, "%s %s\n", verb, describeProposal(p))
 	}
 	if err != nil {
 		return reviewFailure(fail, err, listHint)
 	}
-	if len(done) == 0 {
+	if len(res.Done) == 0 {
 		fmt.Fprintln(ew, "No pending proposals.")
 	}
 	if ew.err != nil {

@@ -103,22 +103,46 @@ func resolve(pending []Proposal, ids []string) ([]Proposal, error) {
 	return out, nil
 }
 
+// ReviewResult is what a review action did: the proposals it took (as they were), and how to
+// undo it.
+type ReviewResult struct {
+	Done []Proposal
+	Undo Undo
+}
+
+// Undo reverts one review action (Syncer.Undo).
+type Undo struct {
+	// Before are the proposals the action took, as they were.
+	Before []Proposal
+	// Written are the UIDs of the events the action wrote to the calendar.
+	Written []string
+}
+
 // Approve books the named proposals (ids as ShortID shows them, or UIDs) as the person accepted
 // them: a held one is written to the calendar, a tentative one confirmed. Either way it keeps its
-// UID, becomes CONFIRMED and is locked: awcal never changes it again. It returns the approved.
-func (s *Syncer) Approve(ctx context.Context, ids []string) ([]Proposal, error) {
-	return s.review(ctx, ids, time.Time{}, func(held *review.File, p Proposal) error { return s.approve(ctx, held, p) })
+// UID, becomes CONFIRMED and is locked: awcal never changes it again.
+func (s *Syncer) Approve(ctx context.Context, ids []string) (ReviewResult, error) {
+	return s.review(ctx, ids, time.Time{}, s.approveOne(ctx))
 }
 
 // ApproveAll approves every pending proposal that ends by until (all of them when until is zero).
-func (s *Syncer) ApproveAll(ctx context.Context, until time.Time) ([]Proposal, error) {
-	return s.review(ctx, nil, until, func(held *review.File, p Proposal) error { return s.approve(ctx, held, p) })
+func (s *Syncer) ApproveAll(ctx context.Context, until time.Time) (ReviewResult, error) {
+	return s.review(ctx, nil, until, s.approveOne(ctx))
+}
+
+func (s *Syncer) approveOne(ctx context.Context) func(*review.File, Proposal, *Undo) error {
+	return func(held *review.File, p Proposal, u *Undo) error {
+		u.Written = append(u.Written, p.UID)
+		return s.approve(ctx, held, p)
+	}
 }
 
 // Reject drops the named proposals and leaves a tombstone for each: nothing is proposed or
 // written in their spans again until the person forgets the corrections there.
-func (s *Syncer) Reject(ctx context.Context, ids []string) ([]Proposal, error) {
-	return s.review(ctx, ids, time.Time{}, func(held *review.File, p Proposal) error { return s.reject(ctx, held, p) })
+func (s *Syncer) Reject(ctx context.Context, ids []string) (ReviewResult, error) {
+	return s.review(ctx, ids, time.Time{}, func(held *review.File, p Proposal, _ *Undo) error {
+		return s.reject(ctx, held, p, true)
+	})
 }
 
 // ProposalEdit is what the person changes in a proposal before approving it; zero fields stay.
@@ -129,10 +153,10 @@ type ProposalEdit struct {
 }
 
 // Edit changes a proposal and approves it: a correction made in the review is the person's, and
-// locked like one made in a calendar app.
-func (s *Syncer) Edit(ctx context.Context, id string, edit ProposalEdit) (Proposal, error) {
+// locked like one made in a calendar app. Done holds the proposal as approved.
+func (s *Syncer) Edit(ctx context.Context, id string, edit ProposalEdit) (ReviewResult, error) {
 	var out Proposal
-	_, err := s.review(ctx, []string{id}, time.Time{}, func(held *review.File, p Proposal) error {
+	res, err := s.review(ctx, []string{id}, time.Time{}, func(held *review.File, p Proposal, u *Undo) error {
 		if edit.Title != "" {
 			p.Title = edit.Title
 		}
@@ -156,36 +180,99 @@ func (s *Syncer) Edit(ctx context.Context, id string, edit ProposalEdit) (Propos
 				p.End.Format(time.RFC3339), p.Start.Format(time.RFC3339))}
 		}
 		out = p
+		u.Written = append(u.Written, p.UID)
 		return s.approve(ctx, held, p)
 	})
-	return out, err
+	if err == nil {
+		res.Done = []Proposal{out}
+	}
+	return res, err
+}
+
+// Split cuts a proposal at at into two, and approves both: the first part keeps the UID.
+func (s *Syncer) Split(ctx context.Context, id string, at time.Time) (ReviewResult, error) {
+	at = roundSecond(at)
+	var parts []Proposal
+	res, err := s.review(ctx, []string{id}, time.Time{}, func(held *review.File, p Proposal, u *Undo) error {
+		if !at.After(p.Start) || !at.Before(p.End) {
+			return &ConfigError{Err: fmt.Errorf("split at %s: pick a time between the proposal's start (%s) and end (%s)",
+				at.Local().Format("15:04:05"), p.Start.Local().Format("15:04:05"), p.End.Local().Format("15:04:05"))}
+		}
+		first, second := p, p
+		first.End, second.Start = at, at
+		second.UID, second.Held, second.Version = s.newUID(), true, ""
+		u.Written = append(u.Written, first.UID)
+		if err := s.approve(ctx, held, first); err != nil {
+			return err
+		}
+		u.Written = append(u.Written, second.UID)
+		parts = []Proposal{first, second}
+		// The second part is new to the calendar: approve writes it as a held proposal would be.
+		return s.approve(ctx, nil, second)
+	})
+	if err == nil {
+		res.Done = parts
+	}
+	return res, err
+}
+
+// Merge joins two proposals into the first, spanning both, and approves it; the second is
+// dropped (its span is the first's now, so it leaves no tombstone).
+func (s *Syncer) Merge(ctx context.Context, first, second string) (ReviewResult, error) {
+	var a, b *Proposal
+	res, err := s.review(ctx, []string{first, second}, time.Time{}, func(held *review.File, p Proposal, u *Undo) error {
+		if a == nil {
+			a = &p
+			return nil
+		}
+		b = &p
+		if a.UID == b.UID {
+			return &ConfigError{Err: errors.New("merge needs two different proposals")}
+		}
+		m := *a
+		m.Start, m.End = minTime(a.Start, b.Start), maxTime(a.End, b.End)
+		if err := s.reject(ctx, held, *b, false); err != nil {
+			return err
+		}
+		u.Written = append(u.Written, m.UID)
+		res := s.approve(ctx, held, m)
+		if res == nil {
+			a = &m
+		}
+		return res
+	})
+	if err == nil && a != nil {
+		res.Done = []Proposal{*a}
+	}
+	return res, err
 }
 
 // review runs do on the proposals ids name (or, with no ids, on every one ending by until),
-// under the run lock.
-func (s *Syncer) review(ctx context.Context, ids []string, until time.Time, do func(*review.File, Proposal) error) ([]Proposal, error) {
+// under the run lock. What do did so far is in the result even when it fails.
+func (s *Syncer) review(ctx context.Context, ids []string, until time.Time, do func(*review.File, Proposal, *Undo) error) (ReviewResult, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	var res ReviewResult
 	held, pending, err := s.pending(ctx, time.Time{}, time.Time{})
 	if err != nil {
-		return nil, err
+		return res, err
 	}
 	chosen := pending
 	if ids != nil {
 		if chosen, err = resolve(pending, ids); err != nil {
-			return nil, err
+			return res, err
 		}
 	} else if !until.IsZero() {
 		chosen = slices.DeleteFunc(chosen, func(p Proposal) bool { return p.End.After(until) })
 	}
-	var done []Proposal
 	for _, p := range chosen {
-		if err := do(held, p); err != nil {
-			return done, err
+		res.Undo.Before = append(res.Undo.Before, p)
+		if err := do(held, p, &res.Undo); err != nil {
+			return res, err
 		}
-		done = append(done, p)
+		res.Done = append(res.Done, p)
 	}
-	return done, nil
+	return res, nil
 }
 
 // approve writes p to the calendar as the person's: confirmed and locked, under its UID.
@@ -210,17 +297,23 @@ func (s *Syncer) approve(ctx context.Context, held *review.File, p Proposal) err
 	if err != nil {
 		return fmt.Errorf("approving %s: %w", ShortID(p.UID), err)
 	}
+	if held == nil {
+		return nil
+	}
 	return held.Remove(p.UID)
 }
 
-// reject tombstones p's span, then drops it (from the file, or deletes it from the calendar).
-func (s *Syncer) reject(ctx context.Context, held *review.File, p Proposal) error {
+// reject drops p (from the file, or deletes it from the calendar), after leaving a tombstone of
+// its span when tomb is set.
+func (s *Syncer) reject(ctx context.Context, held *review.File, p Proposal, tomb bool) error {
 	ledger, err := corrections.Load(s.correctionsPath)
 	if err != nil {
 		return &ConfigError{Err: err}
 	}
 	delete(ledger.Known, p.UID)
-	ledger.Tomb(corrections.Tombstone{UID: p.UID, ProfileID: p.ProfileID, Start: p.Start, End: p.End, Reason: corrections.ReasonRejected})
+	if tomb {
+		ledger.Tomb(corrections.Tombstone{UID: p.UID, ProfileID: p.ProfileID, Start: p.Start, End: p.End, Reason: corrections.ReasonRejected})
+	}
 	if err := corrections.Save(s.correctionsPath, ledger); err != nil {
 		return err
 	}
@@ -229,6 +322,88 @@ func (s *Syncer) reject(ctx context.Context, held *review.File, p Proposal) erro
 	}
 	if err := s.store.Apply(ctx, []calendar.Change{{Op: calendar.Delete, Event: p.Event}}); err != nil {
 		return fmt.Errorf("rejecting %s: %w", ShortID(p.UID), err)
+	}
+	return nil
+}
+
+// Undo reverts a review action: the events it wrote to the calendar go (a tentative proposal
+// it confirmed goes back to tentative), the proposals it took come back as they were, and the
+// tombstones of the ones it rejected are forgotten.
+func (s *Syncer) Undo(ctx context.Context, u Undo) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(u.Before) == 0 {
+		return nil
+	}
+	from, to := u.Before[0].Start, u.Before[0].End
+	before := map[string]Proposal{}
+	for _, p := range u.Before {
+		from, to = minTime(from, p.Start), maxTime(to, p.End)
+		before[p.UID] = p
+	}
+	ledger, err := corrections.Load(s.correctionsPath)
+	if err != nil {
+		return &ConfigError{Err: err}
+	}
+	ledger.Tombstones = slices.DeleteFunc(ledger.Tombstones, func(t corrections.Tombstone) bool {
+		_, ok := before[t.UID]
+		return ok && t.Reason == corrections.ReasonRejected
+	})
+	for _, uid := range u.Written {
+		delete(ledger.Known, uid) // awcal's own delete, never the person's
+	}
+	if err := corrections.Save(s.correctionsPath, ledger); err != nil {
+		return err
+	}
+	evs, err := s.store.Owned(ctx, from, to)
+	if err != nil {
+		return fmt.Errorf("undoing: reading the calendar: %w", err)
+	}
+	inCalendar := map[string]calendar.Event{}
+	for _, e := range evs {
+		inCalendar[e.UID] = e
+	}
+	var changes []calendar.Change
+	for _, uid := range u.Written {
+		cur, ok := inCalendar[uid]
+		if !ok {
+			continue
+		}
+		if p, was := before[uid]; was && !p.Held {
+			e := p.Event
+			e.Version = cur.Version
+			changes = append(changes, calendar.Change{Op: calendar.Update, Event: e})
+			continue
+		}
+		changes = append(changes, calendar.Change{Op: calendar.Delete, Event: cur})
+	}
+	var proposals []calendar.Change
+	for _, p := range u.Before {
+		_, present := inCalendar[p.UID]
+		switch {
+		case p.Held:
+			e := p.Event
+			e.Version = ""
+			proposals = append(proposals, calendar.Change{Op: calendar.Create, Event: e})
+		case !present:
+			e := p.Event
+			e.Version = ""
+			changes = append(changes, calendar.Change{Op: calendar.Create, Event: e})
+		}
+	}
+	if len(changes) > 0 {
+		if err := s.store.Apply(ctx, changes); err != nil {
+			return fmt.Errorf("undoing: %w", err)
+		}
+	}
+	if len(proposals) > 0 {
+		held, err := review.Load(s.proposalsPath)
+		if err != nil {
+			return &ConfigError{Err: err}
+		}
+		if err := held.Apply(ctx, proposals); err != nil {
+			return fmt.Errorf("undoing: %w", err)
+		}
 	}
 	return nil
 }

@@ -63,7 +63,7 @@ func TestHoldConverges(t *testing.T) {
 			}
 			approved, err := s.ApproveAll(context.Background(), time.Time{})
 			require.NoError(t, err)
-			assert.Len(t, approved, len(pending))
+			assert.Len(t, approved.Done, len(pending))
 
 			got := w.owned()
 			requireNoOverlap(t, got)
@@ -112,7 +112,7 @@ func TestTentativeConverges(t *testing.T) {
 			s := w.syncer()
 			approved, err := s.ApproveAll(context.Background(), time.Time{})
 			require.NoError(t, err)
-			assert.Len(t, approved, len(before))
+			assert.Len(t, approved.Done, len(before))
 			after := w.owned()
 			require.Len(t, after, len(before))
 			for i := range after {
@@ -146,7 +146,7 @@ func TestRejectLeavesATombstone(t *testing.T) {
 			require.ErrorIs(t, err, syncer.ErrUnknownProposal)
 			rejected, err := s.Reject(context.Background(), []string{syncer.ShortID(pending[0].UID)})
 			require.NoError(t, err)
-			require.Len(t, rejected, 1)
+			require.Len(t, rejected.Done, 1)
 
 			_, err = w.backfill(hm(11, 10), hm(8, 0), hm(11, 0))
 			require.NoError(t, err)
@@ -156,7 +156,8 @@ func TestRejectLeavesATombstone(t *testing.T) {
 
 			edited, err := s.Edit(context.Background(), left[0].UID, syncer.ProposalEdit{Title: "Daily standup", End: hm(10, 20)})
 			require.NoError(t, err)
-			assert.Equal(t, left[0].UID, edited.UID)
+			require.Len(t, edited.Done, 1)
+			assert.Equal(t, left[0].UID, edited.Done[0].UID)
 			got := w.owned()
 			require.Len(t, got, 1)
 			assert.Equal(t, brief{"meetings", "Daily standup", hm(10, 0), hm(10, 20)}, briefs(got)[0])
@@ -187,4 +188,71 @@ func TestCorruptProposalsFileStopsTheRun(t *testing.T) {
 	assert.Contains(t, err.Error(), path)
 	data, _ := os.ReadFile(path)
 	assert.Equal(t, `{"version":1,"proposals":[{"uid":"x"}]`, string(data), "never reset silently")
+}
+
+// TestSplitMergeAndUndo: each review action can be undone, leaving the calendar and the
+// pending proposals as they were, in both review modes.
+func TestSplitMergeAndUndo(t *testing.T) {
+	for _, mode := range []string{config.ReviewHold, config.ReviewTentative} {
+		t.Run(mode, func(t *testing.T) {
+			ctx := context.Background()
+			w := newWorld(t, coding, meetings)
+			w.cfg.Sync.Review = mode
+			w.window(hm(9, 0), hm(10, 0), "Code", "main.go")
+			w.window(hm(10, 0), hm(10, 30), "zoom", "Standup")
+			w.mustSync(hm(11, 0))
+			s := w.syncer()
+			pendingBefore, err := s.Pending(ctx, time.Time{}, time.Time{})
+			require.NoError(t, err)
+			require.Len(t, pendingBefore, 2)
+			calendarBefore := briefs(w.owned())
+			state := func() ([]brief, []brief) {
+				p, err := s.Pending(ctx, time.Time{}, time.Time{})
+				require.NoError(t, err)
+				return briefs(w.owned()), briefs(proposalEvents(p))
+			}
+			requireRestored := func(step string) {
+				t.Helper()
+				cal, pend := state()
+				assert.Equal(t, calendarBefore, cal, "%s: the calendar is as before", step)
+				assert.Equal(t, briefs(proposalEvents(pendingBefore)), pend, "%s: the proposals are as before", step)
+			}
+			code, standup := pendingBefore[0].UID, pendingBefore[1].UID
+
+			res, err := s.Split(ctx, code, hm(9, 20))
+			require.NoError(t, err)
+			require.Len(t, res.Done, 2)
+			assert.Equal(t, code, res.Done[0].UID, "the first part keeps the UID")
+			cal, _ := state()
+			assert.Equal(t, []brief{{"coding", "Code - main.go", hm(9, 0), hm(9, 20)}, {"coding", "Code - main.go", hm(9, 20), hm(10, 0)}},
+				cal[:2], "both parts are approved")
+			require.NoError(t, s.Undo(ctx, res.Undo))
+			requireRestored("undo split")
+
+			res, err = s.Merge(ctx, code, standup)
+			require.NoError(t, err)
+			cal, pend := state()
+			assert.Equal(t, []brief{{"coding", "Code - main.go", hm(9, 0), hm(10, 30)}}, cal)
+			assert.Empty(t, pend)
+			require.NoError(t, s.Undo(ctx, res.Undo))
+			requireRestored("undo merge")
+
+			res, err = s.Reject(ctx, []string{standup})
+			require.NoError(t, err)
+			require.NoError(t, s.Undo(ctx, res.Undo))
+			requireRestored("undo reject")
+			_, err = w.backfill(hm(11, 10), hm(8, 0), hm(11, 0))
+			require.NoError(t, err)
+			requireRestored("the rejection's tombstone is gone too: a backfill proposes the block again")
+
+			res, err = s.ApproveAll(ctx, time.Time{})
+			require.NoError(t, err)
+			require.NoError(t, s.Undo(ctx, res.Undo))
+			requireRestored("undo approve all")
+			rep, err := w.backfill(hm(11, 20), hm(8, 0), hm(11, 0))
+			require.NoError(t, err)
+			assert.Zero(t, rep.Buried, "undone approvals are not taken for deletions")
+			requireRestored("after a backfill")
+		})
+	}
 }
