@@ -116,3 +116,45 @@ func BenchmarkReadExport(b *testing.B) {
 		})
 	}
 }
+
+// manyProfiles is the starter profiles followed by client profiles up to n: each books a
+// window titled with its client's name and visits to its client's site (literal rules, as
+// people write them), which the generated activity never shows.
+func manyProfiles(n int) []profile.Profile {
+	ps := profile.Starters()
+	for i := len(ps); i < n; i++ {
+		ps = append(ps, profile.Profile{
+			ID: fmt.Sprintf("client-%d", i), Name: fmt.Sprintf("Client %d", i), Category: "Work",
+			Threshold: 5, SoftBreak: 3, TitleTemplate: "{title}", Enabled: true,
+			Primary: []profile.Rule{
+				{Bucket: "window", Field: "title", Pattern: fmt.Sprintf("Client %d report", i)},
+				{Bucket: "web", Field: "url", Pattern: fmt.Sprintf("client%d.example.com", i)},
+			},
+			Supporting: []profile.Rule{{Field: "title", Pattern: fmt.Sprintf("invoice %d", i)}},
+		})
+	}
+	return ps[:n]
+}
+
+// BenchmarkManyProfiles derives a heavy week with 10 and with 1,000 profiles: the target is
+// at most 1.5 times the time of 10 for 1,000 (docs/PERFORMANCE.md).
+func BenchmarkManyProfiles(b *testing.B) {
+	for _, n := range []int{10, 1000} {
+		b.Run(fmt.Sprintf("profiles=%d", n), func(b *testing.B) {
+			e, err := New(manyProfiles(n), DefaultOptions())
+			if err != nil {
+				b.Fatal(err)
+			}
+			w := heavy(b, 7)
+			b.ReportAllocs()
+			b.ResetTimer()
+			stop := cputime.Start(b)
+			for b.Loop() {
+				if res := e.Derive(w.in); len(res.Blocks) == 0 {
+					b.Fatal("no blocks")
+				}
+			}
+			stop()
+		})
+	}
+}

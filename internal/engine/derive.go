@@ -2,6 +2,7 @@ package engine
 
 import (
 	"hash/maphash"
+	"math/bits"
 	"time"
 
 	"github.com/awcal/awcal/internal/profile"
@@ -18,16 +19,16 @@ type derivation struct {
 	hosts    map[string]int32
 	webHosts [][]int32 // per browser: hosts of its selected web buckets
 
-	tkIDs     map[typeKind]int32
-	tks       []tkRec
-	seed      maphash.Seed
-	byHash    map[uint64]int32 // data hash → the latest record with it
-	datas     []dataRec
-	ruleCache []map[string]bool // per rule: subject → match
-	labels    map[int32]string  // evidence label by match id
-	matchIDs  map[[2]int32]int32
-	matches   []matchRec
-	bits      []uint64 // rule bitsets, e.words per match
+	tkIDs      map[typeKind]int32
+	tks        []tkRec
+	seed       maphash.Seed
+	byHash     map[uint64]int32 // data hash → the latest record with it
+	datas      []dataRec
+	groupCache []map[string][]int32 // per rule group: subject → the rules it matches
+	labels     map[int32]string     // evidence label by match id
+	matchIDs   map[[2]int32]int32
+	matches    []matchRec
+	bits       []uint64 // rule bitsets, e.words per match
 
 	slices []sliceRec
 	states []int32
@@ -35,6 +36,7 @@ type derivation struct {
 	hostBuf  []int32
 	awayBuf  []int32
 	unionBuf []uint64
+	profBuf  []int32
 
 	diag Diagnostics
 }
@@ -78,7 +80,7 @@ func newDerivation(e *Engine, in Input) *derivation {
 	return &derivation{
 		e: e, from: in.From.UnixMicro(), to: in.To.UnixMicro(),
 		hosts: map[string]int32{}, tkIDs: map[typeKind]int32{}, seed: maphash.MakeSeed(), byHash: map[uint64]int32{},
-		matchIDs: map[[2]int32]int32{}, unionBuf: make([]uint64, e.words), ruleCache: make([]map[string]bool, len(e.rules)),
+		matchIDs: map[[2]int32]int32{}, unionBuf: make([]uint64, e.words), groupCache: make([]map[string][]int32, e.ruleSet.Groups()),
 		labels: map[int32]string{},
 	}
 }
@@ -102,28 +104,76 @@ func (d *derivation) run(seeds []Seed) (cands []candidate, q int64, hasQ bool) {
 			seeded[i] = true
 		}
 	}
+	// Only a machine that is not idle, or a profile whose primary rules the slice meets, can
+	// change: an idle machine ignores every other token. They are stepped in profile order,
+	// so candidates come out as if every machine were stepped.
+	var busy, step []int32
+	for p := range fsms {
+		if fsms[p].state != idle {
+			busy = append(busy, int32(p))
+		}
+	}
 	for i, sl := range d.slices {
-		if quiescent(fsms, sl.start) {
+		if quiescent(fsms, busy, sl.start) {
 			q, hasQ = sl.start, true
 		}
 		u := d.union(d.sliceStates(sl))
-		for p := range fsms {
-			tok, _ := d.classify(u, p)
+		step = mergeProfiles(step[:0], busy, d.primaryProfiles(u))
+		busy = busy[:0]
+		for _, p := range step {
+			tok, _ := d.classify(u, int(p))
 			cands = fsms[p].step(tok, sl.start, sl.end, int32(i), cands)
+			if fsms[p].state != idle {
+				busy = append(busy, p)
+			}
 		}
 	}
-	if quiescent(fsms, d.to) {
+	if quiescent(fsms, busy, d.to) {
 		q, hasQ = d.to, true
 	}
-	for p := range fsms {
+	for _, p := range busy {
 		cands = fsms[p].finish(cands)
 	}
 	return cands, q, hasQ
 }
 
-func quiescent(fsms []fsm, at int64) bool {
-	for i := range fsms {
-		if !fsms[i].brokenAt(at) {
+// primaryProfiles lists, in order, the profiles with a primary rule among the bits of u.
+func (d *derivation) primaryProfiles(u []uint64) []int32 {
+	out := d.profBuf[:0]
+	for w, x := range u {
+		x &= d.e.primaries[w]
+		for x != 0 {
+			p := d.e.owner[w*64+bits.TrailingZeros64(x)]
+			if n := len(out); n == 0 || out[n-1] != p {
+				out = append(out, p)
+			}
+			x &= x - 1
+		}
+	}
+	d.profBuf = out
+	return out
+}
+
+// mergeProfiles appends the union of two ascending lists to dst, ascending.
+func mergeProfiles(dst, a, b []int32) []int32 {
+	for len(a) > 0 && len(b) > 0 {
+		switch {
+		case a[0] < b[0]:
+			dst, a = append(dst, a[0]), a[1:]
+		case b[0] < a[0]:
+			dst, b = append(dst, b[0]), b[1:]
+		default:
+			dst, a, b = append(dst, a[0]), a[1:], b[1:]
+		}
+	}
+	return append(append(dst, a...), b...)
+}
+
+// quiescent reports whether every machine is broken at at; idle ones are, so only the busy
+// ones are asked.
+func quiescent(fsms []fsm, busy []int32, at int64) bool {
+	for _, p := range busy {
+		if !fsms[p].brokenAt(at) {
 			return false
 		}
 	}

@@ -20,19 +20,26 @@ type Engine struct {
 	// Rules of all profiles get consecutive bits: per profile its hard-break, primary and
 	// supporting rules in list order, so the lowest set bit of a list is its first matching rule.
 	rules     []*profile.Matcher
-	words     int     // uint64 words per rule bitset
-	masks     []masks // per profile
-	threshold []int64 // per profile, µs
-	softBreak []int64 // per profile, µs
-	masking   bool    // D8
+	words     int              // uint64 words per rule bitset
+	masks     []masks          // per profile
+	ruleSet   *profile.RuleSet // the rules, matched together by subject
+	owner     []int32          // per rule bit: its profile
+	primaries []uint64         // the primary rules of every profile
+	threshold []int64          // per profile, µs
+	softBreak []int64          // per profile, µs
+	masking   bool             // D8
 	always    *regexp.Regexp
 	browsers  browsers // D1
 }
 
-// masks select one profile's rule lists in a rule bitset.
+// masks select one profile's rule lists in a rule bitset: each list is a range of
+// consecutive bits.
 type masks struct {
-	hardBreak, primary, supporting []uint64
+	hardBreak, primary, supporting bitRange
 }
+
+// bitRange is the bits [lo, hi).
+type bitRange struct{ lo, hi int }
 
 // browsers is the compiled browser table (D1).
 type browsers struct {
@@ -72,17 +79,23 @@ func New(profiles []profile.Profile, opts Options) (*Engine, error) {
 		n += len(c.HardBreak) + len(c.Primary) + len(c.Supporting)
 	}
 	e.words = max(1, (n+63)/64)
+	e.primaries = make([]uint64, e.words)
 	for i, c := range e.profiles {
 		p := c.Profile
 		e.byID[p.ID] = i
 		e.threshold = append(e.threshold, profile.Micros(p.Threshold))
 		e.softBreak = append(e.softBreak, profile.Micros(p.SoftBreak))
 		var m masks
-		m.hardBreak = e.addRules(c.HardBreak)
-		m.primary = e.addRules(c.Primary)
-		m.supporting = e.addRules(c.Supporting)
+		m.hardBreak = e.addRules(i, c.HardBreak)
+		m.primary = e.addRules(i, c.Primary)
+		m.supporting = e.addRules(i, c.Supporting)
+		for b := m.primary.lo; b < m.primary.hi; b++ {
+			e.primaries[b/64] |= 1 << (b % 64)
+		}
 		e.masks = append(e.masks, m)
 	}
+
+	e.ruleSet = profile.NewRuleSet(e.rules)
 
 	table := opts.Browsers
 	if table == nil {
@@ -92,15 +105,15 @@ func New(profiles []profile.Profile, opts Options) (*Engine, error) {
 	return e, nil
 }
 
-// addRules gives the matchers the next bits and returns the mask selecting them.
-func (e *Engine) addRules(ms []*profile.Matcher) []uint64 {
-	mask := make([]uint64, e.words)
+// addRules gives profile p's matchers the next bits and returns their range.
+func (e *Engine) addRules(p int, ms []*profile.Matcher) bitRange {
+	r := bitRange{lo: len(e.rules)}
 	for _, m := range ms {
-		b := len(e.rules)
-		mask[b/64] |= 1 << (b % 64)
 		e.rules = append(e.rules, m)
+		e.owner = append(e.owner, int32(p))
 	}
-	return mask
+	r.hi = len(e.rules)
+	return r
 }
 
 func compileBrowsers(table map[string][]string) browsers {
@@ -155,12 +168,18 @@ func contains32(s []int32, v int32) bool {
 	return false
 }
 
-// firstBit returns the lowest bit set in both a and mask, or -1.
-func firstBit(a, mask []uint64) int {
-	for w := range mask {
-		if x := a[w] & mask[w]; x != 0 {
+// firstBit returns the lowest bit of r set in a, or -1.
+func firstBit(a []uint64, r bitRange) int {
+	for b := r.lo; b < r.hi; {
+		w := b / 64
+		x := a[w] >> (b % 64) << (b % 64) // the bits from b on
+		if end := (w + 1) * 64; r.hi < end {
+			x &= 1<<(r.hi%64) - 1 // …before hi
+		}
+		if x != 0 {
 			return w*64 + bits.TrailingZeros64(x)
 		}
+		b = (w + 1) * 64
 	}
 	return -1
 }

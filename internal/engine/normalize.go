@@ -356,9 +356,11 @@ func (d *derivation) match(tk, data int32) int32 {
 	w := d.e.words
 	d.bits = append(d.bits, make([]uint64, w)...)
 	bitset := d.bits[len(d.bits)-w:]
-	for r := range d.e.rules {
-		if t.pass[r/64]&(1<<(r%64)) != 0 && d.matchRule(r, m) {
-			bitset[r/64] |= 1 << (r % 64)
+	for g := range d.e.ruleSet.Groups() {
+		for _, r := range d.groupHits(g, m) {
+			if t.pass[r/64]&(1<<(r%64)) != 0 {
+				bitset[r/64] |= 1 << (r % 64)
+			}
 		}
 	}
 	switch t.kind {
@@ -385,25 +387,25 @@ func (d *derivation) match(tk, data int32) int32 {
 	return i
 }
 
-// matchRule is rule r's MatchData, cached by subject: distinct data maps mostly repeat the
-// same app, url or title, and each regex then runs once per distinct value.
-func (d *derivation) matchRule(r int, data map[string]any) bool {
-	rule := d.e.rules[r]
-	s := rule.Subject(data)
+// groupHits returns the rules of group g that match data, cached by subject: distinct data
+// maps mostly repeat the same app, url or title, and each group's matcher then runs once per
+// distinct value.
+func (d *derivation) groupHits(g int, data map[string]any) []int32 {
+	s := d.e.ruleSet.Subject(g, data)
 	if s == "" {
-		return false
+		return nil
 	}
-	c := d.ruleCache[r]
+	c := d.groupCache[g]
 	if c == nil {
-		c = map[string]bool{}
-		d.ruleCache[r] = c
+		c = map[string][]int32{}
+		d.groupCache[g] = c
 	}
-	v, ok := c[s]
+	hits, ok := c[s]
 	if !ok {
-		v = rule.MatchSubject(s)
-		c[s] = v
+		hits = d.e.ruleSet.MatchSubject(g, s, nil)
+		c[s] = hits
 	}
-	return v
+	return hits
 }
 
 // ruleBits returns the rule bitset of a match id.

@@ -1,0 +1,92 @@
+package profile
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// ruleSetAgrees fails unless the rule set reports, for every group and subject, exactly the
+// rules whose own Subject and MatchSubject say so.
+func ruleSetAgrees(t *testing.T, rules []Rule, datas []map[string]any) {
+	t.Helper()
+	var ms []*Matcher
+	for _, r := range rules {
+		m, err := r.Compile()
+		if err != nil {
+			continue
+		}
+		ms = append(ms, m)
+	}
+	set := NewRuleSet(ms)
+	for _, data := range datas {
+		var got []int32
+		for g := range set.Groups() {
+			got = set.MatchSubject(g, set.Subject(g, data), got)
+		}
+		slices.Sort(got)
+		if len(got) == 0 {
+			got = nil
+		}
+		var want []int32
+		for i, m := range ms {
+			if m.MatchData(data) {
+				want = append(want, int32(i))
+			}
+		}
+		require.Equal(t, want, got, "data %v", data)
+	}
+}
+
+var ruleSetWords = []string{"Go", "go", "code", "Client 7", "client 7 report", "ſ", "K", "k", "é", "É", "x", "a.b", "^", "rep"}
+
+func randomRuleSet(r *rand.Rand) ([]Rule, []map[string]any) {
+	fields := []string{"", "app", "title", "Title", "url"}
+	pick := func() string { return ruleSetWords[r.IntN(len(ruleSetWords))] }
+	var rules []Rule
+	for range 1 + r.IntN(40) {
+		p := pick()
+		if r.IntN(3) == 0 {
+			p += pick()
+		}
+		rules = append(rules, Rule{Field: fields[r.IntN(len(fields))], Pattern: p, Regex: r.IntN(4) == 0, Negate: r.IntN(5) == 0})
+	}
+	var datas []map[string]any
+	for range 20 {
+		d := map[string]any{}
+		for _, f := range fields[1:] {
+			if r.IntN(2) == 0 {
+				d[f] = pick() + " " + pick() + pick()
+			}
+		}
+		datas = append(datas, d)
+	}
+	return rules, datas
+}
+
+func TestRuleSetAgreesWithItsRules(t *testing.T) {
+	for seed := range uint64(300) {
+		rules, datas := randomRuleSet(rand.New(rand.NewPCG(seed, 1)))
+		t.Run(fmt.Sprint(seed), func(t *testing.T) { ruleSetAgrees(t, rules, datas) })
+	}
+	// Many literals sharing prefixes and suffixes (the automaton's failure links).
+	var rules []Rule
+	for i := range 300 {
+		rules = append(rules, Rule{Field: "title", Pattern: fmt.Sprintf("Client %d report", i)})
+	}
+	ruleSetAgrees(t, rules, []map[string]any{
+		{"title": "client 17 report, client 2 report"}, {"title": "Client 1 repor"}, {"title": "client 299 REPORT"},
+	})
+}
+
+func FuzzRuleSet(f *testing.F) {
+	f.Add(uint64(1), "Client 7 report", "go")
+	f.Fuzz(func(t *testing.T, seed uint64, title, app string) {
+		rules, datas := randomRuleSet(rand.New(rand.NewPCG(seed, 2)))
+		datas = append(datas, map[string]any{"title": title, "app": app})
+		ruleSetAgrees(t, rules, datas)
+	})
+}
