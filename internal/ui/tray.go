@@ -87,7 +87,11 @@ func (t *Tray) Menu() *fyne.Menu { return t.menu }
 // menu's items keep their ids for the app's life: a status change updates them in place.
 func (t *Tray) Install(src StatusSource) (stop func()) {
 	if d, ok := t.app.(desktop.App); ok {
-		t.mirror = newTrayMirror(t.backend(t.app, d), t.menu, t.app.Quit)
+		if b := t.backend(t.app, d); b != nil {
+			t.mirror = newTrayMirror(b, t.menu, t.app.Quit)
+		} else {
+			d.SetSystemTrayMenu(t.menu) // Fyne's menu, rebuilt with new ids on each refresh
+		}
 		d.SetSystemTrayIcon(assets.TrayIdle)
 	}
 	t.Apply(src.Status())
