@@ -62,7 +62,7 @@ stress: deps-test ## the long reliability runs (crash loops, faults, a year's ba
 	AWCAL_STRESS=1 AWCAL_REQUIRE_REAL=1 .ci/with-keyring $(GO) test -count=1 -timeout 6h -v ./internal/reliability/
 	$(MAKE) fuzz FUZZTIME=60s
 
-lint: ## go vet and staticcheck (pinned as a tool in go.mod)
+lint: deps ## go vet and staticcheck (pinned as a tool in go.mod) on every package; CI runs it
 	$(GO) vet $(PKGS)
 	$(GO) tool staticcheck $(PKGS)
 

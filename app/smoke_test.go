@@ -22,6 +22,7 @@ import (
 	"github.com/awcal/awcal/internal/activitywatch/awtest"
 	"github.com/awcal/awcal/internal/config"
 	"github.com/awcal/awcal/internal/fakedata"
+	"github.com/awcal/awcal/internal/testreal"
 )
 
 // TestGUISmoke starts the real binary (a debug build, which logs any widget update made
@@ -35,10 +36,7 @@ func TestGUISmoke(t *testing.T) {
 	}
 	for _, tool := range []string{"Xvfb", "dbus-run-session", "dbus-send", "xwininfo", "import"} {
 		if _, err := exec.LookPath(tool); err != nil {
-			if os.Getenv("AWCAL_REQUIRE_REAL") == "1" {
-				t.Fatalf("%s is required (AWCAL_REQUIRE_REAL=1): %v", tool, err)
-			}
-			t.Skipf("%s not installed: %v", tool, err)
+			testreal.Missing(t, "%s is not installed: %v", tool, err)
 		}
 	}
 	dir := t.TempDir()

@@ -19,6 +19,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/awcal/awcal/internal/testreal"
 )
 
 // pkg is the part of `go list -json` output the rules need.
@@ -46,10 +48,7 @@ func goBinary(t *testing.T) string {
 			return p
 		}
 	}
-	if os.Getenv("AWCAL_REQUIRE_REAL") == "1" {
-		t.Fatal("no go binary on PATH or in $GOROOT/bin, and AWCAL_REQUIRE_REAL=1")
-	}
-	t.Skip("no go binary on PATH or in $GOROOT/bin")
+	testreal.Missing(t, "no go binary on PATH or in $GOROOT/bin")
 	return ""
 }
 

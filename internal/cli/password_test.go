@@ -16,6 +16,7 @@ import (
 	"github.com/awcal/awcal/internal/calendar/caldav/caldavtest"
 	"github.com/awcal/awcal/internal/config"
 	"github.com/awcal/awcal/internal/secret"
+	"github.com/awcal/awcal/internal/testreal"
 )
 
 var (
@@ -33,7 +34,7 @@ func useKeyring(t *testing.T) {
 		switch {
 		case errors.Is(err, secret.ErrNotFound):
 			keyringKind = "the OS keyring"
-		case os.Getenv("AWCAL_REQUIRE_REAL") == "1":
+		case testreal.Required():
 			keyringKind = "missing: " + err.Error()
 		default:
 			secret.MockInit()
@@ -41,7 +42,7 @@ func useKeyring(t *testing.T) {
 		}
 	})
 	if strings.HasPrefix(keyringKind, "missing") {
-		t.Fatalf("AWCAL_REQUIRE_REAL=1 but the Secret Service is %s", keyringKind)
+		testreal.Missing(t, "the Secret Service is %s", keyringKind)
 	}
 	t.Logf("using %s", keyringKind)
 }

@@ -96,12 +96,3 @@ func envInt(name string, def int) int {
 	}
 	return def
 }
-
-// requireReal skips, or fails under AWCAL_REQUIRE_REAL=1, when a real component is missing.
-func requireReal(t testing.TB, format string, args ...any) {
-	t.Helper()
-	if os.Getenv("AWCAL_REQUIRE_REAL") == "1" {
-		t.Fatalf("AWCAL_REQUIRE_REAL=1 but "+format, args...)
-	}
-	t.Skipf(format, args...)
-}

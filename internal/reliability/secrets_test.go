@@ -25,6 +25,7 @@ import (
 	"github.com/awcal/awcal/internal/config"
 	"github.com/awcal/awcal/internal/fakedata"
 	"github.com/awcal/awcal/internal/secret"
+	"github.com/awcal/awcal/internal/testreal"
 )
 
 // requireKeyring skips (or fails under AWCAL_REQUIRE_REAL=1) without a usable Secret Service.
@@ -32,7 +33,7 @@ func requireKeyring(t testing.TB) {
 	t.Helper()
 	_, err := secret.Get("awcal-reliability-probe@nowhere")
 	if errors.Is(err, secret.ErrNoService) || errors.Is(err, secret.ErrLocked) {
-		requireReal(t, "no usable Secret Service (run under .ci/with-keyring): %v", err)
+		testreal.Missing(t, "no usable Secret Service (run under .ci/with-keyring): %v", err)
 	}
 }
 

@@ -14,6 +14,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/zalando/go-keyring"
+
+	"github.com/awcal/awcal/internal/testreal"
 )
 
 // Some tests run in a child process of the test binary: go-keyring's MockInit cannot be
@@ -46,15 +48,6 @@ func inChild(t *testing.T, env map[string]string, prefix ...string) bool {
 	require.Contains(t, string(out), "--- PASS: "+t.Name(), "child did not run the test:\n%s", out)
 	assert.NotContains(t, string(out), "--- SKIP", "child skipped:\n%s", out)
 	return false
-}
-
-// requireReal skips, or fails under AWCAL_REQUIRE_REAL=1, when a real component is missing.
-func requireReal(t *testing.T, format string, args ...any) {
-	t.Helper()
-	if os.Getenv("AWCAL_REQUIRE_REAL") == "1" {
-		t.Fatalf("AWCAL_REQUIRE_REAL=1 but "+format, args...)
-	}
-	t.Skipf(format, args...)
 }
 
 func TestAccount(t *testing.T) {
@@ -159,10 +152,10 @@ func TestMemoryKeyring(t *testing.T) {
 func TestOSKeyring(t *testing.T) {
 	require.False(t, memory.Load())
 	if os.Getenv("DBUS_SESSION_BUS_ADDRESS") == "" {
-		requireReal(t, "no session D-Bus (run under .ci/with-keyring)")
+		testreal.Missing(t, "no session D-Bus (run under .ci/with-keyring)")
 	}
 	if _, err := Get("awcal-probe@invalid"); !errors.Is(err, ErrNotFound) {
-		requireReal(t, "the Secret Service does not answer: %v", err)
+		testreal.Missing(t, "the Secret Service does not answer: %v", err)
 	}
 	roundTrip(t)
 }
@@ -208,7 +201,7 @@ func TestLocked(t *testing.T) {
 	if os.Getenv(childEnv) != t.Name() {
 		for _, bin := range []string{"dbus-run-session", "gnome-keyring-daemon"} {
 			if _, err := exec.LookPath(bin); err != nil {
-				requireReal(t, "%s is not installed", bin)
+				testreal.Missing(t, "%s is not installed", bin)
 			}
 		}
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/awcal/awcal/internal/calendar"
+	"github.com/awcal/awcal/internal/testreal"
 )
 
 // debianPython is Debian's interpreter, which has python3-icalendar (the python3 on PATH may be
@@ -48,18 +49,6 @@ for c in cal.walk():
 print(json.dumps(out))
 `
 
-// requireReal skips when a real component is missing, unless AWCAL_REQUIRE_REAL=1.
-func requireReal(t *testing.T, what string, err error) {
-	t.Helper()
-	if err == nil {
-		return
-	}
-	if os.Getenv("AWCAL_REQUIRE_REAL") == "1" {
-		t.Fatalf("%s is required (AWCAL_REQUIRE_REAL=1): %v", what, err)
-	}
-	t.Skipf("%s is missing: %v", what, err)
-}
-
 type pyEvent struct {
 	UID, Summary, Description, Start, Profile, Color string
 	End                                              *string
@@ -67,7 +56,9 @@ type pyEvent struct {
 }
 
 func TestPythonIcalendarReadsTheFile(t *testing.T) {
-	requireReal(t, "Debian's python3-icalendar", exec.Command(debianPython, "-c", "import icalendar").Run())
+	if err := exec.Command(debianPython, "-c", "import icalendar").Run(); err != nil {
+		testreal.Missing(t, "Debian's python3-icalendar is missing: %v", err)
+	}
 
 	path := filepath.Join(t.TempDir(), "cal.ics")
 	require.NoError(t, os.WriteFile(path, []byte(richFile), 0o600))

@@ -15,7 +15,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"os"
 	"strings"
 	"testing"
 
@@ -174,15 +173,6 @@ func (h *harness) Remove(t *testing.T, uid string) {
 	require.Equal(t, http.StatusOK, status, "GET owned event %s", uid)
 	status, resp, _ := h.srv.Do(t, http.MethodDelete, p, http.Header{"If-Match": {etag}}, "")
 	require.Contains(t, []int{http.StatusNoContent, http.StatusOK}, status, "DELETE owned event: %s", resp)
-}
-
-// requireReal skips, or fails under AWCAL_REQUIRE_REAL=1, when a real component is missing.
-func requireReal(t testing.TB, format string, args ...any) {
-	t.Helper()
-	if os.Getenv("AWCAL_REQUIRE_REAL") == "1" {
-		t.Fatalf("AWCAL_REQUIRE_REAL=1 but "+format, args...)
-	}
-	t.Skipf(format, args...)
 }
 
 func randomHex(n int) string {

@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/awcal/awcal/internal/testreal"
 )
 
 // radicaleStartTimeout bounds Radicale's start (a Python program; about a second here).
@@ -30,7 +32,7 @@ func StartRadicale(t testing.TB) *Server {
 	t.Helper()
 	for _, bin := range []string{"radicale", "htpasswd"} {
 		if _, err := exec.LookPath(bin); err != nil {
-			requireReal(t, "%s is not installed (Debian: radicale apache2-utils python3-bcrypt)", bin)
+			testreal.Missing(t, "%s is not installed (Debian: radicale apache2-utils python3-bcrypt)", bin)
 		}
 	}
 	dir := t.TempDir()
