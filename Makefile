@@ -48,8 +48,8 @@ test: deps-test ## run every test: core (also with CGO_ENABLED=0), UI, keyring, 
 test-core: ## quick loop: the core packages only, no cgo, no real servers required
 	CGO_ENABLED=0 $(GO) test $(CORE)
 
-bench: ## run the benchmarks and print a table (see docs/PERFORMANCE.md)
-	$(GO) test -run '^$$' -bench . -benchmem $(CORE) | tee bench.out
+bench: deps ## measure the performance targets and print each beside its floor (docs/PERFORMANCE.md; a few minutes)
+	$(GO) run ./internal/benchtable | tee bench.out
 
 fuzz: ## run every fuzz target for FUZZTIME each (default 10s)
 	@for pkg in $(CORE); do \

@@ -107,11 +107,13 @@ func BenchmarkReadExport(b *testing.B) {
 			b.SetBytes(int64(len(w.export)))
 			b.ReportAllocs()
 			b.ResetTimer()
+			stop := cputime.Start(b)
 			for b.Loop() {
 				if _, _, err := activitywatch.ReadExport(bytes.NewReader(w.export)); err != nil {
 					b.Fatal(err)
 				}
 			}
+			stop()
 			perEvent(b, w.events)
 		})
 	}

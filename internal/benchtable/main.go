@@ -1,0 +1,60 @@
+//go:build unix
+
+// Command benchtable is `make bench`: it measures awcal's performance targets (issue 18,
+// docs/PERFORMANCE.md) and prints each figure beside its floor and the ratio between them,
+// with FCR's published figures for the same workloads:
+//
+//   - `awcal preview --export` as a whole process on 28 and 90 generated heavy days, against
+//     CPython's json.load of the same file (/usr/bin/python3), and its peak RSS against the
+//     file's size + 40 MB;
+//   - the privacy filter's share of a derivation (go test benchmarks);
+//   - 1,000 profiles against 10 on the same week (go test benchmarks).
+//
+// Every figure is the best of three runs. Wall-clock times are printed with the CPU time
+// (user + system) beside them: on a shared machine the first measures the load too.
+//
+// Run it from the repository root: go run ./internal/benchtable
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+)
+
+func main() {
+	if err := run(); err != nil {
+		fmt.Fprintf(os.Stderr, "benchtable: %v\n", err)
+		os.Exit(1)
+	}
+}
+
+func run() error {
+	dir, err := os.MkdirTemp("", "awcal-bench-")
+	if err != nil {
+		return fmt.Errorf("making a work folder: %w", err)
+	}
+	defer os.RemoveAll(dir)
+	awcal := filepath.Join(dir, "awcal")
+	fmt.Fprintln(os.Stderr, "building awcal…")
+	if err := command("go", "build", "-o", awcal, "./app"); err != nil {
+		return err
+	}
+	var rows []row
+	for _, w := range exportWorkloads {
+		fmt.Fprintf(os.Stderr, "preview --export, %d heavy days…\n", w.days)
+		r, err := measurePreview(awcal, dir, w)
+		if err != nil {
+			return err
+		}
+		rows = append(rows, r...)
+	}
+	fmt.Fprintln(os.Stderr, "go test benchmarks (privacy, engine)…")
+	r, err := measureBenchmarks()
+	if err != nil {
+		return err
+	}
+	rows = append(rows, r...)
+	printTable(os.Stdout, rows)
+	return nil
+}
