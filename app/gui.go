@@ -22,6 +22,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/awcal/awcal/assets"
+	"github.com/awcal/awcal/internal/activity"
 	"github.com/awcal/awcal/internal/cli"
 	"github.com/awcal/awcal/internal/config"
 	"github.com/awcal/awcal/internal/feed"
@@ -179,7 +180,9 @@ func (g *gui) run(ctx context.Context, show <-chan struct{}) int {
 		CopyFeedURL: func() {
 			g.app.SendNotification(fyne.NewNotification("awcal", ui.CopyFeedURL(g.app, g.config())))
 		},
-		Today: ui.TodayLine(g.pipe, g.config, time.Now),
+		Today:        ui.TodayLine(g.pipe, g.config, time.Now),
+		ShowReview:   g.showReview,
+		PendingCount: g.pendingCount,
 	}, time.Now)
 	g.feeds = feed.NewServer(nil)
 	defer g.feeds.Close()
@@ -279,6 +282,35 @@ func (g *gui) showBackfill() {
 		return
 	}
 	ui.ShowBackfill(g.app, g.rt, time.Now())
+}
+
+// showReview opens the Review window on the day of the latest pending proposal (today when
+// none is pending).
+func (g *gui) showReview() {
+	go func() {
+		day := time.Now()
+		if pending, err := g.syncer.Pending(g.runCtx, time.Time{}, time.Time{}); err == nil && len(pending) > 0 {
+			day = pending[len(pending)-1].Start
+		}
+		fyne.Do(func() {
+			ui.ShowReview(g.app, g.syncer, ui.ReviewOptions{
+				Profiles: func() []profile.Profile { return g.config().Profiles },
+				Activity: func(ctx context.Context, from, to time.Time) ([]activity.BucketEvents, error) {
+					act, err := syncer.ReadActivity(ctx, g.pipe.Source(g.config().ActivityWatch), g.config(), from, to)
+					return act.Buckets, err
+				},
+				OnChange: g.tray.RefreshReview,
+			}, day)
+		})
+	}()
+}
+
+// pendingCount counts the proposals waiting for review, for the tray.
+func (g *gui) pendingCount() (int, error) {
+	ctx, cancel := context.WithTimeout(g.runCtx, time.Minute)
+	defer cancel()
+	pending, err := g.syncer.Pending(ctx, time.Time{}, time.Time{})
+	return len(pending), err
 }
 
 // tryDemo replaces this first-start app with "awcal demo": a separate process with its own

@@ -76,6 +76,7 @@ func TestGUISmoke(t *testing.T) {
 	cfg.Calendar = config.Calendar{Kind: config.CalendarICS, Path: icsPath}
 	cfg.Sync.AutoSync = false // the tray's "Sync now" is what writes
 	cfg.Sync.FirstSyncLookbackHours = 48
+	cfg.Sync.Review = config.ReviewTentative // blocks wait for approval in the Review window
 	cfg.ActivityWatch.Hostnames = []string{fakedata.DefaultHostname}
 	require.NoError(t, config.Save(cfgPath, &cfg))
 
@@ -194,6 +195,50 @@ func TestGUISmoke(t *testing.T) {
 		t.Logf("tray: %s", line)
 	})
 
+	t.Run("approve pending blocks through the tray's Review item", func(t *testing.T) {
+		pendingItem := regexp.MustCompile(`^Review (\d+) pending…$`)
+		var label string
+		pending := 0
+		waitFor(t, 30*time.Second, "the Review item counting the tentative blocks", func() bool {
+			items = layout()
+			for l := range items {
+				if m := pendingItem.FindStringSubmatch(l); m != nil {
+					label, pending = l, atoi(m[1])
+				}
+			}
+			return pending > 0
+		})
+		b, err := os.ReadFile(icsPath)
+		require.NoError(t, err)
+		require.Equal(t, pending, bytes.Count(b, []byte("STATUS:TENTATIVE")), "the count is the calendar's tentative events")
+		click(label)
+		waitFor(t, 20*time.Second, "the review window", func() bool {
+			out, _ := exec.Command("xwininfo", "-display", display, "-root", "-tree").CombinedOutput()
+			return strings.Contains(string(out), `"awcal review"`)
+		})
+		time.Sleep(time.Second) // let it load the day and paint
+		for i := 0; i < 2 && i < pending; i++ {
+			xdo := exec.Command("xdotool", "search", "--name", "^awcal review$", "windowfocus", "--sync", "key", "a")
+			xdo.Env = append(os.Environ(), "DISPLAY="+display)
+			out, err := xdo.CombinedOutput()
+			require.NoError(t, err, "xdotool: %s", out)
+			want := i + 1
+			waitFor(t, 20*time.Second, "an approval in the calendar", func() bool {
+				b, err := os.ReadFile(icsPath)
+				return err == nil && bytes.Count(b, []byte("STATUS:CONFIRMED")) >= want
+			})
+		}
+		b, err = os.ReadFile(icsPath)
+		require.NoError(t, err)
+		approved := bytes.Count(b, []byte("STATUS:CONFIRMED"))
+		assert.Equal(t, min(2, pending), approved, "A approves the selected block")
+		assert.Equal(t, approved, bytes.Count(b, []byte("X-AWCAL-LOCKED:TRUE")), "approved blocks are locked")
+		waitFor(t, 20*time.Second, "the tray's count to follow", func() bool {
+			_, ok := layout()[fmt.Sprintf("Review %d pending…", pending-approved)]
+			return ok
+		})
+	})
+
 	t.Run("quit from the tray", func(t *testing.T) {
 		click("Quit")
 		select {
@@ -212,6 +257,11 @@ func TestGUISmoke(t *testing.T) {
 }
 
 // startXvfb starts Xvfb on a free display and returns its name (":N").
+func atoi(s string) int {
+	n, _ := strconv.Atoi(s)
+	return n
+}
+
 func startXvfb(t *testing.T) string {
 	t.Helper()
 	for n := 90; n < 200; n++ {

@@ -24,6 +24,11 @@ type TrayActions struct {
 	// Today returns the menu's summary of today ("Today: 5h 40m — Coding 3h 10m · …"). It may
 	// be slow: it runs off the Fyne goroutine, at start and after every sync. nil shows no line.
 	Today func() string
+	// ShowReview opens the Review window and PendingCount counts the proposals waiting for
+	// review, for the item "Review N pending…" (off the Fyne goroutine, at start, after every
+	// sync and after RefreshReview). Either nil leaves the item out.
+	ShowReview   func()
+	PendingCount func() (int, error)
 }
 
 // Tray is the system tray item: an icon per state, a tooltip with the last result and the
@@ -40,6 +45,7 @@ type Tray struct {
 	lastNotice             string // the notices last notified, joined
 	now                    func() time.Time
 	today                  trayToday
+	review                 trayReview
 	// mirror shows the menu in the system tray (nil on a driver without one).
 	mirror *trayMirror
 	// backend starts the system tray on a desktop driver (tests give a fake).
@@ -52,6 +58,7 @@ func NewTray(a fyne.App, sc SyncController, act TrayActions, now func() time.Tim
 	t.status = fyne.NewMenuItem("Not synced yet", nil)
 	t.status.Disabled = true
 	t.today = newTrayToday(act.Today)
+	t.review = newTrayReview(act.ShowReview, act.PendingCount)
 	// Runs happen in the runtime's goroutine; the request itself must not block the UI either,
 	// so it is sent from a goroutine.
 	t.syncNow = fyne.NewMenuItem("Sync now", func() { go t.sync.SyncNow() })
@@ -67,11 +74,16 @@ func NewTray(a fyne.App, sc SyncController, act TrayActions, now func() time.Tim
 		t.syncNow,
 		t.pause,
 		fyne.NewMenuItem("Backfill range…", act.ShowBackfill),
+	)...)
+	if t.review.item != nil {
+		t.menu.Items = append(t.menu.Items, t.review.item)
+	}
+	t.menu.Items = append(t.menu.Items,
 		fyne.NewMenuItemSeparator(),
 		fyne.NewMenuItem("Settings…", act.ShowSettings),
 		fyne.NewMenuItem("Open calendar", act.OpenCalendar),
 		fyne.NewMenuItem("Copy subscription URL", act.CopyFeedURL),
-	)...)
+	)
 	if act.OpenLog != nil {
 		t.menu.Items = append(t.menu.Items, fyne.NewMenuItem("Open log", act.OpenLog))
 	}
@@ -96,6 +108,7 @@ func (t *Tray) Install(src StatusSource) (stop func()) {
 	}
 	t.Apply(src.Status())
 	t.today.refresh(t.refresh)
+	t.review.refresh(t.refresh)
 	return src.Subscribe(func(s Status) { fyne.Do(func() { t.Apply(s) }) })
 }
 
@@ -150,8 +163,12 @@ func (t *Tray) Apply(s Status) {
 	if s.State != StateSyncing && !s.Last.At.Equal(t.today.syncedAt) {
 		t.today.syncedAt = s.Last.At
 		t.today.refresh(t.refresh)
+		t.review.refresh(t.refresh)
 	}
 }
+
+// RefreshReview counts the pending proposals again (after a review action).
+func (t *Tray) RefreshReview() { t.review.refresh(t.refresh) }
 
 func trayIcon(s State) fyne.Resource {
 	switch s {
