@@ -164,8 +164,16 @@ func decodeDuration(raw json.RawMessage) (float64, error) {
 	if d < 0 || math.IsNaN(d) || math.IsInf(d, 0) {
 		return 0, fmt.Errorf("%v is negative", d)
 	}
+	if d > maxEventSeconds {
+		return 0, fmt.Errorf("%v s is longer than a year", d)
+	}
 	return d, nil
 }
+
+// maxEventSeconds is the longest duration an event can have: a year (an away period over a
+// long holiday is plausible; 1e12 s, 31,000 years, is a broken watcher or file). A longer one
+// is malformed, so that it can never become a block that outlasts the data.
+const maxEventSeconds = 366 * 24 * 60 * 60
 
 // decodeData returns the data object without its null values; missing or null data is empty.
 func decodeData(raw json.RawMessage) (map[string]any, error) {

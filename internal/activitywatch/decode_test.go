@@ -84,6 +84,14 @@ var eventCases = []struct {
 	{name: "Infinity duration", raw: `{"timestamp":"2024-03-01T10:00:00Z","duration":Infinity,"data":{}}`},
 	{name: "negative duration", raw: `{"timestamp":"2024-03-01T10:00:00Z","duration":-1.5,"data":{}}`},
 	{name: "huge duration", raw: `{"timestamp":"2024-03-01T10:00:00Z","duration":1e999,"data":{}}`},
+	// Defect 8 of issue 13: a 1e12 s event became a 31,000-year block.
+	{name: "absurd duration", raw: `{"timestamp":"2024-03-01T10:00:00Z","duration":1e12,"data":{"app":"x"}}`},
+	{name: "a year and a day", raw: `{"timestamp":"2024-03-01T10:00:00Z","duration":31708800.5,"data":{}}`},
+	{
+		name: "a year away is plausible", ok: true,
+		raw:    `{"timestamp":"2024-03-01T10:00:00Z","duration":31622400,"data":{"status":"afk"}}`,
+		wantTS: time.Date(2024, 3, 1, 10, 0, 0, 0, time.UTC), wantDur: 31622400, want: map[string]any{"status": "afk"},
+	},
 	{name: "list data", raw: `{"timestamp":"2024-03-01T10:00:00Z","duration":1,"data":["a"]}`},
 	{name: "string data", raw: `{"timestamp":"2024-03-01T10:00:00Z","duration":1,"data":"a"}`},
 	{name: "not an object", raw: `[1,2]`},

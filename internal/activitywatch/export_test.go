@@ -65,21 +65,22 @@ func TestReadExportShapes(t *testing.T) {
 		wantMalformed map[string]int
 	}{
 		{
-			name: "python server export: no ids, no metadata, NaN",
+			name: "python server export: no ids, no metadata, NaN, an absurd duration",
 			file: `{"buckets": {
 				"aw-watcher-window_h": {"id": "aw-watcher-window_h", "created": "2024-01-01T10:00:00.000000+00:00",
 					"name": null, "type": "currentwindow", "client": "aw-watcher-window", "hostname": "h",
 					"events": [
 						{"timestamp": "2024-03-01T10:00:00+00:00", "duration": 5.0, "data": {"app": "a", "title": "t"}},
 						{"timestamp": "2024-03-01T09:00:00+00:00", "duration": NaN, "data": {"app": "b"}},
-						{"timestamp": "2024-03-01T08:00:00+00:00", "duration": 1.0, "data": "x"}
+						{"timestamp": "2024-03-01T08:00:00+00:00", "duration": 1.0, "data": "x"},
+						{"timestamp": "2024-03-01T07:00:00+00:00", "duration": 1e12, "data": {"app": "c"}}
 					]},
 				"aw-watcher-afk_h": {"id": "aw-watcher-afk_h", "created": "2024-01-01T10:00:00+00:00",
 					"type": "afkstatus", "client": "aw-watcher-afk", "hostname": "h", "events": []}
 			}}`,
 			wantBuckets:   []string{"aw-watcher-afk_h", "aw-watcher-window_h"},
 			wantEvents:    []int{0, 1},
-			wantMalformed: map[string]int{"aw-watcher-window_h": 2},
+			wantMalformed: map[string]int{"aw-watcher-window_h": 3},
 		},
 		{
 			name:          "bucket without events key, id from the key",

@@ -276,7 +276,7 @@ func (d *valueDecoder) event(raw []byte) (activity.Event, bool) {
 			return activity.Event{}, false // null, NaN, Infinity, or not a number
 		}
 		f, err := strconv.ParseFloat(string(dur), 64)
-		if err != nil || f < 0 {
+		if err != nil || f < 0 || f > maxEventSeconds {
 			return activity.Event{}, false
 		}
 		seconds = f

@@ -7,6 +7,7 @@ package calendar
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 )
 
@@ -97,3 +98,20 @@ var (
 	// ErrNotOwned: a change named an event awcal does not own.
 	ErrNotOwned = errors.New("event is not owned by awcal")
 )
+
+// DuplicateUIDError: the calendar holds an owned event's UID a second time, in an event that is
+// not awcal's (another program copied it, keeping the UID). awcal cannot tell which one a
+// change would reach, so it changes neither. It matches ErrNotOwned.
+type DuplicateUIDError struct {
+	UID string
+	// Where names the two copies, e.g. "calendar.ics, lines 12 and 40".
+	Where string
+}
+
+func (e *DuplicateUIDError) Error() string {
+	return fmt.Sprintf("event %s appears twice in the calendar (%s): as awcal's, and as a copy that another program made and awcal does not own; "+
+		"awcal leaves both alone — delete one of them (keep the copy if you edited it) and awcal manages that time again", e.UID, e.Where)
+}
+
+// Is makes the error match ErrNotOwned.
+func (e *DuplicateUIDError) Is(target error) bool { return target == ErrNotOwned }

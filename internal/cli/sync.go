@@ -83,6 +83,7 @@ func runSync(ctx context.Context, env Env, args []string) int {
 
 	var req syncer.Request
 	var err error
+	req.Progress = progressLines(env.Stderr)
 	if (*fromFlag == "") != (*toFlag == "") {
 		return fail(ExitUsage, "--from and --to go together: give both to backfill a range")
 	}
@@ -194,6 +195,19 @@ func parseTimeArg(name, s string) (time.Time, error) {
 		}
 	}
 	return time.Time{}, fmt.Errorf("%s %q is not a time: use RFC 3339 (2026-03-02T09:00:00+01:00), a date (2026-03-02) or a local time (2026-03-02T09:00)", name, s)
+}
+
+// progressLines prints a line to w as a run that spans several days starts each day, so that a
+// long catch-up or backfill is seen to advance.
+func progressLines(w io.Writer) func(syncer.Progress) {
+	var last time.Time
+	return func(p syncer.Progress) {
+		if p.Pieces < 2 || p.Phase != syncer.PhaseReading || p.Piece.Equal(last) {
+			return
+		}
+		last = p.Piece
+		fmt.Fprintf(w, "awcal sync: reading %s (%d%% done)\n", p.Piece.Local().Format("2006-01-02 15:04"), int(p.Fraction*100))
+	}
 }
 
 func writeSyncJSON(w io.Writer, rep *syncer.Report) error {

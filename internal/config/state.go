@@ -55,9 +55,17 @@ type RunSummary struct {
 	Error string `json:"error,omitempty"`
 }
 
+// minStateTime and maxStateTime bound the times a state file can sensibly hold. A clock that
+// starts at 1970 (no RTC battery) is possible; year 1 or 9999 is a broken file.
+var (
+	minStateTime = time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC)
+	maxStateTime = time.Date(2200, 1, 1, 0, 0, 0, 0, time.UTC)
+)
+
 // LoadState reads the state file. A missing file is the zero State (nothing synced yet). A file
-// that does not parse, has unknown keys or a newer version is an error and is left alone:
-// resetting it silently would make the next run re-sync from the first-sync lookback.
+// that does not parse, has unknown keys, an impossible time or a newer version is an error and
+// is left alone: resetting it silently would make the next run re-sync from the first-sync
+// lookback.
 func LoadState(path string) (State, error) {
 	data, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -84,6 +92,15 @@ func LoadState(path string) (State, error) {
 	}
 	if _, err := dec.Token(); err != io.EOF {
 		return State{}, fmt.Errorf("%s: unexpected data after the end", corrupt)
+	}
+	for _, t := range []struct {
+		name string
+		at   *time.Time
+	}{{"lastSyncTime", s.LastSyncTime}, {"quiescent", s.Quiescent}} {
+		if t.at != nil && (t.at.Before(minStateTime) || t.at.After(maxStateTime)) {
+			return State{}, fmt.Errorf("sync state %s holds an impossible %s, %s (before 1970 or after 2200): %s",
+				path, t.name, t.at.Format(time.RFC3339), hint)
+		}
 	}
 	if s.Version > StateVersion {
 		return State{}, fmt.Errorf("sync state %s has format version %d, and this build of awcal reads up to %d: upgrade awcal, or %s", path, s.Version, StateVersion, hint)

@@ -79,6 +79,9 @@ type planner struct {
 	taken []span
 	// forget makes locked events in the scope the derivation's again (--forget-corrections).
 	forget bool
+	// frozen are UIDs the calendar holds twice (calendar.DuplicateUIDError): their events
+	// stay as they are, whatever else the plan does.
+	frozen map[string]bool
 	// status is the STATUS of new and changed events ("" or calendar.StatusTentative).
 	status string
 }
@@ -146,7 +149,7 @@ func (pl planner) desired(blocks []engine.Block, sc scope) []want {
 func (pl planner) partition(owned []calendar.Event, sc scope) (scoped []calendar.Event, fixed []span) {
 	for _, e := range owned {
 		_, live := pl.profiles[e.ProfileID]
-		if live && calendar.Overlaps(e, sc.From, sc.To) && (!e.Locked || pl.forget) {
+		if live && calendar.Overlaps(e, sc.From, sc.To) && (!e.Locked || pl.forget) && !pl.frozen[e.UID] {
 			scoped = append(scoped, e)
 		} else {
 			fixed = append(fixed, spanOf(e))

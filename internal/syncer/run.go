@@ -152,7 +152,7 @@ func (r *run) do(ctx context.Context, st *config.State) error {
 // notice tells the person something about the run (Report.Notices) and logs it.
 func (r *run) notice(msg string) {
 	r.rep.Notices = append(r.rep.Notices, msg)
-	r.s.log.Info("sync notice", "notice", msg)
+	r.s.log.Warn("sync notice", "notice", msg)
 }
 
 // strategy resolves what the run covers: a custom range [from, to), or the last-checked window.
@@ -185,7 +185,8 @@ func (r *run) report(phase Phase, within float64) {
 		done := float64(r.piece.from.Sub(r.span.from)) + within*float64(r.piece.to.Sub(r.piece.from))
 		f = done / float64(total)
 	}
-	r.req.Progress(Progress{Phase: phase, Fraction: min(max(f, 0), 1)})
+	pieces := int((r.span.to.Sub(r.span.from) + pieceLen - 1) / pieceLen)
+	r.req.Progress(Progress{Phase: phase, Fraction: min(max(f, 0), 1), Piece: r.piece.from, Pieces: max(pieces, 1)})
 }
 
 // fetch reads the selected buckets over [from, to] and applies the privacy filter.
@@ -297,6 +298,17 @@ func (r *run) reconcile(ctx context.Context, sc scope, blocks []engine.Block) er
 			pl.blockUID = calendar.BlockUID
 		}
 		err := r.attempt(ctx, pl, blocks, readFrom, readTo)
+		var dup *calendar.DuplicateUIDError
+		if errors.As(err, &dup) && !pl.frozen[dup.UID] {
+			// Leave both copies alone, say so, and sync everything else; not an attempt.
+			if pl.frozen == nil {
+				pl.frozen = map[string]bool{}
+			}
+			pl.frozen[dup.UID] = true
+			r.notice(dup.Error())
+			attempt--
+			continue
+		}
 		if errors.Is(err, calendar.ErrConflict) && attempt < maxAttempts {
 			r.s.log.Info("calendar changed during the sync; reading it again", "attempt", attempt, "error", err)
 			continue

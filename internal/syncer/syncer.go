@@ -161,6 +161,10 @@ const (
 type Progress struct {
 	Phase    Phase
 	Fraction float64
+	// Piece is the start of the piece being processed, and Pieces how many pieces of a day
+	// (pieceLen) the run's range spans (1 for a run within a day).
+	Piece  time.Time
+	Pieces int
 }
 
 // Mode says how a run chose its window (SYNC.md §2).

@@ -34,7 +34,24 @@ func (r *run) lastCheckedWindow(ctx context.Context, st config.State) (window, e
 	if st.LastSyncTime == nil {
 		return r.firstWindow(ctx, end.Add(-r.cfg.FirstSyncLookback()))
 	}
-	b := minTime(*st.LastSyncTime, end)
+	last := st.LastSyncTime.Local()
+	if last.After(end) {
+		lookback := r.cfg.FirstSyncLookback()
+		r.notice(fmt.Sprintf("the last sync time in the sync state, %s, is later than now (%s): the clock was wrong then, or is now; "+
+			"this run synced the last %s as a first run does — check the clock, and backfill any time before that which is missing",
+			last.Format(noticeLayout), end.Local().Format(noticeLayout), lookback))
+		return r.firstWindow(ctx, end.Add(-lookback))
+	}
+	if catchUp := r.maxCatchUp(); end.Sub(last) > catchUp {
+		from := end.Add(-catchUp)
+		r.notice(fmt.Sprintf("the last sync was on %s, more than %d days ago: this run synced only the last %d days; "+
+			"to fill in the time before, backfill %s – %s (Backfill… in the tray, or awcal sync --from %s --to %s)",
+			last.Format(noticeLayout), int(catchUp.Hours()/24), int(catchUp.Hours()/24),
+			last.Format(noticeLayout), from.Local().Format(noticeLayout),
+			last.Format(time.RFC3339), from.Local().Format(time.RFC3339)))
+		return r.firstWindow(ctx, from)
+	}
+	b := *st.LastSyncTime
 	limit := r.cfg.ContinuityCap()
 	if q := st.Quiescent; q != nil && !q.After(b) && b.Sub(*q) <= limit {
 		return window{
@@ -80,6 +97,14 @@ func (r *run) lastCheckedWindow(ctx context.Context, st config.State) (window, e
 	}
 	w.from = b.Add(-look)
 	return w, nil
+}
+
+// maxCatchUp bounds how far back a last-checked run reaches: a week, or the first-sync lookback
+// when that is longer. A lastSyncTime further back (a machine that was off, or whose clock
+// started in 1970) would walk every day in between; the run covers the week and says how to
+// backfill the rest.
+func (r *run) maxCatchUp() time.Duration {
+	return max(7*24*time.Hour, r.cfg.FirstSyncLookback())
 }
 
 // lookback is the bounded lookback of SYNC.md §2: the seed profile's threshold and soft

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -240,4 +241,46 @@ func TestPermissionErrorsSayWhatToDo(t *testing.T) {
 		assert.Contains(t, err.Error(), "is read-only")
 		assert.Contains(t, err.Error(), "choose another calendar file")
 	})
+}
+
+// copyAsForeign appends a copy of owned event uid as another program would make it: the same
+// UID, without awcal's marker.
+func copyAsForeign(t *testing.T, path, uid string) {
+	t.Helper()
+	raw, err := os.ReadFile(path)
+	require.NoError(t, err)
+	block, ok := findEvent(string(raw), uid)
+	require.True(t, ok)
+	var kept []string
+	for _, line := range strings.SplitAfter(block, "\r\n") {
+		if !strings.HasPrefix(line, calendar.MarkerProperty) {
+			kept = append(kept, line)
+		}
+	}
+	i := strings.LastIndex(string(raw), "END:VCALENDAR")
+	require.NoError(t, os.WriteFile(path, []byte(string(raw[:i])+strings.Join(kept, "")+string(raw[i:])), 0o600))
+}
+
+// TestForeignCopyOfOwnedUIDIsNamed is defect 9 of issue 13 (the store's part): a foreign copy of
+// an owned event made every later write fail with "event is not owned by awcal" and nothing
+// else. The error names the UID and both places, and says what to do.
+func TestForeignCopyOfOwnedUIDIsNamed(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "cal.ics")
+	s := openStore(t, path)
+	ctx := context.Background()
+	e := newEvent("copied", 9)
+	require.NoError(t, s.Apply(ctx, creates(e)))
+	copyAsForeign(t, path, e.UID)
+
+	owned := readAll(t, s)
+	require.Len(t, owned, 1)
+	grown := owned[0]
+	grown.End = grown.End.Add(time.Hour)
+	err := s.Apply(ctx, []calendar.Change{{Op: calendar.Update, Event: grown}})
+	var dup *calendar.DuplicateUIDError
+	require.ErrorAs(t, err, &dup)
+	require.ErrorIs(t, err, calendar.ErrNotOwned)
+	assert.Equal(t, e.UID, dup.UID)
+	assert.Contains(t, err.Error(), path+", lines ")
+	assert.Contains(t, err.Error(), "delete one of them")
 }

@@ -377,12 +377,13 @@ func (s *Store) plan(f *file, changes []calendar.Change) (*plan, error) {
 		ownedAt[i] = -1
 	}
 	foreign := make([]bool, len(changes))
+	foreignAt := make([]int, len(changes))
 	for i, c := range f.comps {
 		if j, ok := named[c.uid]; ok && c.uid != "" {
 			if c.owned {
 				ownedAt[j] = i
 			} else {
-				foreign[j] = true
+				foreign[j], foreignAt[j] = true, i
 			}
 		}
 	}
@@ -401,6 +402,9 @@ func (s *Store) plan(f *file, changes []calendar.Change) (*plan, error) {
 			}
 			p.inserts = append(p.inserts, e)
 			continue
+		case foreign[j] && i >= 0:
+			return nil, fmt.Errorf("%s of event %s: %w", c.Op, uid, &calendar.DuplicateUIDError{UID: uid,
+				Where: fmt.Sprintf("%s, lines %d and %d", s.path, f.lineOf(min(i, foreignAt[j])), f.lineOf(max(i, foreignAt[j])))})
 		case foreign[j]:
 			return nil, fmt.Errorf("%s of event %s in %s: %w", c.Op, uid, s.path, calendar.ErrNotOwned)
 		case i < 0:
