@@ -310,7 +310,18 @@ func (s *Scheduler) SyncNow() {
 // lastSyncTime. progress (may be nil) is called as it advances, on the scheduler's goroutine.
 // Before Run starts it waits for it; once Run has returned it fails with ErrSchedulerStopped.
 func (s *Scheduler) Backfill(ctx context.Context, from, to time.Time, progress func(Progress)) (*Report, error) {
-	j := job{ctx: ctx, req: Request{Trigger: Manual, From: from, To: to, Progress: progress}, done: make(chan result, 1)}
+	return s.manual(ctx, Request{Trigger: Manual, From: from, To: to, Progress: progress})
+}
+
+// ResetCorrections is Backfill with ForgetCorrections: the person's corrections in [from, to)
+// are forgotten and the range is written as derived.
+func (s *Scheduler) ResetCorrections(ctx context.Context, from, to time.Time, progress func(Progress)) (*Report, error) {
+	return s.manual(ctx, Request{Trigger: Manual, From: from, To: to, Progress: progress, ForgetCorrections: true})
+}
+
+// manual runs req on the scheduler's goroutine, after the run in progress.
+func (s *Scheduler) manual(ctx context.Context, req Request) (*Report, error) {
+	j := job{ctx: ctx, req: req, done: make(chan result, 1)}
 	s.mu.Lock()
 	stopped := s.stopped
 	s.mu.Unlock()

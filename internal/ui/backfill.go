@@ -37,7 +37,9 @@ type Backfill struct {
 	cancel context.CancelFunc
 	gen    int // drops a cancelled run's late result
 
-	from, to                     *widget.DateEntry
+	from, to *widget.DateEntry
+	// reset, shown when the runtime can, forgets the person's corrections in the range.
+	reset                        *widget.Check
 	summary                      *widget.Label
 	phase                        *widget.Label
 	progress                     *widget.ProgressBar
@@ -78,6 +80,11 @@ func NewBackfill(bf Backfiller, now time.Time) *Backfill {
 		"\"last checked\" point of automatic sync, and blocks crossing the range's edges are kept whole.")
 	intro.Wrapping = fyne.TextWrapWord
 	form := widget.NewForm(widget.NewFormItem("From", b.from), widget.NewFormItem("To (inclusive)", b.to))
+	if _, ok := bf.(CorrectionsResetter); ok {
+		b.reset = widget.NewCheck("Reset corrections in this range: rewrite the events I edited, bring back the blocks I deleted",
+			func(bool) { b.edited() })
+		form.Append("", b.reset)
+	}
 	b.root = container.NewBorder(
 		container.NewVBox(intro, form),
 		container.NewVBox(b.phase, b.progress,
@@ -120,6 +127,9 @@ func (b *Backfill) setState(s backfillState) {
 	setEnabled(b.stop, busy)
 	setEnabled(b.from, !busy)
 	setEnabled(b.to, !busy)
+	if b.reset != nil {
+		setEnabled(b.reset, !busy)
+	}
 	if busy {
 		b.progress.Show()
 	} else {
@@ -161,8 +171,12 @@ func (b *Backfill) run(dryRun bool) {
 			}
 		})
 	}
+	backfill := b.bf.Backfill
+	if rs, ok := b.bf.(CorrectionsResetter); ok && b.reset != nil && b.reset.Checked {
+		backfill = rs.ResetCorrections
+	}
 	b.async(func() {
-		plan, err := b.bf.Backfill(ctx, from, to, dryRun, progress)
+		plan, err := backfill(ctx, from, to, dryRun, progress)
 		cancel()
 		fyne.Do(func() {
 			if gen == b.gen {

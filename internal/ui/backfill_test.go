@@ -114,3 +114,41 @@ func TestBackfillProgressCancelAndFailure(t *testing.T) {
 		assert.True(t, b.confirm.Disabled())
 	})
 }
+
+// resettingRuntime is a runtime that can also reset corrections.
+type resettingRuntime struct {
+	*fakeRuntime
+	resets []backfillCall
+}
+
+func (r *resettingRuntime) ResetCorrections(_ context.Context, from, to time.Time, dryRun bool, _ func(string, float64)) (Plan, error) {
+	r.resets = append(r.resets, backfillCall{from, to, dryRun})
+	return Plan{Created: 1}, nil
+}
+
+func TestBackfillResetsCorrectionsWhenAsked(t *testing.T) {
+	test.NewTempApp(t)
+	plain := NewBackfill(newFakeRuntime(), at(15, 0))
+	assert.Nil(t, plain.reset, "no reset offered by a runtime that cannot")
+
+	rt := &resettingRuntime{fakeRuntime: newFakeRuntime()}
+	var backfills []backfillCall
+	rt.backfill = func(_ context.Context, from, to time.Time, dryRun bool, _ func(string, float64)) (Plan, error) {
+		backfills = append(backfills, backfillCall{from, to, dryRun})
+		return Plan{}, nil
+	}
+	b := NewBackfill(rt, at(15, 0))
+	b.async = inline
+	test.NewTempWindow(t, b.Root())
+	require.NotNil(t, b.reset)
+	test.Tap(b.preview)
+	assert.Len(t, backfills, 1, "unticked: an ordinary backfill")
+	test.Tap(b.reset)
+	assert.Equal(t, bfEditing, b.state, "ticking it asks for a new preview")
+	test.Tap(b.preview)
+	test.Tap(b.confirm)
+	assert.Len(t, backfills, 1)
+	require.Len(t, rt.resets, 2)
+	assert.True(t, rt.resets[0].dryRun)
+	assert.False(t, rt.resets[1].dryRun)
+}

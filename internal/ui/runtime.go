@@ -103,6 +103,16 @@ func (r *SchedulerRuntime) convert(st syncer.Status) Status {
 // the scheduler. Neither moves lastSyncTime. The plan counts the blocks the range holds
 // afterwards (for a dry run, as it would hold them) per profile, clipped to the range.
 func (r *SchedulerRuntime) Backfill(ctx context.Context, from, to time.Time, dryRun bool, progress func(string, float64)) (Plan, error) {
+	return r.backfill(ctx, from, to, dryRun, false, progress)
+}
+
+// ResetCorrections is Backfill that also forgets the person's corrections in the range: the
+// events they edited are rewritten as derived and the blocks they deleted come back.
+func (r *SchedulerRuntime) ResetCorrections(ctx context.Context, from, to time.Time, dryRun bool, progress func(string, float64)) (Plan, error) {
+	return r.backfill(ctx, from, to, dryRun, true, progress)
+}
+
+func (r *SchedulerRuntime) backfill(ctx context.Context, from, to time.Time, dryRun, forget bool, progress func(string, float64)) (Plan, error) {
 	report := func(syncer.Progress) {}
 	if progress != nil {
 		report = func(p syncer.Progress) { progress(phaseText(p.Phase), p.Fraction) }
@@ -112,9 +122,13 @@ func (r *SchedulerRuntime) Backfill(ctx context.Context, from, to time.Time, dry
 	}
 	var rep *syncer.Report
 	var err error
-	if dryRun {
-		rep, err = r.dryRun.Run(ctx, syncer.Request{Trigger: syncer.Manual, From: from, To: to, DryRun: true, Progress: report})
-	} else {
+	switch {
+	case dryRun:
+		rep, err = r.dryRun.Run(ctx, syncer.Request{Trigger: syncer.Manual, From: from, To: to, DryRun: true, Progress: report,
+			ForgetCorrections: forget})
+	case forget:
+		rep, err = r.sched.ResetCorrections(ctx, from, to, report)
+	default:
 		rep, err = r.sched.Backfill(ctx, from, to, report)
 	}
 	if err != nil {

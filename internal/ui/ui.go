@@ -97,6 +97,13 @@ type Backfiller interface {
 	Backfill(ctx context.Context, from, to time.Time, dryRun bool, progress func(phase string, fraction float64)) (Plan, error)
 }
 
+// CorrectionsResetter is a Backfiller that can also forget the person's corrections in the range
+// ("Reset corrections in this range"): edited events are rewritten as derived, deleted blocks
+// come back.
+type CorrectionsResetter interface {
+	ResetCorrections(ctx context.Context, from, to time.Time, dryRun bool, progress func(phase string, fraction float64)) (Plan, error)
+}
+
 // ActivitySource reads aw-server: who it is, its buckets, one bucket's events in a range, and
 // the settings aw-webui keeps there (categories and privacy filters, for the imports).
 type ActivitySource interface {
