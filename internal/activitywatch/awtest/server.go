@@ -1,42 +1,33 @@
-// Package awtest is an in-process fake aw-server for tests (httptest). It follows what the
-// real servers do, so that a client that passes against it works against them. New starts the
-// aw-server-rust flavour; NewPython the Python aw-server (aw-server + aw-core) flavour, whose
-// differences are listed at Python. What both flavours do:
-//
-//   - GET /api/0/info; /api/0/buckets/ (a map id → bucket, with last_updated);
-//     /api/0/buckets/{id}; /api/0/buckets/{id}/events?start&end&limit;
-//     /api/0/buckets/{id}/events/count?start&end (a bare integer); /api/0/settings;
-//     /api/0/export.
-//   - An events query returns the events with end ≥ start and timestamp ≤ end (both bounds
-//     closed, as aw-server-rust's SQL: an event that only touches the range comes back with
-//     zero duration), ordered newest first by their untrimmed times (start descending, end
-//     ascending, id ascending), cut to limit, then trimmed to the range. No limit = all.
-//   - start and end must be RFC 3339: an offset whose '+' was not sent as %2B arrives as a
-//     space and is answered 400, as aw-server does.
-//   - Errors are JSON {"message": "..."}: 404 for a missing bucket, 400 for bad parameters,
-//     401 for a missing or wrong API key (every /api/ path but /api/0/info), 400 for a Host
-//     header that is not localhost or 127.0.0.1 (httptest's 127.0.0.1:port passes).
+// Package awtest runs an in-memory aw-server (awfake) over HTTP for tests (httptest). It
+// follows what the real servers do, so that a client that passes against it works against
+// them: New starts the aw-server-rust flavour, NewPython the Python aw-server (aw-server +
+// aw-core) flavour, whose differences awfake.Python lists. awfake documents the API and its
+// semantics.
 //
 // Faults (SetFault) inject what real deployments do: error statuses, slow answers, invalid
 // JSON and dropped connections.
 package awtest
 
 import (
-	"cmp"
 	"encoding/json"
 	"fmt"
-	"math"
-	"net"
 	"net/http"
 	"net/http/httptest"
-	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/awcal/awcal/internal/activity"
+	"github.com/awcal/awcal/internal/activitywatch/awfake"
+)
+
+// Flavour is which aw-server a Server behaves like.
+type Flavour = awfake.Flavour
+
+// The flavours (see awfake).
+const (
+	Rust   = awfake.Rust
+	Python = awfake.Python
 )
 
 // Fault is a failure the server injects into matching requests.
@@ -55,51 +46,16 @@ type Fault struct {
 	Times int
 }
 
-// Flavour is which aw-server a Server behaves like.
-type Flavour int
-
-const (
-	// Rust is aw-server-rust: nanosecond timestamps and durations; an events query returns
-	// every event that overlaps (or touches) the range, trimmed to it.
-	Rust Flavour = iota
-	// Python is the Python aw-server (aw-core's peewee storage), as measured against
-	// aw-server 26be7f2 and aw-core d628a9a:
-	//   - a timestamp is stored truncated to the millisecond, its duration to the microsecond,
-	//     so an event's end can land a few µs past the next one's start;
-	//   - a query's start is truncated to the millisecond and its end rounded up to the next
-	//     millisecond (an event that starts exactly at the end comes back 1 ms long);
-	//   - with a start, events that began more than 24 h before it are not returned at all,
-	//     even when they reach into the range; a query without start is not cut off;
-	//   - equal timestamps come newest row first; timestamps are written as Python's
-	//     isoformat ("…T09:00:00.123000+00:00").
-	Python
-)
-
-// Server is a running fake aw-server.
+// Server is a running fake aw-server: awfake's handler (AddBucket, AddEvents, SetSettings,
+// RequireAPIKey…) behind an httptest server that can inject faults.
 type Server struct {
-	srv     *httptest.Server
-	flavour Flavour
+	*awfake.Handler
+	srv *httptest.Server
 
 	mu       sync.Mutex
-	buckets  map[string]*bucket
-	settings map[string]any
-	apiKey   string
 	fault    *Fault
 	left     int // requests the fault still applies to, when fault.Times > 0
 	requests int
-	nextID   int64
-}
-
-type bucket struct {
-	meta   activity.Bucket
-	events []stored // in insertion order (aw-server's row order)
-}
-
-// stored is an event as aw-server-rust keeps it: integer nanoseconds.
-type stored struct {
-	id         int64
-	start, end int64 // Unix ns
-	data       map[string]any
 }
 
 // New starts a fake aw-server-rust; it is closed when the test ends.
@@ -117,7 +73,7 @@ func NewPython(t testing.TB) *Server {
 // NewFlavour starts a fake aw-server of the given flavour; it is closed when the test ends.
 func NewFlavour(t testing.TB, f Flavour) *Server {
 	t.Helper()
-	s := &Server{flavour: f, buckets: map[string]*bucket{}, settings: map[string]any{}, nextID: 1}
+	s := &Server{Handler: awfake.New(f)}
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
 	t.Cleanup(s.srv.Close)
 	return s
@@ -125,61 +81,6 @@ func NewFlavour(t testing.TB, f Flavour) *Server {
 
 // URL is the server's base URL (http://127.0.0.1:port).
 func (s *Server) URL() string { return s.srv.URL }
-
-// AddBucket creates or replaces a bucket (its events are kept).
-func (s *Server) AddBucket(b activity.Bucket) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if old, ok := s.buckets[b.ID]; ok {
-		old.meta = b
-		return
-	}
-	s.buckets[b.ID] = &bucket{meta: b}
-}
-
-// AddEvents appends events to a bucket, creating the bucket (type "test") if needed. Events
-// without an id get the next free one, as aw-server assigns row ids. Safe while the server
-// answers requests.
-func (s *Server) AddEvents(bucketID string, evs ...activity.Event) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	b, ok := s.buckets[bucketID]
-	if !ok {
-		b = &bucket{meta: activity.Bucket{ID: bucketID, Type: "test", Hostname: "awtest"}}
-		s.buckets[bucketID] = b
-	}
-	for _, ev := range evs {
-		id := ev.ID
-		if id == 0 {
-			id = s.nextID
-		}
-		s.nextID = max(s.nextID, id+1)
-		data := ev.Data
-		if data == nil {
-			data = map[string]any{}
-		}
-		start, dur := ev.Timestamp.UnixNano(), int64(math.Round(ev.Duration*1e9))
-		if s.flavour == Python {
-			start, dur = floorTo(start, msNs), int64(math.Round(ev.Duration*1e6))*1e3
-		}
-		b.events = append(b.events, stored{id: id, start: start, end: start + dur, data: data})
-	}
-}
-
-// SetSettings replaces the settings /api/0/settings answers (values as JSON would hold them).
-func (s *Server) SetSettings(settings map[string]any) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.settings = settings
-}
-
-// RequireAPIKey makes every /api/ path but /api/0/info demand "Authorization: Bearer key"
-// ("" turns the check off), as aw-server-rust's [auth] api_key does.
-func (s *Server) RequireAPIKey(key string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.apiKey = key
-}
 
 // SetFault injects f into the following matching requests.
 func (s *Server) SetFault(f Fault) {
@@ -225,45 +126,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	if f := s.takeFault(r.URL.Path); f != nil && s.injure(w, r, f) {
 		return
 	}
-	host := r.Host
-	if h, _, err := net.SplitHostPort(host); err == nil {
-		host = h
-	}
-	if host != "localhost" && host != "127.0.0.1" {
-		writeError(w, http.StatusBadRequest, "Host header is invalid")
-		return
-	}
-	if r.Method != http.MethodGet {
-		writeError(w, http.StatusMethodNotAllowed, "awtest only serves GET")
-		return
-	}
-	path := r.URL.Path
-	if !s.authorized(r, path) {
-		writeError(w, http.StatusUnauthorized, "Missing or invalid API key. Set 'Authorization: Bearer <key>' header.")
-		return
-	}
-	switch {
-	case path == "/api/0/info":
-		writeJSON(w, map[string]any{
-			"hostname":  "awtest",
-			"version":   "v0.13.2 (awtest)",
-			"testing":   true,
-			"device_id": "awtest-device",
-		})
-	case path == "/api/0/buckets/" || path == "/api/0/buckets":
-		s.serveBuckets(w)
-	case path == "/api/0/settings" || path == "/api/0/settings/":
-		s.mu.Lock()
-		body, err := json.Marshal(s.settings)
-		s.mu.Unlock()
-		writeRaw(w, body, err)
-	case path == "/api/0/export" || path == "/api/0/export/":
-		s.serveExport(w)
-	case strings.HasPrefix(path, "/api/0/buckets/"):
-		s.serveBucketPath(w, r, strings.TrimPrefix(path, "/api/0/buckets/"))
-	default:
-		writeError(w, http.StatusNotFound, "no route for "+path)
-	}
+	s.Handler.ServeHTTP(w, r)
 }
 
 // injure applies a fault; it reports whether the request is answered.
@@ -292,216 +155,6 @@ func (s *Server) injure(w http.ResponseWriter, r *http.Request, f *Fault) bool {
 		return true
 	}
 	return false
-}
-
-func (s *Server) authorized(r *http.Request, path string) bool {
-	s.mu.Lock()
-	key := s.apiKey
-	s.mu.Unlock()
-	if key == "" || path == "/api/0/info" || !strings.HasPrefix(path, "/api/") {
-		return true
-	}
-	token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	return ok && token == key
-}
-
-func (s *Server) serveBuckets(w http.ResponseWriter) {
-	s.mu.Lock()
-	out := make(map[string]any, len(s.buckets))
-	for id, b := range s.buckets {
-		out[id] = b.json()
-	}
-	s.mu.Unlock()
-	writeJSON(w, out)
-}
-
-func (s *Server) serveExport(w http.ResponseWriter) {
-	s.mu.Lock()
-	out := make(map[string]any, len(s.buckets))
-	for id, b := range s.buckets {
-		m := b.json()
-		m["events"] = s.query(b, math.MinInt64, math.MaxInt64, -1, false)
-		out[id] = m
-	}
-	s.mu.Unlock()
-	writeJSON(w, map[string]any{"buckets": out})
-}
-
-// serveBucketPath answers /api/0/buckets/{id}[/events[/count]].
-func (s *Server) serveBucketPath(w http.ResponseWriter, r *http.Request, rest string) {
-	id, sub, _ := strings.Cut(rest, "/")
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	b, ok := s.buckets[id]
-	if !ok {
-		writeError(w, http.StatusNotFound, fmt.Sprintf("There's no bucket named %s", id))
-		return
-	}
-	switch sub {
-	case "":
-		writeJSON(w, b.json())
-	case "events", "events/count":
-		q := r.URL.Query()
-		start, msg := parseBound(q, "start", math.MinInt64)
-		if msg != "" {
-			writeError(w, http.StatusBadRequest, msg)
-			return
-		}
-		end, msg := parseBound(q, "end", math.MaxInt64)
-		if msg != "" {
-			writeError(w, http.StatusBadRequest, msg)
-			return
-		}
-		if sub == "events/count" {
-			writeJSON(w, len(s.query(b, start, end, -1, true)))
-			return
-		}
-		limit := -1
-		if l := q.Get("limit"); l != "" {
-			n, err := strconv.Atoi(l)
-			if err != nil || n < 0 {
-				writeError(w, http.StatusBadRequest, fmt.Sprintf("limit %q is not a number", l))
-				return
-			}
-			limit = n
-		}
-		writeJSON(w, s.query(b, start, end, limit, true))
-	default:
-		writeError(w, http.StatusNotFound, "no route for /api/0/buckets/"+rest)
-	}
-}
-
-// parseBound reads an RFC 3339 time parameter as Unix nanoseconds (def when absent); when it
-// does not parse, msg is aw-server's answer.
-func parseBound(q map[string][]string, name string, def int64) (ns int64, msg string) {
-	v, ok := q[name]
-	if !ok || len(v) == 0 {
-		return def, ""
-	}
-	t, err := time.Parse(time.RFC3339Nano, v[0])
-	if err != nil {
-		return 0, fmt.Sprintf("Failed to parse %stime, datetime needs to be in rfc3339 format: %v", name, err)
-	}
-	return t.UnixNano(), ""
-}
-
-// query selects, orders, limits and (when trim) trims events as the server's flavour does.
-// start and end are math.MinInt64 and math.MaxInt64 when the request has none. The caller
-// holds s.mu.
-func (s *Server) query(b *bucket, start, end int64, limit int, trim bool) []map[string]any {
-	if start > end {
-		return []map[string]any{} // an inverted range matches nothing
-	}
-	python := s.flavour == Python
-	cutoff := int64(math.MinInt64)
-	if python {
-		if start != math.MinInt64 {
-			start = floorTo(start, msNs)
-			cutoff = start - pythonCutoff.Nanoseconds()
-		}
-		if end != math.MaxInt64 {
-			end = floorTo(end, msNs) + msNs
-		}
-	}
-	sel := []stored{}
-	for _, e := range b.events {
-		if e.end >= start && e.start <= end && e.start >= cutoff {
-			sel = append(sel, e)
-		}
-	}
-	slices.SortStableFunc(sel, func(x, y stored) int {
-		if python {
-			return cmp.Or(cmp.Compare(y.start, x.start), cmp.Compare(y.id, x.id))
-		}
-		return cmp.Or(cmp.Compare(y.start, x.start), cmp.Compare(x.end, y.end), cmp.Compare(x.id, y.id))
-	})
-	if limit >= 0 && len(sel) > limit {
-		sel = sel[:limit]
-	}
-	out := make([]map[string]any, len(sel))
-	for i, e := range sel {
-		if trim {
-			e.start, e.end = max(e.start, start), min(e.end, end)
-		}
-		ts := time.Unix(0, e.start).UTC().Format(time.RFC3339Nano)
-		if python {
-			ts = pythonISO(time.Unix(0, e.start))
-		}
-		out[i] = map[string]any{
-			"id":        e.id,
-			"timestamp": ts,
-			"duration":  float64(e.end-e.start) / 1e9,
-			"data":      e.data,
-		}
-	}
-	return out
-}
-
-// msNs is a millisecond in nanoseconds; pythonCutoff is how long before a query's start the
-// Python aw-server stops looking for events.
-const (
-	msNs         = int64(time.Millisecond)
-	pythonCutoff = 24 * time.Hour
-)
-
-// floorTo rounds ns down to a multiple of unit.
-func floorTo(ns, unit int64) int64 {
-	r := ns % unit
-	if r < 0 {
-		r += unit
-	}
-	return ns - r
-}
-
-// pythonISO writes t as Python's datetime.isoformat does for an aware UTC time: six fraction
-// digits, none when the microseconds are zero, and "+00:00".
-func pythonISO(t time.Time) string {
-	t = t.UTC()
-	if t.Nanosecond() == 0 {
-		return t.Format("2006-01-02T15:04:05+00:00")
-	}
-	return t.Format("2006-01-02T15:04:05.000000+00:00")
-}
-
-// json is the bucket as aw-server-rust lists it; the caller holds s.mu.
-func (b *bucket) json() map[string]any {
-	m := map[string]any{
-		"id":       b.meta.ID,
-		"name":     nil,
-		"type":     b.meta.Type,
-		"client":   b.meta.Client,
-		"hostname": b.meta.Hostname,
-		"created":  b.meta.Created.UTC().Format(time.RFC3339Nano),
-		"data":     map[string]any{},
-	}
-	if b.meta.Data != nil {
-		m["data"] = b.meta.Data
-	}
-	if b.meta.Created.IsZero() {
-		m["created"] = time.Unix(0, 0).UTC().Format(time.RFC3339Nano)
-	}
-	var last int64 = math.MinInt64
-	for _, e := range b.events {
-		last = max(last, e.end)
-	}
-	if len(b.events) > 0 {
-		m["last_updated"] = time.Unix(0, last).UTC().Format(time.RFC3339Nano)
-	}
-	return m
-}
-
-func writeJSON(w http.ResponseWriter, v any) {
-	body, err := json.Marshal(v)
-	writeRaw(w, body, err)
-}
-
-func writeRaw(w http.ResponseWriter, body []byte, err error) {
-	if err != nil {
-		writeError(w, http.StatusInternalServerError, err.Error())
-		return
-	}
-	w.Header().Set("Content-Type", "application/json")
-	_, _ = w.Write(body)
 }
 
 func writeError(w http.ResponseWriter, status int, msg string) {

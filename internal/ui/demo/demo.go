@@ -3,15 +3,13 @@
 // is an .ics file in a temporary folder. "awcal demo" and the first-start "Try with demo data"
 // button use it, so a newcomer sees blocks within seconds.
 //
-// The server speaks the subset of aw-server's REST API awcal reads (/api/0/info,
-// /api/0/buckets/, /api/0/buckets/{id}/events, /api/0/settings) with aw-server's semantics:
-// events overlapping the asked range come back trimmed to it, newest first, and only what has
-// happened by now is served, so the demo keeps growing like a real day.
+// The server is internal/activitywatch/awfake, the in-memory aw-server the client's tests run
+// against: events overlapping the asked range come back trimmed to it, newest first, and only
+// what has happened by now is served, so the demo keeps growing like a real day.
 package demo
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -19,12 +17,11 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"sort"
-	"strconv"
-	"strings"
+	"slices"
 	"time"
 
 	"github.com/awcal/awcal/internal/activity"
+	"github.com/awcal/awcal/internal/activitywatch/awfake"
 	"github.com/awcal/awcal/internal/config"
 	"github.com/awcal/awcal/internal/fakedata"
 )
@@ -55,141 +52,21 @@ var settings = map[string]any{
 	},
 }
 
-// Server is an aw-server-compatible handler over fixed buckets.
-type Server struct {
-	buckets []activity.BucketEvents // events newest first
-	now     func() time.Time
-}
-
-// NewServer serves bs (events newest first, as fakedata generates them); now bounds what has
-// happened so far.
-func NewServer(bs []activity.BucketEvents, now func() time.Time) *Server {
-	return &Server{buckets: bs, now: now}
-}
-
-func writeJSON(w http.ResponseWriter, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	if err := json.NewEncoder(w).Encode(v); err != nil {
-		slog.Debug("demo server: writing a response", "error", err)
+// NewServer is the demo's aw-server: awfake (the in-memory aw-server the tests use too) over
+// bs (events newest first, as fakedata generates them), answering as at now() so that the
+// activity grows like a real day, with the demo's host name and aw-webui settings.
+func NewServer(bs []activity.BucketEvents, now func() time.Time) *awfake.Handler {
+	h := awfake.New(awfake.Rust)
+	h.SetInfo(awfake.Info{Hostname: Hostname, Version: "v0.13.2 (awcal demo)", DeviceID: "awcal-demo", Testing: true})
+	h.SetClock(now)
+	h.SetSettings(settings)
+	for _, b := range bs {
+		h.AddBucket(b.Bucket)
+		evs := slices.Clone(b.Events)
+		slices.Reverse(evs) // stored oldest first, in the order aw-server numbered them
+		h.AddEvents(b.Bucket.ID, evs...)
 	}
-}
-
-// ServeHTTP answers the aw-server API.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodGet {
-		http.Error(w, `{"message":"the demo server is read-only"}`, http.StatusMethodNotAllowed)
-		return
-	}
-	path := strings.TrimPrefix(r.URL.Path, "/api/0/")
-	switch {
-	case path == "info":
-		writeJSON(w, map[string]any{"hostname": Hostname, "version": "v0.13.2 (awcal demo)", "testing": true, "device_id": "awcal-demo"})
-	case path == "settings":
-		writeJSON(w, settings)
-	case path == "buckets/" || path == "buckets":
-		out := map[string]any{}
-		for _, b := range s.buckets {
-			out[b.Bucket.ID] = s.meta(b)
-		}
-		writeJSON(w, out)
-	case strings.HasPrefix(path, "buckets/"):
-		s.bucket(w, r, strings.TrimPrefix(path, "buckets/"))
-	default:
-		http.NotFound(w, r)
-	}
-}
-
-func (s *Server) meta(b activity.BucketEvents) map[string]any {
-	m := map[string]any{"id": b.Bucket.ID, "type": b.Bucket.Type, "client": b.Bucket.Client,
-		"hostname": b.Bucket.Hostname, "created": b.Bucket.Created}
-	if evs := s.visible(b.Events, time.Time{}, s.now()); len(evs) > 0 {
-		m["last_updated"] = evs[0].End()
-	}
-	return m
-}
-
-func (s *Server) bucket(w http.ResponseWriter, r *http.Request, rest string) {
-	id, sub, _ := strings.Cut(rest, "/")
-	var b *activity.BucketEvents
-	for i := range s.buckets {
-		if s.buckets[i].Bucket.ID == id {
-			b = &s.buckets[i]
-		}
-	}
-	if b == nil {
-		w.WriteHeader(http.StatusNotFound)
-		writeJSON(w, map[string]string{"message": "There's no bucket named " + id})
-		return
-	}
-	switch sub {
-	case "":
-		writeJSON(w, s.meta(*b))
-	case "events":
-		from, to, limit, err := query(r, s.now())
-		if err != nil {
-			w.WriteHeader(http.StatusBadRequest)
-			writeJSON(w, map[string]string{"message": err.Error()})
-			return
-		}
-		evs := s.visible(b.Events, from, to)
-		if limit >= 0 && len(evs) > limit {
-			evs = evs[:limit]
-		}
-		if evs == nil {
-			evs = []activity.Event{}
-		}
-		writeJSON(w, evs)
-	default:
-		http.NotFound(w, r)
-	}
-}
-
-// query reads start, end (RFC 3339; default: all time up to now) and limit (-1 = none).
-func query(r *http.Request, now time.Time) (from, to time.Time, limit int, err error) {
-	q := r.URL.Query()
-	to, limit = now, -1
-	if v := q.Get("start"); v != "" {
-		if from, err = time.Parse(time.RFC3339Nano, v); err != nil {
-			return from, to, limit, fmt.Errorf("bad start %q: %w", v, err)
-		}
-	}
-	if v := q.Get("end"); v != "" {
-		if to, err = time.Parse(time.RFC3339Nano, v); err != nil {
-			return from, to, limit, fmt.Errorf("bad end %q: %w", v, err)
-		}
-	}
-	if v := q.Get("limit"); v != "" {
-		if limit, err = strconv.Atoi(v); err != nil {
-			return from, to, limit, fmt.Errorf("bad limit %q: %w", v, err)
-		}
-	}
-	return from, to, limit, nil
-}
-
-// visible returns the events overlapping [from, to] that have begun by now, trimmed to the
-// range and to now, newest first.
-func (s *Server) visible(evs []activity.Event, from, to time.Time) []activity.Event {
-	now := s.now()
-	if to.IsZero() || to.After(now) {
-		to = now
-	}
-	var out []activity.Event
-	for _, e := range evs {
-		start, end := e.Timestamp, e.End()
-		if !start.Before(to) || (!from.IsZero() && end.Before(from)) {
-			continue
-		}
-		if !from.IsZero() && start.Before(from) {
-			start = from
-		}
-		if end.After(to) {
-			end = to
-		}
-		e.Timestamp, e.Duration = start, end.Sub(start).Seconds()
-		out = append(out, e)
-	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Timestamp.After(out[j].Timestamp) })
-	return out
+	return h
 }
 
 // PreviewDay is the day the demo opens its preview on: today from noon on a workday, else the
