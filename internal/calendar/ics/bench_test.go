@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/awcal/awcal/internal/calendar"
+	"github.com/awcal/awcal/internal/cputime"
 )
 
 // bigCalendar writes the syncer benchmark's file: owned events (one every 30 minutes, a
@@ -115,4 +116,39 @@ func fileSize(b *testing.B, path string) int64 {
 	fi, err := os.Stat(path)
 	require.NoError(b, err)
 	return fi.Size()
+}
+
+// BenchmarkBackfillYear is the store's share of a year's backfill into a file holding 50,000
+// foreign events (the reliability test's workload): per day, the owned events of the day are
+// read and 14 blocks created in one Apply (docs/PERFORMANCE.md: the whole backfill ≤ 10 s).
+func BenchmarkBackfillYear(b *testing.B) {
+	const days, perDay = 365, 14
+	ctx := context.Background()
+	for b.Loop() {
+		b.StopTimer()
+		path := bigCalendar(b, 1, 50_000)
+		s, err := Open(path)
+		require.NoError(b, err)
+		start := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+		b.StartTimer()
+		stop := cputime.Start(b)
+		for d := range days {
+			day := start.AddDate(0, 0, d)
+			_, err := s.Owned(ctx, day, day.AddDate(0, 0, 1))
+			require.NoError(b, err)
+			changes := make([]calendar.Change, perDay)
+			for i := range changes {
+				st := day.Add(time.Duration(8*60+i*40) * time.Minute)
+				changes[i] = calendar.Change{Op: calendar.Create, Event: calendar.Event{
+					UID: calendar.NewUID(), ProfileID: "coding", Title: fmt.Sprintf("Coding — awcal %d", i),
+					Start: st, End: st.Add(35 * time.Minute), Category: "Work", Color: "#3a7bd5",
+					Description: "code: 18 min\nfirefox: 5 min (pkg.go.dev, docs.rs)\nterminal: 2 min",
+				}}
+			}
+			require.NoError(b, s.Apply(ctx, changes))
+		}
+		stop()
+		b.ReportMetric(float64(fileSize(b, path))/1e6, "MB")
+		require.NoError(b, s.Close())
+	}
 }

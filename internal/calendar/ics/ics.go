@@ -272,22 +272,31 @@ func (s *Store) Apply(ctx context.Context, changes []calendar.Change) (err error
 // applyOnce is one read → check → write of Apply, with the lock held. It returns errChanged,
 // having written nothing, when the file changed between its read and the rename.
 func (s *Store) applyOnce(ctx context.Context, target string, changes []calendar.Change) error {
-	raw, err := os.ReadFile(target)
-	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+	// When the file looks as the cache last saw it, the cached bytes, parse and owned events
+	// are used without reading it: the check just before the rename compares the file's bytes
+	// with these, so a change the look missed is still caught (errChanged, and a re-read).
+	// Otherwise the file is read, and the cache still serves when it holds these very bytes.
+	// A backfill thus reads the file once per piece, however large it is.
+	var (
+		raw    []byte
+		err    error
+		f      *file
+		before []calendar.Event
+	)
+	if c := s.cache; c != nil && c.file != nil && c.info != nil && s.looksCached(target) {
+		raw = c.file.raw
+		if raw == nil {
+			raw = []byte{} // an empty file, not a missing one
+		}
+	} else if raw, err = os.ReadFile(target); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return pathError("reading calendar file "+s.path, err, target)
 	}
-	if err == nil {
+	if raw != nil {
 		if err := writable(s.path, target); err != nil {
 			return err
 		}
 	}
-	// When the cache holds these very bytes, their parse and owned events are reused: the
-	// file is not parsed again and the cache is brought up to date without decoding it.
-	var (
-		f      *file
-		before []calendar.Event
-	)
-	if c := s.cache; c != nil && c.file != nil && bytes.Equal(c.file.raw, raw) {
+	if c := s.cache; c != nil && c.file != nil && raw != nil && bytes.Equal(c.file.raw, raw) {
 		f, before = c.file, c.events
 	} else {
 		s.cache = nil
@@ -328,6 +337,14 @@ func (s *Store) applyOnce(ctx context.Context, target string, changes []calendar
 		s.cache = &snapshot{info: info, file: out, events: p.result(before)}
 	}
 	return nil
+}
+
+// looksCached reports whether the file at target is the one the cache last read or wrote: the
+// same file, size and modification time.
+func (s *Store) looksCached(target string) bool {
+	info, err := os.Stat(target)
+	c := s.cache.info
+	return err == nil && os.SameFile(c, info) && c.Size() == info.Size() && c.ModTime().Equal(info.ModTime())
 }
 
 // writable refuses a calendar file that is read-only, as calendar apps do: someone made it so
