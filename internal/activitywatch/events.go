@@ -105,8 +105,13 @@ func clamp(evs []activity.Event, from, to time.Time) []activity.Event {
 			continue
 		}
 		if e.Timestamp.Before(from) || end.After(to) {
-			start := maxTime(e.Timestamp, from)
-			e.Timestamp, e.Duration = start, toSeconds(minTime(end, to).Sub(start))
+			if e.Timestamp.Before(from) {
+				e.Timestamp = from
+			}
+			if end.After(to) {
+				end = to
+			}
+			e.Duration = toSeconds(end.Sub(e.Timestamp))
 		}
 		out = append(out, e)
 	}
@@ -281,18 +286,4 @@ func dataKey(data map[string]any) string {
 		return fmt.Sprint(data)
 	}
 	return string(b)
-}
-
-func minTime(a, b time.Time) time.Time {
-	if b.Before(a) {
-		return b
-	}
-	return a
-}
-
-func maxTime(a, b time.Time) time.Time {
-	if b.After(a) {
-		return b
-	}
-	return a
 }
