@@ -90,3 +90,18 @@ func TestWriteFileRemovesStaleTemps(t *testing.T) {
 	assert.FileExists(t, fresh, "a recent temp may belong to a writer still at work")
 	assert.FileExists(t, other, "another file's temps are not this write's business")
 }
+
+func TestWriteJSON(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "new", "state.json")
+	require.NoError(t, WriteJSON(path, map[string]int{"a": 1}))
+	data, err := os.ReadFile(path)
+	require.NoError(t, err)
+	assert.Equal(t, "{\n  \"a\": 1\n}\n", string(data))
+	info, err := os.Stat(path)
+	require.NoError(t, err)
+	assert.Equal(t, os.FileMode(0o600), info.Mode().Perm())
+	dir, err := os.Stat(filepath.Dir(path))
+	require.NoError(t, err)
+	assert.Equal(t, os.FileMode(0o700), dir.Mode().Perm())
+	assert.Error(t, WriteJSON(path, func() {}), "a value JSON cannot hold")
+}

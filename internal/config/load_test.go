@@ -130,6 +130,8 @@ func TestLoadProblems(t *testing.T) {
 			[]string{`$.sync.intervalMinutes: must be ≥ 1`}},
 		{"interval above a day", `{"version": 1, ` + ics + `, "sync": {"intervalMinutes": 1441}}`,
 			[]string{`$.sync.intervalMinutes: must be ≤ 1440`}},
+		{"unknown review mode", `{"version": 1, ` + ics + `, "sync": {"review": "ask"}}`,
+			[]string{`$.sync.review: must be "off", "tentative" or "hold", not "ask"`}},
 		{"lookback and cap", `{"version": 1, ` + ics + `, "sync": {"firstSyncLookbackHours": 0, "continuityCapHours": 49}}`,
 			[]string{`$.sync.firstSyncLookbackHours: must be > 0`, `$.sync.continuityCapHours: must be ≤ 48`}},
 		{"caldav needs a url", `{"version": 1, "calendar": {"kind": "caldav"}}`,

@@ -107,14 +107,7 @@ func Load(path string) (*File, error) {
 func Save(path string, f *File) error {
 	f.Version = Version
 	slices.SortFunc(f.Tombstones, func(a, b Tombstone) int { return a.Start.Compare(b.Start) })
-	data, err := json.MarshalIndent(f, "", "  ")
-	if err != nil {
-		return fmt.Errorf("saving corrections: %w", err)
-	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return fmt.Errorf("saving corrections: %w", err)
-	}
-	if err := atomicfile.WriteFile(path, append(data, '\n'), 0o600); err != nil {
+	if err := atomicfile.WriteJSON(path, f); err != nil {
 		return fmt.Errorf("saving corrections: %w", err)
 	}
 	return nil

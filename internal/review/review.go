@@ -208,14 +208,7 @@ func save(path string, byID map[string]Proposal) error {
 	for i, e := range evs {
 		fj.Proposals[i] = byID[e.UID]
 	}
-	data, err := json.MarshalIndent(fj, "", "  ")
-	if err != nil {
-		return fmt.Errorf("saving the pending proposals: %w", err)
-	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return fmt.Errorf("saving the pending proposals: %w", err)
-	}
-	if err := atomicfile.WriteFile(path, append(data, '\n'), 0o600); err != nil {
+	if err := atomicfile.WriteJSON(path, fj); err != nil {
 		return fmt.Errorf("saving the pending proposals: %w", err)
 	}
 	return nil
