@@ -67,8 +67,9 @@ func TestAccount(t *testing.T) {
 	}
 }
 
-// TestClassify feeds the mapping the errors go-keyring returns on this machine (TESTING.md,
-// "Keyring"), so each stays a clear message with its sentinel.
+// TestClassify feeds the mapping the errors go-keyring returns (as measured on Debian 12: no
+// session bus, a bus without a Secret Service, a locked collection), so each stays a clear
+// message with its sentinel.
 func TestClassify(t *testing.T) {
 	const account = "bob@dav.example.org"
 	tests := []struct {
