@@ -177,6 +177,7 @@ func (g *gui) run(ctx context.Context, show <-chan struct{}) int {
 		ShowBackfill: g.showBackfill,
 		OpenCalendar: g.openCalendar,
 		OpenLog:      g.openLog,
+		Quit:         func() { g.settings.ConfirmQuit(g.app.Quit) },
 		CopyFeedURL: func() {
 			g.app.SendNotification(fyne.NewNotification("awcal", ui.CopyFeedURL(g.app, g.config())))
 		},

@@ -11,11 +11,19 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/awcal/awcal/internal/activity"
 	"github.com/awcal/awcal/internal/config"
+)
+
+// settingsTitle is the window's title; unsavedTitle marks edits that are not saved yet.
+const (
+	settingsTitle = "awcal settings"
+	unsavedTitle  = "awcal settings — unsaved changes"
 )
 
 // Settings is the settings window: ActivityWatch, Calendar, Sync, Privacy, Profiles and a
@@ -42,6 +50,11 @@ type Settings struct {
 	summary    *widget.Label
 	save       *widget.Button
 	saveStatus *widget.Label
+	welcome    fyne.CanvasObject // nil unless first
+	// saved is the config as last saved (or as loaded); Discard goes back to it. savedJSON is
+	// its JSON form, "" while nothing is saved (first start): edits differ from it until Save.
+	saved     *config.Config
+	savedJSON string
 	// savedCal is the calendar of the config as last saved: where the running syncer writes.
 	savedCal config.Calendar
 }
@@ -52,14 +65,44 @@ func NewSettings(a fyne.App, deps Deps, cfg *config.Config, first bool) *Setting
 	if deps.Now == nil {
 		deps.Now = time.Now
 	}
-	f := &form{deps: deps, cfg: cloneConfig(cfg), choices: newChoices(), problems: map[string]string{},
-		async: func(f func()) { go f() }, life: &lifetime{}}
-	s := &Settings{form: f, first: first, savedCal: cfg.Calendar}
-	s.win = a.NewWindow("awcal settings")
+	f := &form{deps: deps, choices: newChoices(), async: func(f func()) { go f() }, life: &lifetime{}}
+	s := &Settings{form: f, first: first, saved: cloneConfig(cfg), savedCal: cfg.Calendar}
+	s.win = a.NewWindow(settingsTitle)
 	s.win.SetCloseIntercept(s.close)
+	s.win.SetMainMenu(fyne.NewMainMenu(fyne.NewMenu("File",
+		&fyne.MenuItem{Label: "Save", Action: s.Save, Shortcut: saveShortcut},
+		&fyne.MenuItem{Label: "Close", Action: s.close, Shortcut: closeShortcut},
+		fyne.NewMenuItemSeparator(),
+		&fyne.MenuItem{Label: "Quit", IsQuit: true, Action: func() { s.ConfirmQuit(a.Quit) }},
+	)))
+	s.build()
+	s.win.Resize(fyne.NewSize(1040, 720))
+	return s
+}
 
-	s.preview = NewPreview(deps, s.previewInput, s.dataArrived)
+// The window's keyboard shortcuts (through its File menu, so that they work while an entry
+// has the focus): Ctrl+S saves, Ctrl+W closes (Cmd on macOS).
+var (
+	saveShortcut  = &desktop.CustomShortcut{KeyName: fyne.KeyS, Modifier: fyne.KeyModifierShortcutDefault}
+	closeShortcut = &desktop.CustomShortcut{KeyName: fyne.KeyW, Modifier: fyne.KeyModifierShortcutDefault}
+)
+
+// build fills the window with tabs over a fresh working copy of the saved config: at the
+// start, and again when unsaved edits are discarded.
+func (s *Settings) build() {
+	f := s.form
+	f.cfg = cloneConfig(s.saved)
+	f.problems = map[string]string{}
+	f.bound = nil
+	f.onChange = nil
+	s.save = nil
+
+	old := s.preview
+	s.preview = NewPreview(f.deps, s.previewInput, s.dataArrived)
 	s.preview.ctx = f.life.Context
+	if old != nil { // keep how it runs (tests make it synchronous)
+		s.preview.async, s.preview.debounce = old.async, old.debounce
+	}
 	s.aw = newActivityTab(f, func() bool { return s.first && s.OnTryDemo != nil }, func() {
 		if s.OnTryDemo != nil {
 			s.OnTryDemo()
@@ -92,22 +135,103 @@ func NewSettings(a fyne.App, deps Deps, cfg *config.Config, first bool) *Setting
 	bottom := container.NewBorder(nil, nil, nil, container.NewHBox(s.saveStatus, closeBtn, s.save), s.summary)
 
 	var top fyne.CanvasObject
-	if first {
+	s.welcome = nil
+	if s.first {
 		welcome := widget.NewLabel("Welcome to awcal. Check the ActivityWatch connection, choose where the " +
 			"blocks go and which profiles to start with, then press Save: that is all it needs.")
 		welcome.Wrapping = fyne.TextWrapWord
-		top = container.NewVBox(widget.NewCard("", "", welcome))
+		s.welcome = widget.NewCard("", "", welcome)
+		top = container.NewVBox(s.welcome)
 	}
 	s.win.SetContent(container.NewBorder(top, container.NewPadded(bottom), nil, nil, s.tabs))
-	s.win.Resize(fyne.NewSize(1040, 720))
 	f.onChange = s.changed
+	if !s.first {
+		// What the tabs made of the saved config (a default they filled in) is no edit.
+		s.savedJSON = configJSON(f.cfg)
+	}
 	s.revalidate()
-	return s
+	s.markUnsaved()
 }
 
-// close hides the window and stops the reads started for it (a Test, Discover or preview
-// still waiting for a server). A Save goes on: it finishes or fails as a whole.
+// configJSON is the config's JSON form, to tell whether the working copy differs from it.
+func configJSON(c *config.Config) string {
+	b, err := json.Marshal(c)
+	if err != nil {
+		panic(fmt.Sprintf("config does not marshal: %v", err)) // a Config is plain data
+	}
+	return string(b)
+}
+
+// Unsaved tells whether the window holds edits that are not saved: a config that differs
+// from the saved one (any config before the first Save) or a typed password.
+func (s *Settings) Unsaved() bool {
+	return s.cal.passwordSet || configJSON(s.cfg) != s.savedJSON
+}
+
+// markUnsaved shows whether there are unsaved edits: in the title and beside Save.
+func (s *Settings) markUnsaved() {
+	if s.Unsaved() {
+		s.win.SetTitle(unsavedTitle)
+		s.saveStatus.SetText("Unsaved changes")
+	} else {
+		s.win.SetTitle(settingsTitle)
+		s.saveStatus.SetText("")
+	}
+}
+
+// close hides the window, first asking what to do with unsaved edits.
 func (s *Settings) close() {
+	s.confirmDrop("Close", "Close without saving", s.hide)
+}
+
+// ConfirmQuit runs quit, first asking (on the settings window) what to do with unsaved edits:
+// save them and quit, quit without them, or go back to editing.
+func (s *Settings) ConfirmQuit(quit func()) {
+	if s.Unsaved() {
+		s.win.Show()
+	}
+	s.confirmDrop("Quit", "Quit without saving", quit)
+}
+
+// confirmDrop runs then at once when nothing is unsaved. Otherwise it asks: Save runs then
+// after a successful save, the drop button discards the edits and runs then, and "Keep
+// editing" does nothing.
+func (s *Settings) confirmDrop(action, drop string, then func()) {
+	if !s.Unsaved() {
+		then()
+		return
+	}
+	msg := widget.NewLabel("Your changes to the settings are not saved.")
+	if s.savedJSON == "" {
+		msg.SetText("The settings are not saved yet: awcal syncs nothing until they are.")
+	}
+	var d *dialog.CustomDialog
+	keep := widget.NewButton("Keep editing", func() { d.Hide() })
+	discard := widget.NewButton(drop, func() {
+		d.Hide()
+		s.discard()
+		then()
+	})
+	discard.Importance = widget.DangerImportance
+	save := widget.NewButtonWithIcon("Save and "+strings.ToLower(action), theme.DocumentSaveIcon(), func() {
+		d.Hide()
+		s.saveThen(then)
+	})
+	save.Importance = widget.HighImportance
+	d = dialog.NewCustomWithoutButtons(action+": unsaved changes", msg, s.win)
+	d.SetButtons([]fyne.CanvasObject{keep, discard, save})
+	d.Show()
+}
+
+// discard drops the unsaved edits: the window goes back to the saved config.
+func (s *Settings) discard() {
+	s.build()
+	s.checked = false // the next Show checks aw-server again, filling in the hosts
+}
+
+// hide hides the window and stops the reads started for it (a Test, Discover or preview
+// still waiting for a server). A Save goes on: it finishes or fails as a whole.
+func (s *Settings) hide() {
 	s.life.End()
 	s.win.Hide()
 }
@@ -145,12 +269,8 @@ func (s *Settings) ShowDay(day time.Time) {
 // cloneConfig deep-copies a config through its JSON form, so edits never reach the caller's
 // copy until Save.
 func cloneConfig(c *config.Config) *config.Config {
-	b, err := json.Marshal(c)
-	if err != nil {
-		panic(fmt.Sprintf("config does not marshal: %v", err)) // a Config is plain data
-	}
 	var out config.Config
-	if err := json.Unmarshal(b, &out); err != nil {
+	if err := json.Unmarshal([]byte(configJSON(c)), &out); err != nil {
 		panic(fmt.Sprintf("config does not round-trip: %v", err))
 	}
 	return &out
@@ -181,8 +301,8 @@ func (s *Settings) changed() {
 	if s.save == nil {
 		return // still building the window
 	}
-	s.saveStatus.SetText("")
 	s.revalidate()
+	s.markUnsaved()
 	s.preview.Schedule()
 }
 
@@ -232,12 +352,16 @@ func (s *Settings) describe(p config.Problem) string {
 
 // Save validates and writes the config, stores a new CalDAV password in the keyring and
 // applies the autostart choice, all off the Fyne goroutine.
-func (s *Settings) Save() {
+func (s *Settings) Save() { s.saveThen(nil) }
+
+// saveThen saves and, when that succeeds, runs then (unless nil).
+func (s *Settings) saveThen(then func()) {
 	s.revalidate()
 	if len(s.problems) > 0 {
 		return
 	}
 	cfg := cloneConfig(s.cfg)
+	cfgJSON := configJSON(cfg)
 	pass := s.cal.password()
 	auto := s.sync.autostartWanted()
 	s.save.Disable()
@@ -247,18 +371,30 @@ func (s *Settings) Save() {
 		fyne.Do(func() {
 			s.save.Enable()
 			if err != nil {
-				s.saveStatus.SetText("")
+				s.markUnsaved()
 				s.summary.SetText(err.Error())
 				return
 			}
-			s.saveStatus.SetText("Saved.")
+			s.saved, s.savedJSON = cloneConfig(cfg), cfgJSON
 			s.cal.saved()
+			s.markUnsaved()
+			if !s.Unsaved() {
+				s.saveStatus.SetText("Saved.")
+			}
 			s.savedCal = cfg.Calendar
+			if s.welcome != nil { // set up: the welcome has done its job
+				s.welcome.Hide()
+				s.win.Content().Refresh()
+				s.first = false
+			}
 			if s.OnSaved != nil {
 				s.OnSaved(cfg) // the app runs with cfg from here on
 			}
 			// Only now that no sync can write a deleted profile's blocks again.
 			s.profiles.runPurges(cfg)
+			if then != nil {
+				then()
+			}
 		})
 	})
 }

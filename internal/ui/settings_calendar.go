@@ -84,7 +84,7 @@ func newCalendarTab(f *form) *calendarTab {
 	f.bind(t.davUser, "$.calendar.username")
 	t.davPass = widget.NewPasswordEntry()
 	t.davPass.SetPlaceHolder("kept in the OS keyring, never in the config")
-	t.davPass.OnChanged = func(string) { t.passwordSet = true }
+	t.davPass.OnChanged = func(string) { t.passwordSet = true; f.changed() }
 	t.davCal = widget.NewSelect(nil, func(name string) {
 		for _, cal := range t.davCals {
 			if cal.Name == name {

@@ -21,6 +21,8 @@ type TrayActions struct {
 	CopyFeedURL func()
 	// OpenLog opens the log file; nil leaves the item out.
 	OpenLog func()
+	// Quit runs when Quit is chosen (to ask about unsaved settings first); nil quits at once.
+	Quit func()
 	// Today returns the menu's summary of today ("Today: 5h 40m — Coding 3h 10m · …"). It may
 	// be slow: it runs off the Fyne goroutine, at start and after every sync. nil shows no line.
 	Today func() string
@@ -63,7 +65,7 @@ func NewTray(a fyne.App, sc SyncController, act TrayActions, now func() time.Tim
 	// so it is sent from a goroutine.
 	t.syncNow = fyne.NewMenuItem("Sync now", func() { go t.sync.SyncNow() })
 	t.pause = fyne.NewMenuItem("Pause auto sync", t.togglePause)
-	quit := fyne.NewMenuItem("Quit", nil) // the driver fills in its quit action
+	quit := fyne.NewMenuItem("Quit", act.Quit) // with no action, the driver fills in its own
 	quit.IsQuit = true
 	items := []*fyne.MenuItem{t.status}
 	if t.today.item != nil {

@@ -38,7 +38,7 @@ type mirrored struct {
 }
 
 // newTrayMirror creates the items of m in b. A click runs the item's action on the Fyne
-// goroutine; the quit item runs quit.
+// goroutine; the quit item runs quit when it has no action of its own.
 func newTrayMirror(b trayBackend, m *fyne.Menu, quit func()) *trayMirror {
 	t := &trayMirror{}
 	for _, it := range m.Items {
@@ -55,7 +55,7 @@ func newTrayMirror(b trayBackend, m *fyne.Menu, quit func()) *trayMirror {
 			for range shown.Clicked() {
 				fyne.Do(func() {
 					switch {
-					case it.IsQuit:
+					case it.IsQuit && it.Action == nil:
 						quit()
 					case it.Action != nil && !it.Disabled:
 						it.Action()

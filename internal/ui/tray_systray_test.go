@@ -98,3 +98,25 @@ func TestTrayItemsKeepTheirIdsAcrossStatusChanges(t *testing.T) {
 	}
 	require.Len(t, rt.subs, 1)
 }
+
+func TestTrayQuitGoesThroughTheUnsavedPrompt(t *testing.T) {
+	a := desktopApp{test.NewTempApp(t)}
+	rt := newFakeRuntime()
+	backend := &fakeTray{}
+	asked := make(chan struct{}, 1)
+	tr := NewTray(a, rt, TrayActions{
+		ShowSettings: func() {}, ShowBackfill: func() {}, OpenCalendar: func() {}, CopyFeedURL: func() {},
+		Quit: func() { asked <- struct{}{} },
+	}, time.Now)
+	tr.backend = func(fyne.App, desktop.App) trayBackend { return backend }
+	tr.Install(rt)
+	backend.byTitle(t, "Quit").clicks <- struct{}{}
+	select {
+	case <-asked: // the app asks about unsaved settings; app.Quit would have ended the test app
+	case <-time.After(10 * time.Second):
+		t.Fatal("Quit did not run the tray's Quit action")
+	}
+	last := tr.Menu().Items[len(tr.Menu().Items)-1]
+	assert.True(t, last.IsQuit)
+	require.NotNil(t, last.Action, "Fyne's own tray menu runs the action of a quit item that has one")
+}
