@@ -195,6 +195,7 @@ func (g *gui) run(ctx context.Context, show <-chan struct{}) int {
 	// The tray must exist before Run: the driver starts the tray's D-Bus side as its loop starts.
 	stop := g.tray.Install(g.rt)
 	defer stop()
+	defer g.settings.Follow(g.rt)() // sync errors show in the window, not only as notifications
 	g.app.Lifecycle().SetOnStarted(func() {
 		if first || g.demo {
 			g.settings.Show()

@@ -51,6 +51,8 @@ type Settings struct {
 	save       *widget.Button
 	saveStatus *widget.Label
 	welcome    fyne.CanvasObject // nil unless first
+	// syncStatus shows the last sync's failure and notices (Follow), kept across rebuilds.
+	syncStatus *widget.Label
 	// saved is the config as last saved (or as loaded); Discard goes back to it. savedJSON is
 	// its JSON form, "" while nothing is saved (first start): edits differ from it until Save.
 	saved     *config.Config
@@ -67,6 +69,9 @@ func NewSettings(a fyne.App, deps Deps, cfg *config.Config, first bool) *Setting
 	}
 	f := &form{deps: deps, choices: newChoices(), async: func(f func()) { go f() }, life: &lifetime{}}
 	s := &Settings{form: f, first: first, saved: cloneConfig(cfg), savedCal: cfg.Calendar}
+	s.syncStatus = widget.NewLabel("")
+	s.syncStatus.Wrapping = fyne.TextWrapWord
+	s.syncStatus.Hide()
 	s.win = a.NewWindow(settingsTitle)
 	s.win.SetCloseIntercept(s.close)
 	s.win.SetMainMenu(fyne.NewMainMenu(fyne.NewMenu("File",
@@ -134,14 +139,14 @@ func (s *Settings) build() {
 	closeBtn := widget.NewButton("Close", s.close)
 	bottom := container.NewBorder(nil, nil, nil, container.NewHBox(s.saveStatus, closeBtn, s.save), s.summary)
 
-	var top fyne.CanvasObject
+	top := container.NewVBox(s.syncStatus)
 	s.welcome = nil
 	if s.first {
 		welcome := widget.NewLabel("Welcome to awcal. Check the ActivityWatch connection, choose where the " +
 			"blocks go and which profiles to start with, then press Save: that is all it needs.")
 		welcome.Wrapping = fyne.TextWrapWord
 		s.welcome = widget.NewCard("", "", welcome)
-		top = container.NewVBox(s.welcome)
+		top.Add(s.welcome)
 	}
 	s.win.SetContent(container.NewBorder(top, container.NewPadded(bottom), nil, nil, s.tabs))
 	f.onChange = s.changed
@@ -151,6 +156,33 @@ func (s *Settings) build() {
 	}
 	s.revalidate()
 	s.markUnsaved()
+}
+
+// Follow shows src's status in the window now and on every change until the returned func
+// is called: a failed sync's error (in the error style) and what the latest run wants the
+// person to know, the same text the tray notifies.
+func (s *Settings) Follow(src StatusSource) (stop func()) {
+	s.ShowStatus(src.Status())
+	return src.Subscribe(func(st Status) { fyne.Do(func() { s.ShowStatus(st) }) })
+}
+
+// ShowStatus shows st's failure and notices above the tabs; nothing when there are none. It
+// runs on the Fyne goroutine.
+func (s *Settings) ShowStatus(st Status) {
+	var lines []string
+	if st.State == StateError && st.Error != "" {
+		lines = append(lines, statusLine(st)+": "+st.Error)
+		s.syncStatus.Importance = widget.DangerImportance
+	} else {
+		s.syncStatus.Importance = widget.WarningImportance
+	}
+	lines = append(lines, st.Notices...)
+	s.syncStatus.SetText(strings.Join(lines, "\n"))
+	if len(lines) == 0 {
+		s.syncStatus.Hide()
+	} else {
+		s.syncStatus.Show()
+	}
 }
 
 // configJSON is the config's JSON form, to tell whether the working copy differs from it.
