@@ -156,7 +156,7 @@ func (p *Preview) Load() {
 	p.gen++
 	gen, day := p.gen, p.day
 	p.loading = true
-	p.status.SetText("Reading " + day.Format("Mon 2 Jan") + " from aw-server…")
+	p.setStatus("Reading " + day.Format("Mon 2 Jan") + " from aw-server…")
 	src := p.deps.Activity(aw.URL)
 	ctx := p.ctx()
 	p.async(func() {
@@ -167,13 +167,28 @@ func (p *Preview) Load() {
 			}
 			p.loading = false
 			if err != nil {
-				p.status.SetText(err.Error())
+				// The lanes shown were another day's or another server's: they go.
+				p.raw, p.rawKey = nil, ""
+				p.showError(err)
 				return
 			}
 			p.raw, p.rawKey = raw, key
 			p.derive(gen, cfg, raw)
 		})
 	})
+}
+
+// setStatus shows a line about the preview in the normal style.
+func (p *Preview) setStatus(text string) {
+	p.status.Importance = widget.MediumImportance
+	p.status.SetText(text)
+}
+
+// showError clears the timeline and shows why, in the error style.
+func (p *Preview) showError(err error) {
+	p.timeline.SetLanes(nil)
+	p.status.Importance = widget.DangerImportance
+	p.status.SetText(err.Error())
 }
 
 // PreviewDay reads and derives one local day as the Preview tab does, with cfg.
@@ -249,12 +264,11 @@ func (p *Preview) derive(gen int, cfg config.Config, raw []activity.BucketEvents
 				return
 			}
 			if err != nil {
-				p.status.SetText(err.Error())
-				p.timeline.SetLanes(nil)
+				p.showError(err)
 				return
 			}
 			p.timeline.SetLanes(res.Lanes)
-			p.status.SetText(previewSummary(day, res))
+			p.setStatus(previewSummary(day, res))
 			if p.onData != nil {
 				p.onData(res.Buckets, res.Stats)
 			}
