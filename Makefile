@@ -60,6 +60,12 @@ fuzz: ## run every fuzz target for FUZZTIME each (default 10s)
 
 stress: deps-test ## the long reliability runs (crash loops, faults, a year's backfill) and each fuzz target for 60 s (docs/RELIABILITY.md)
 	AWCAL_STRESS=1 AWCAL_REQUIRE_REAL=1 .ci/with-keyring $(GO) test -count=1 -timeout 6h -v ./internal/reliability/
+	@# Issue 13: two runs and outside writers meeting (200 interleavings of each kind), then the
+	@# deterministic race tests of defects 1 and 2 in loops.
+	AWCAL_STRESS=1 $(GO) test -count=1 -timeout 1h -v -run '^TestConcurrencyLoop$$' ./internal/syncer/
+	$(GO) test -count=100 -timeout 1h -run 'NeverDuplicate|^TestKilledBackfillIsReported$$' ./internal/syncer/
+	$(GO) test -count=300 -timeout 1h -run '^(TestOutsideWriteDuringApplyIsKept|TestFileThatKeepsChangingIsAConflict|TestLockNamesHolderAlways)$$' ./internal/calendar/ics/
+	$(GO) test -count=300 -timeout 1h -run '^TestWriteFileIfKeepsAnOutsideWrite$$' ./internal/atomicfile/
 	$(MAKE) fuzz FUZZTIME=60s
 
 lint: deps ## go vet and staticcheck (pinned as a tool in go.mod) on every package; CI runs it

@@ -23,12 +23,18 @@ func WriteFile(path string, data []byte, perm fs.FileMode) error {
 	return WriteFileIf(path, data, perm, nil)
 }
 
-// WriteFileIf is WriteFile that calls unchanged, when not nil, after the new content is on disk
-// and immediately before the rename: an error from it cancels the write (the temp file is
-// removed, path is untouched) and is returned wrapped. A caller that read path to compute data
-// uses it to check that nobody changed path meanwhile, which narrows the window in which
-// another program's write can be lost to the rename itself.
-func WriteFileIf(path string, data []byte, perm fs.FileMode, unchanged func() error) (err error) {
+// WriteFileIf is WriteFile for a caller that read path to compute data: unchanged, when not
+// nil, is given what path holds (exists false when it is missing) once data is on disk, and
+// path is replaced only when it accepts that; its error cancels the write (path is left as it
+// is, the temp file removed) and is returned wrapped. So another program's write between the
+// caller's read and the replace is not lost: the caller reads the file again.
+//
+// On Linux the replace is an atomic exchange (renameat2 RENAME_EXCHANGE) followed by a check of
+// what was exchanged out, and an exchange back when that was not what unchanged accepted, so
+// only a second outside write within those microseconds can still be lost. Elsewhere (or on a
+// filesystem without the exchange) the check comes just before a plain rename. A missing path
+// is created with a hard link, which never replaces a file another program created meanwhile.
+func WriteFileIf(path string, data []byte, perm fs.FileMode, unchanged func(current []byte, exists bool) error) (err error) {
 	dir := filepath.Dir(path)
 	if fi, statErr := os.Stat(path); statErr == nil {
 		if !fi.Mode().IsRegular() {
@@ -64,12 +70,12 @@ func WriteFileIf(path string, data []byte, perm fs.FileMode, unchanged func() er
 	if err = beforeRename(tmp); err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
-	if unchanged != nil {
-		if err = unchanged(); err != nil {
-			return fmt.Errorf("writing %s: %w", path, err)
-		}
+	if unchanged == nil {
+		err = os.Rename(tmp, path)
+	} else {
+		err = replaceIf(tmp, path, unchanged)
 	}
-	if err = os.Rename(tmp, path); err != nil {
+	if err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
 	if err = syncDir(dir); err != nil {

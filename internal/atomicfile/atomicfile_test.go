@@ -1,9 +1,12 @@
 package atomicfile
 
 import (
+	"bytes"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"testing"
 	"time"
 
@@ -104,4 +107,56 @@ func TestWriteJSON(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, os.FileMode(0o700), dir.Mode().Perm())
 	assert.Error(t, WriteJSON(path, func() {}), "a value JSON cannot hold")
+}
+
+// sameAs is an unchanged callback accepting only want (and a missing file when want is nil).
+func sameAs(want []byte) func([]byte, bool) error {
+	return func(current []byte, exists bool) error {
+		if exists != (want != nil) || !bytes.Equal(current, want) {
+			return errOutside
+		}
+		return nil
+	}
+}
+
+var errOutside = errors.New("changed by another program")
+
+// TestWriteFileIfKeepsAnOutsideWrite: another program replaces the file after the check and
+// before the replace (defect 2 of issue 13). On Linux the exchange notices it and gives the
+// other program's file back; the caller then reads it again.
+func TestWriteFileIfKeepsAnOutsideWrite(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("only Linux has an atomic exchange; elsewhere the check just before the rename is the last one")
+	}
+	for _, existing := range []bool{true, false} {
+		t.Run(fmt.Sprintf("file existed %v", existing), func(t *testing.T) {
+			dir := t.TempDir()
+			path := filepath.Join(dir, "cal.ics")
+			var read []byte
+			if existing {
+				read = []byte("what awcal read")
+				require.NoError(t, os.WriteFile(path, read, 0o600))
+			}
+			afterCheck = func(p string) {
+				tmp := filepath.Join(dir, "other-app")
+				require.NoError(t, os.WriteFile(tmp, []byte("the other program's edit"), 0o600))
+				require.NoError(t, os.Rename(tmp, p))
+			}
+			t.Cleanup(func() { afterCheck = func(string) {} })
+			err := WriteFileIf(path, []byte("awcal's new file"), 0o600, sameAs(read))
+			require.ErrorIs(t, err, errOutside)
+			got, err := os.ReadFile(path)
+			require.NoError(t, err)
+			assert.Equal(t, "the other program's edit", string(got))
+			entries, err := os.ReadDir(dir)
+			require.NoError(t, err)
+			assert.Len(t, entries, 1, "no temp file left")
+
+			afterCheck = func(string) {}
+			require.NoError(t, WriteFileIf(path, []byte("awcal's file, on top"), 0o600, sameAs(got)))
+			got, err = os.ReadFile(path)
+			require.NoError(t, err)
+			assert.Equal(t, "awcal's file, on top", string(got))
+		})
+	}
 }

@@ -23,7 +23,7 @@ func TestKilledBackfillIsReported(t *testing.T) {
 	}
 	w.now = monday.AddDate(0, 0, 3)
 	g := newGate(afterWrite, 1)
-	killed := w.syncerOn(gated{w.store, g})
+	killed := w.syncerOn(gated{w.store, g}).s
 	done := make(chan error, 1)
 	go func() {
 		_, err := killed.Run(context.Background(), syncer.Request{Trigger: syncer.Manual, From: monday, To: monday.AddDate(0, 0, 3)})

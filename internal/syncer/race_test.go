@@ -130,19 +130,26 @@ var storeKinds = []storeKind{
 func race(t *testing.T, w *world, open func() syncer.Store, at step, n int,
 	first, second func(s *syncer.Syncer) error) {
 	t.Helper()
-	ga, gb := newGate(at, n), newGate(noPause, 0)
-	sa, sb := w.syncerOn(gated{open(), ga}), w.syncerOn(gated{open(), gb})
+	ga := newGate(at, n)
+	sa, sb := w.syncerOn(gated{open(), ga}), w.syncerOn(gated{open(), newGate(noPause, 0)})
+	raceOn(t, ga, sb.gate, func() error { return first(sa.s) }, func() error { return second(sb.s) })
+}
+
+// raceOn runs first, paused by ga, and second (whose gate gb says when it asks for the lock)
+// as race describes.
+func raceOn(t *testing.T, ga, gb *gate, first, second func() error) {
+	t.Helper()
 	errA, errB := make(chan error, 1), make(chan error, 1)
-	go func() { errA <- first(sa) }()
+	go func() { errA <- first() }()
 	select {
 	case <-ga.paused:
 	case err := <-errA:
-		// The run never reached the step (it had nothing to write): run them one after the other.
+		// The run never reached the step (it had less to do): run them one after the other.
 		require.NoError(t, err)
-		require.NoError(t, second(sb))
+		require.NoError(t, second())
 		return
 	}
-	go func() { errB <- second(sb) }()
+	go func() { errB <- second() }()
 	select {
 	case err := <-errB:
 		require.NoError(t, err, "the second run")
@@ -155,13 +162,19 @@ func race(t *testing.T, w *world, open func() syncer.Store, at step, n int,
 	require.NoError(t, <-errB, "the second run")
 }
 
-// syncerOn is a syncer of the world on another store.
-func (w *world) syncerOn(st syncer.Store) *syncer.Syncer {
+// gatedSyncer is a syncer on a gated store.
+type gatedSyncer struct {
+	s    *syncer.Syncer
+	gate *gate
+}
+
+// syncerOn is a syncer of the world on a gated store.
+func (w *world) syncerOn(st gated) gatedSyncer {
 	w.t.Helper()
 	keep := w.store
 	w.store = st
 	defer func() { w.store = keep }()
-	return w.syncer()
+	return gatedSyncer{w.syncer(), st.g}
 }
 
 // syncRun and backfillRun are the two kinds of run that meet in the race tests.

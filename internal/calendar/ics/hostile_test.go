@@ -62,13 +62,14 @@ func TestOutsideWriteDuringApplyIsKept(t *testing.T) {
 			require.NoError(t, s.Apply(ctx, creates(kept)))
 
 			writes := 0
-			s.writeFile = func(p string, data []byte, perm fs.FileMode, unchanged func() error) error {
+			s.writeFile = func(p string, data []byte, perm fs.FileMode, unchanged func([]byte, bool) error) error {
 				writes++
-				return atomicfile.WriteFileIf(p, data, perm, func() error {
+				return atomicfile.WriteFileIf(p, data, perm, func(current []byte, exists bool) error {
 					if writes == 1 {
 						appendForeign(t, path, "meanwhile@other", inPlace)
+						current, _ = os.ReadFile(path)
 					}
-					return unchanged()
+					return unchanged(current, exists)
 				})
 			}
 			added := newEvent("added", 10)
@@ -93,11 +94,12 @@ func TestFileThatKeepsChangingIsAConflict(t *testing.T) {
 	appendForeign(t, path, "first@other", false)
 	s := openStore(t, path)
 	n := 0
-	s.writeFile = func(p string, data []byte, perm fs.FileMode, unchanged func() error) error {
-		return atomicfile.WriteFileIf(p, data, perm, func() error {
+	s.writeFile = func(p string, data []byte, perm fs.FileMode, unchanged func([]byte, bool) error) error {
+		return atomicfile.WriteFileIf(p, data, perm, func(current []byte, exists bool) error {
 			n++
 			appendForeign(t, path, fmt.Sprintf("edit%d@other", n), false)
-			return unchanged()
+			current, _ = os.ReadFile(path)
+			return unchanged(current, exists)
 		})
 	}
 	err := s.Apply(context.Background(), creates(newEvent("never written", 9)))
@@ -201,7 +203,7 @@ func TestPermissionErrorsSayWhatToDo(t *testing.T) {
 	t.Run("temp file", func(t *testing.T) {
 		path := filepath.Join(t.TempDir(), "cal.ics")
 		s := openStore(t, path)
-		s.writeFile = func(p string, _ []byte, _ fs.FileMode, _ func() error) error {
+		s.writeFile = func(p string, _ []byte, _ fs.FileMode, _ func([]byte, bool) error) error {
 			return fmt.Errorf("writing %s: %w", p, denied("open", filepath.Join(filepath.Dir(p), ".cal.ics.tmp-1")))
 		}
 		err := s.Apply(context.Background(), creates(newEvent("x", 9)))

@@ -52,7 +52,7 @@ type Store struct {
 	// rename. Both are fields so tests can fix the clock, simulate a crash before the rename
 	// and change the file under a write.
 	now       func() time.Time
-	writeFile func(path string, data []byte, perm fs.FileMode, unchanged func() error) error
+	writeFile func(path string, data []byte, perm fs.FileMode, unchanged func(current []byte, exists bool) error) error
 	lockWait  time.Duration
 
 	mu    sync.Mutex
@@ -291,7 +291,8 @@ func (s *Store) applyOnce(ctx context.Context, target string, changes []calendar
 	} else if raw, err = os.ReadFile(target); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return pathError("reading calendar file "+s.path, err, target)
 	}
-	if raw != nil {
+	existed := raw != nil
+	if existed {
 		if err := writable(s.path, target); err != nil {
 			return err
 		}
@@ -320,12 +321,11 @@ func (s *Store) applyOnce(ctx context.Context, target string, changes []calendar
 	}
 	out := f.splice(p.edits, p.inserts)
 	s.cache = nil
-	unchanged := func() error {
-		now, err := os.ReadFile(target)
-		if errors.Is(err, fs.ErrNotExist) && raw == nil || err == nil && bytes.Equal(now, raw) {
-			return nil
+	unchanged := func(current []byte, exists bool) error {
+		if exists != existed || !bytes.Equal(current, raw) {
+			return errChanged
 		}
-		return errChanged
+		return nil
 	}
 	if err := s.writeFile(target, out.raw, 0o600, unchanged); err != nil {
 		if errors.Is(err, errChanged) {

@@ -351,7 +351,7 @@ func TestCrashBeforeRenameKeepsOldFile(t *testing.T) {
 	// The process dies after writing the temp file and before renaming it: the temp file
 	// stays behind and the rename never happens.
 	crash := errors.New("killed before rename")
-	s.writeFile = func(p string, data []byte, _ fs.FileMode, _ func() error) error {
+	s.writeFile = func(p string, data []byte, _ fs.FileMode, _ func([]byte, bool) error) error {
 		require.NoError(t, os.WriteFile(filepath.Join(filepath.Dir(p), "."+filepath.Base(p)+".tmp-1234"), data, 0o600))
 		return crash
 	}

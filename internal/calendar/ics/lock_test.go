@@ -157,7 +157,7 @@ func TestLockHeldOnlyDuringApply(t *testing.T) {
 		}
 		return err
 	}
-	s.writeFile = func(p string, data []byte, perm fs.FileMode, unchanged func() error) error {
+	s.writeFile = func(p string, data []byte, perm fs.FileMode, unchanged func([]byte, bool) error) error {
 		if lockEnforced() {
 			assert.ErrorIs(t, probe(), errWouldBlock, "the lock is held while the file is written")
 		}

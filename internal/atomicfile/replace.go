@@ -1,0 +1,70 @@
+package atomicfile
+
+import (
+	"errors"
+	"io/fs"
+	"os"
+)
+
+// afterCheck runs between replaceIf's check of path and its replace; tests use it to write to
+// path at the worst moment.
+var afterCheck = func(path string) {}
+
+// replaceIf moves tmp over path when unchanged accepts what path holds, as WriteFileIf
+// describes. On success tmp is gone; on failure it may still exist (the caller removes it).
+func replaceIf(tmp, path string, unchanged func([]byte, bool) error) error {
+	cur, exists, err := read(path)
+	if err != nil {
+		return err
+	}
+	if err := unchanged(cur, exists); err != nil {
+		return err
+	}
+	afterCheck(path)
+	if !exists {
+		err := os.Link(tmp, path)
+		switch {
+		case errors.Is(err, fs.ErrExist):
+			// Another program created it meanwhile: the caller reads that file.
+			if cur, exists, err = read(path); err != nil {
+				return err
+			}
+			if err := unchanged(cur, exists); err != nil {
+				return err
+			}
+			return os.Rename(tmp, path) // unchanged accepted it after all
+		case err != nil:
+			return os.Rename(tmp, path) // no hard links on this filesystem
+		}
+		return os.Remove(tmp)
+	}
+	swapped, err := exchange(tmp, path)
+	if err != nil {
+		return err
+	}
+	if !swapped {
+		return os.Rename(tmp, path)
+	}
+	old, err := os.ReadFile(tmp)
+	if err == nil {
+		err = unchanged(old, true)
+	}
+	if err != nil {
+		// Another program replaced the file between the check and the exchange: give its
+		// version back, and let the caller read it.
+		if _, xerr := exchange(tmp, path); xerr != nil {
+			return errors.Join(err, xerr)
+		}
+		return err
+	}
+	return os.Remove(tmp)
+}
+
+// read returns what path holds, and whether it exists.
+func read(path string) ([]byte, bool, error) {
+	b, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, false, nil
+	}
+	return b, err == nil, err
+}
