@@ -36,11 +36,16 @@ type Backfill struct {
 	state  backfillState
 	cancel context.CancelFunc
 	gen    int // drops a cancelled run's late result
+	// clock tells the time for the estimate of the time left; started is when the run's
+	// work began (after any wait for a sync in progress).
+	clock   func() time.Time
+	started time.Time
 
 	from, to *widget.DateEntry
 	// reset, shown when the runtime can, forgets the person's corrections in the range.
 	reset                        *widget.Check
 	summary                      *widget.Label
+	changes                      *widget.Label // what the calendar gets, never scrolled away
 	phase                        *widget.Label
 	progress                     *widget.ProgressBar
 	preview, confirm, stop, done *widget.Button
@@ -51,7 +56,7 @@ type Backfill struct {
 
 // NewBackfill builds the backfill flow with the range ending today and starting a week back.
 func NewBackfill(bf Backfiller, now time.Time) *Backfill {
-	b := &Backfill{bf: bf, async: func(f func()) { go f() }}
+	b := &Backfill{bf: bf, async: func(f func()) { go f() }, clock: time.Now}
 	end := midnight(now)
 	start := end.AddDate(0, 0, -7)
 	b.from, b.to = widget.NewDateEntry(), widget.NewDateEntry()
@@ -62,6 +67,9 @@ func NewBackfill(bf Backfiller, now time.Time) *Backfill {
 
 	b.summary = widget.NewLabel("")
 	b.summary.Wrapping = fyne.TextWrapWord
+	b.changes = widget.NewLabel("")
+	b.changes.Wrapping = fyne.TextWrapWord
+	b.changes.TextStyle.Bold = true
 	b.phase = widget.NewLabel("")
 	b.progress = widget.NewProgressBar()
 	b.preview = widget.NewButtonWithIcon("Preview changes", theme.SearchIcon(), func() { b.run(true) })
@@ -87,7 +95,7 @@ func NewBackfill(bf Backfiller, now time.Time) *Backfill {
 	}
 	b.root = container.NewBorder(
 		container.NewVBox(intro, form),
-		container.NewVBox(b.phase, b.progress,
+		container.NewVBox(b.changes, b.phase, b.progress,
 			container.NewHBox(layout.NewSpacer(), b.stop, b.preview, b.confirm, b.done)),
 		nil, nil, container.NewVScroll(b.summary))
 	b.setState(bfEditing)
@@ -115,6 +123,7 @@ func (b *Backfill) edited() {
 		return
 	}
 	b.summary.SetText("")
+	b.changes.SetText("")
 	b.setState(bfEditing)
 }
 
@@ -163,12 +172,24 @@ func (b *Backfill) run(dryRun bool) {
 		b.phase.SetText("Writing…")
 		b.setState(bfApplying)
 	}
+	b.started = b.clock()
+	days := int(to.Sub(from).Hours()/24 + 0.5)
+	waiting := false
 	progress := func(phase string, f float64) {
 		fyne.Do(func() {
-			if gen == b.gen {
-				b.phase.SetText(phase)
-				b.progress.SetValue(f)
+			if gen != b.gen {
+				return
 			}
+			if phase == waitingText {
+				waiting = true
+				b.phase.SetText(phase)
+				return
+			}
+			if waiting { // the estimate counts from when the work starts
+				waiting, b.started = false, b.clock()
+			}
+			b.phase.SetText(progressText(phase, f, days, b.clock().Sub(b.started)))
+			b.progress.SetValue(f)
 		})
 	}
 	backfill := b.bf.Backfill
@@ -193,11 +214,13 @@ func (b *Backfill) finish(dryRun bool, plan Plan, err error) {
 		b.phase.SetText("The backfill failed: " + err.Error())
 		b.setState(bfFailed)
 	case dryRun:
-		b.summary.SetText(planText(plan, true))
+		b.summary.SetText(planText(plan))
+		b.changes.SetText(changesText(plan, true))
 		b.phase.SetText("Nothing is written until you press Confirm.")
 		b.setState(bfPlanned)
 	default:
-		b.summary.SetText(planText(plan, false))
+		b.summary.SetText(planText(plan))
+		b.changes.SetText(changesText(plan, false))
 		b.phase.SetText("Backfill done.")
 		b.setState(bfDone)
 	}
@@ -226,8 +249,8 @@ func (b *Backfill) Cancel() {
 	}
 }
 
-// planText describes a plan: blocks and hours per profile, then the event changes.
-func planText(p Plan, dryRun bool) string {
+// planText describes a plan's blocks and hours per profile.
+func planText(p Plan) string {
 	var lines []string
 	ps := append([]ProfilePlan(nil), p.Profiles...)
 	sort.SliceStable(ps, func(i, j int) bool { return ps[i].Hours > ps[j].Hours })
@@ -244,13 +267,50 @@ func planText(p Plan, dryRun bool) string {
 	case len(ps) == 0:
 		lines = append(lines, "No blocks in this range.")
 	}
-	tail := fmt.Sprintf("Would change the calendar: %d to create, %d to update, %d to delete (%d unchanged).",
-		p.Created, p.Updated, p.Deleted, p.Unchanged)
-	if !dryRun {
-		tail = fmt.Sprintf("Changed the calendar: %d created, %d updated, %d deleted (%d unchanged).",
+	return head + "\n" + strings.Join(lines, "\n")
+}
+
+// changesText is what a plan does to the calendar: "Would change the calendar: …" for a
+// preview, "Changed the calendar: …" once written.
+func changesText(p Plan, dryRun bool) string {
+	if dryRun {
+		return fmt.Sprintf("Would change the calendar: %d to create, %d to update, %d to delete (%d unchanged).",
 			p.Created, p.Updated, p.Deleted, p.Unchanged)
 	}
-	return head + "\n" + strings.Join(lines, "\n") + "\n\n" + tail
+	return fmt.Sprintf("Changed the calendar: %d created, %d updated, %d deleted (%d unchanged).",
+		p.Created, p.Updated, p.Deleted, p.Unchanged)
+}
+
+// progressText is a run's progress as the dialog shows it: its phase, the day of the range
+// it has reached and an estimate of the time left, from the time the fraction f took so far:
+// "Deriving blocks… · day 3 of 7 · about 2 min left".
+func progressText(phase string, f float64, days int, elapsed time.Duration) string {
+	parts := []string{phase}
+	if f >= 1 {
+		return phase
+	}
+	if days > 1 {
+		parts = append(parts, fmt.Sprintf("day %d of %d", min(days, int(f*float64(days))+1), days))
+	}
+	if f >= 0.02 && elapsed > 0 {
+		parts = append(parts, timeLeft(time.Duration(float64(elapsed)*(1-f)/f)))
+	}
+	return strings.Join(parts, " · ")
+}
+
+// timeLeft says roughly how long is left: "less than a minute left", "about 4 min left",
+// "about 1 h 20 min left".
+func timeLeft(d time.Duration) string {
+	m := int((d + time.Minute - 1) / time.Minute) // rounded up
+	switch {
+	case d < time.Minute:
+		return "less than a minute left"
+	case m < 60:
+		return fmt.Sprintf("about %d min left", m)
+	case m%60 == 0:
+		return fmt.Sprintf("about %d h left", m/60)
+	}
+	return fmt.Sprintf("about %d h %d min left", m/60, m%60)
 }
 
 // ShowBackfill opens the backfill flow in its own window.

@@ -3,9 +3,11 @@ package ui
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -45,13 +47,16 @@ func TestBackfillFlow(t *testing.T) {
 		assert.False(t, b.confirm.Disabled())
 		assert.Contains(t, b.summary.Text, "6 block(s), 8.0 h in total")
 		assert.Contains(t, b.summary.Text, "• Coding: 4 block(s), 6.5 h")
-		assert.Contains(t, b.summary.Text, "3 to create, 1 to update, 0 to delete (2 unchanged)")
+		assert.Equal(t, "Would change the calendar: 3 to create, 1 to update, 0 to delete (2 unchanged).", b.changes.Text)
+		assert.NotContains(t, b.summary.Text, "Would change", "the changes are outside the scrolled summary")
+		assert.True(t, b.changes.Visible())
 	})
 	t.Run("changing a date asks for a new preview", func(t *testing.T) {
 		from := day.AddDate(0, 0, -3)
 		b.from.SetDate(&from)
 		assert.Equal(t, bfEditing, b.state)
 		assert.True(t, b.confirm.Disabled())
+		assert.Empty(t, b.changes.Text, "the old preview's changes no longer apply")
 		test.Tap(b.preview)
 	})
 	t.Run("confirm writes", func(t *testing.T) {
@@ -60,7 +65,7 @@ func TestBackfillFlow(t *testing.T) {
 		assert.False(t, calls[2].dryRun)
 		assert.Equal(t, calls[1].from, calls[2].from, "confirm applies the previewed range")
 		assert.Equal(t, bfDone, b.state)
-		assert.Contains(t, b.summary.Text, "3 created, 1 updated, 0 deleted")
+		assert.Equal(t, "Changed the calendar: 3 created, 1 updated, 0 deleted (2 unchanged).", b.changes.Text)
 		assert.True(t, b.confirm.Disabled(), "no second write from the same preview")
 	})
 	t.Run("end before start", func(t *testing.T) {
@@ -151,4 +156,78 @@ func TestBackfillResetsCorrectionsWhenAsked(t *testing.T) {
 	require.Len(t, rt.resets, 2)
 	assert.True(t, rt.resets[0].dryRun)
 	assert.False(t, rt.resets[1].dryRun)
+}
+
+func TestBackfillChangesStayInView(t *testing.T) {
+	test.NewTempApp(t)
+	rt := newFakeRuntime()
+	var many []ProfilePlan
+	for i := range 40 {
+		many = append(many, ProfilePlan{Name: fmt.Sprintf("Profile %d", i), Blocks: 1, Hours: 1})
+	}
+	rt.backfill = func(context.Context, time.Time, time.Time, bool, func(string, float64)) (Plan, error) {
+		return Plan{Profiles: many, Created: 40}, nil
+	}
+	b := NewBackfill(rt, at(15, 0))
+	b.async = inline
+	w := test.NewTempWindow(t, b.Root())
+	w.Resize(fyne.NewSize(560, 460))
+	test.Tap(b.preview)
+	require.Equal(t, bfPlanned, b.state)
+	pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(b.changes)
+	assert.True(t, b.changes.Visible())
+	assert.LessOrEqual(t, pos.Y+b.changes.Size().Height, w.Canvas().Size().Height,
+		"the line about the calendar is on screen however long the list of profiles")
+	assert.Contains(t, b.changes.Text, "Would change the calendar: 40 to create")
+}
+
+func TestBackfillProgressNamesPhaseDaysAndTimeLeft(t *testing.T) {
+	test.NewTempApp(t)
+	rt := newFakeRuntime()
+	now := at(15, 0)
+	var texts []string
+	b := NewBackfill(rt, now)
+	b.async = inline
+	b.clock = func() time.Time { return now }
+	rt.backfill = func(_ context.Context, _, _ time.Time, _ bool, progress func(string, float64)) (Plan, error) {
+		progress(waitingText, 0)
+		texts = append(texts, b.phase.Text)
+		now = now.Add(5 * time.Minute) // waiting does not count towards the estimate
+		progress("Reading activity…", 0)
+		texts = append(texts, b.phase.Text)
+		now = now.Add(2 * time.Minute)
+		progress("Deriving blocks…", 0.25)
+		texts = append(texts, b.phase.Text)
+		now = now.Add(58 * time.Minute)
+		progress("Writing the calendar…", 0.5)
+		texts = append(texts, b.phase.Text)
+		now = now.Add(time.Hour)
+		progress("Writing the calendar…", 0.99)
+		texts = append(texts, b.phase.Text)
+		return Plan{}, nil
+	}
+	test.NewTempWindow(t, b.Root())
+	from := day.AddDate(0, 0, -7) // 8 days with today
+	b.from.SetDate(&from)
+	test.Tap(b.preview)
+	assert.Equal(t, []string{
+		waitingText,
+		"Reading activity… · day 1 of 8",
+		"Deriving blocks… · day 3 of 8 · about 6 min left",
+		"Writing the calendar… · day 5 of 8 · about 1 h left",
+		"Writing the calendar… · day 8 of 8 · about 2 min left",
+	}, texts)
+}
+
+func TestTimeLeft(t *testing.T) {
+	for d, want := range map[time.Duration]string{
+		20 * time.Second:            "less than a minute left",
+		61 * time.Second:            "about 2 min left",
+		59 * time.Minute:            "about 59 min left",
+		80 * time.Minute:            "about 1 h 20 min left",
+		2 * time.Hour:               "about 2 h left",
+		2*time.Hour + 1*time.Second: "about 2 h 1 min left",
+	} {
+		assert.Equal(t, want, timeLeft(d), d)
+	}
 }

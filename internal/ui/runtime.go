@@ -117,7 +117,7 @@ func (r *SchedulerRuntime) backfill(ctx context.Context, from, to time.Time, dry
 	if progress != nil {
 		report = func(p syncer.Progress) { progress(phaseText(p.Phase), p.Fraction) }
 		if r.sched.Status().State == syncer.StateSyncing {
-			progress("Waiting for the sync in progress to finish…", 0)
+			progress(waitingText, 0)
 		}
 	}
 	var rep *syncer.Report
@@ -151,6 +151,9 @@ func (r *SchedulerRuntime) backfill(ctx context.Context, from, to time.Time, dry
 	plan.Profiles = summarise(owned, from, to, r.profiles())
 	return plan, nil
 }
+
+// waitingText is the progress a backfill reports while it waits for the sync in progress.
+const waitingText = "Waiting for the sync in progress to finish…"
 
 // phaseText is a run's phase as the dialog shows it: "Reading activity…".
 func phaseText(p syncer.Phase) string {

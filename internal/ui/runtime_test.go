@@ -318,7 +318,7 @@ func TestRuntimeBackfillGoesThroughTheScheduler(t *testing.T) {
 			assert.Equal(t, 1, plan.Created)
 			assert.Empty(t, plan.Profiles)
 			assert.Contains(t, plan.Incomplete, "the CalDAV server did not answer")
-			assert.Contains(t, planText(plan, false), "could not be read back")
+			assert.Contains(t, planText(plan), "could not be read back")
 		}
 		{ // Cancelled while it runs.
 			f.sched.holdRuns(true)
