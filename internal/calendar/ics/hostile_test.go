@@ -95,10 +95,10 @@ func TestFileThatKeepsChangingIsAConflict(t *testing.T) {
 	s := openStore(t, path)
 	n := 0
 	s.writeFile = func(p string, data []byte, perm fs.FileMode, unchanged func([]byte, bool) error) error {
-		return atomicfile.WriteFileIf(p, data, perm, func(current []byte, exists bool) error {
+		return atomicfile.WriteFileIf(p, data, perm, func(_ []byte, exists bool) error {
 			n++
 			appendForeign(t, path, fmt.Sprintf("edit%d@other", n), false)
-			current, _ = os.ReadFile(path)
+			current, _ := os.ReadFile(path)
 			return unchanged(current, exists)
 		})
 	}
