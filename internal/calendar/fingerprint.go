@@ -34,46 +34,68 @@ var unhashed = map[string]bool{
 // fingerprint hashes a component as it reads: every property but the unhashed ones (name,
 // parameters but VALUE, and the unescaped value, so that a server re-escaping or re-folding
 // text changes nothing) in a canonical order, and every child component (an added VALARM
-// changes it).
+// changes it). Names are compared as they are: go-ical's decoder upper-cases property and
+// parameter names, and awcal writes them upper-case. Every owned event read is hashed, so it
+// appends to one buffer and sorts only names, and the lines of a property that occurs more
+// than once.
 func fingerprint(c *ical.Component) string {
-	h := sha256.New()
-	writeComponent(h, c)
-	return hex.EncodeToString(h.Sum(nil)[:16])
+	sum := sha256.Sum256(appendComponent(make([]byte, 0, 1024), c))
+	return hex.EncodeToString(sum[:16])
 }
 
-func writeComponent(w interface{ Write([]byte) (int, error) }, c *ical.Component) {
-	var lines []string
-	for name, props := range c.Props {
-		name = strings.ToUpper(name)
-		if unhashed[name] {
+func appendComponent(b []byte, c *ical.Component) []byte {
+	names := make([]string, 0, len(c.Props))
+	for name := range c.Props {
+		if !unhashed[name] {
+			names = append(names, name)
+		}
+	}
+	slices.Sort(names)
+	b = append(b, "BEGIN:"...)
+	b = append(b, c.Name...)
+	b = append(b, '\n')
+	for _, name := range names {
+		props := c.Props[name]
+		if len(props) == 1 {
+			b = appendProp(b, name, props[0])
 			continue
 		}
-		for _, p := range props {
-			var sb strings.Builder
-			sb.WriteString(name)
-			var params []string
-			for k, vs := range p.Params {
-				if k = strings.ToUpper(k); k != ical.ParamValue {
-					params = append(params, k+"="+strings.Join(vs, ","))
-				}
-			}
-			slices.Sort(params)
-			for _, kv := range params {
-				sb.WriteString(";" + kv)
-			}
-			sb.WriteString(":" + unescapeText(p.Value))
-			lines = append(lines, sb.String())
+		lines := make([]string, len(props))
+		for i, p := range props {
+			lines[i] = string(appendProp(nil, name, p))
+		}
+		slices.Sort(lines)
+		for _, l := range lines {
+			b = append(b, l...)
 		}
 	}
-	slices.Sort(lines)
-	_, _ = w.Write([]byte("BEGIN:" + strings.ToUpper(c.Name) + "\n"))
-	for _, l := range lines {
-		_, _ = w.Write([]byte(l + "\n"))
-	}
 	for _, child := range c.Children {
-		writeComponent(w, child)
+		b = appendComponent(b, child)
 	}
-	_, _ = w.Write([]byte("END:" + strings.ToUpper(c.Name) + "\n"))
+	b = append(b, "END:"...)
+	b = append(b, c.Name...)
+	return append(b, '\n')
+}
+
+// appendProp appends one property as a canonical line.
+func appendProp(b []byte, name string, p ical.Prop) []byte {
+	b = append(b, name...)
+	if len(p.Params) > 0 {
+		params := make([]string, 0, len(p.Params))
+		for k, vs := range p.Params {
+			if k != ical.ParamValue {
+				params = append(params, k+"="+strings.Join(vs, ","))
+			}
+		}
+		slices.Sort(params)
+		for _, kv := range params {
+			b = append(b, ';')
+			b = append(b, kv...)
+		}
+	}
+	b = append(b, ':')
+	b = append(b, unescapeText(p.Value)...)
+	return append(b, '\n')
 }
 
 // setFingerprint sets ev's fingerprint to what its content hashes to now.

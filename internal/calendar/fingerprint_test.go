@@ -91,3 +91,14 @@ func TestLockAndStatusRoundTrip(t *testing.T) {
 	assert.Equal(t, StatusConfirmed, got.Status)
 	assert.True(t, got.Locked, "an event written locked reads back locked")
 }
+
+// BenchmarkFingerprint is what reading one owned event costs for its lock check.
+func BenchmarkFingerprint(b *testing.B) {
+	ev := ToVEvent(Event{UID: uidA, ProfileID: "coding", Title: "Code - main.go, awcal", Start: utc(2025, 3, 30, 9, 0, 0),
+		End: utc(2025, 3, 30, 10, 0, 0), Category: "Work", Color: "#3a7bd5", Description: "code: 55 min\nfirefox: 5 min"}, stamp)
+	for b.Loop() {
+		if editedByPerson(ev) {
+			b.Fatal("an untouched event reads as edited")
+		}
+	}
+}

@@ -165,6 +165,23 @@ func setXText(c *ical.Component, name, text string) {
 // Version is left empty for the store to fill in. Locked is set when the event no longer
 // matches its fingerprint or carries LockProperty.
 func FromVEvent(ev *ical.Event) (e Event, owned bool, err error) {
+	e, owned, err = FromVEventUnchecked(ev)
+	if owned && err == nil {
+		e.Locked = VEventLocked(ev)
+	}
+	return e, owned, err
+}
+
+// VEventLocked reports whether an owned event is the person's: edited since awcal wrote it
+// (it no longer matches its fingerprint) or carrying LockProperty.
+func VEventLocked(ev *ical.Event) bool {
+	return ev.Props.Get(LockProperty) != nil || editedByPerson(ev)
+}
+
+// FromVEventUnchecked is FromVEvent without the lock check (Locked stays false), for a store
+// that reads many events and checks only those it returns (VEventLocked): hashing every event
+// of a large file would cost more than parsing it.
+func FromVEventUnchecked(ev *ical.Event) (e Event, owned bool, err error) {
 	if p := ev.Props.Get(ical.PropUID); p != nil {
 		// The raw value: UIDs are compared as opaque strings, as CalDAV servers do.
 		e.UID = p.Value
@@ -197,7 +214,6 @@ func FromVEvent(ev *ical.Event) (e Event, owned bool, err error) {
 		e.Color = propText(ev.Component, ical.PropColor)
 	}
 	e.Status = strings.ToUpper(propText(ev.Component, ical.PropStatus))
-	e.Locked = ev.Props.Get(LockProperty) != nil || editedByPerson(ev)
 	return e, true, nil
 }
 

@@ -71,6 +71,47 @@ type snapshot struct {
 	info   fs.FileInfo
 	file   *file
 	events []calendar.Event // every owned event, sorted by start then UID
+	// unchecked holds the UIDs of the events whose Locked is not known yet: it is worked out
+	// (by hashing the event) only when Owned returns the event, so that reading a year of events
+	// costs no more than parsing them.
+	unchecked map[string]bool
+	at        map[string]int // owned component index by UID, built on the first check
+}
+
+// uncheckedOf is every UID of events.
+func uncheckedOf(events []calendar.Event) map[string]bool {
+	m := make(map[string]bool, len(events))
+	for _, e := range events {
+		m[e.UID] = true
+	}
+	return m
+}
+
+// check works out the Locked of snap.events[k] when it is not known yet.
+func (snap *snapshot) check(k int) error {
+	uid := snap.events[k].UID
+	if !snap.unchecked[uid] {
+		return nil
+	}
+	if snap.at == nil {
+		snap.at = make(map[string]int, len(snap.events))
+		for i, c := range snap.file.comps {
+			if c.owned {
+				snap.at[c.uid] = i
+			}
+		}
+	}
+	i, ok := snap.at[uid]
+	if !ok {
+		return fmt.Errorf("event %s is missing from the parsed file", uid)
+	}
+	locked, err := snap.file.lockedAt(i)
+	if err != nil {
+		return err
+	}
+	snap.events[k].Locked = locked
+	delete(snap.unchecked, uid)
+	return nil
 }
 
 // Open returns a store for the calendar file at path. Nothing is created until the first write:
@@ -160,9 +201,12 @@ func (s *Store) Owned(ctx context.Context, from, to time.Time) ([]calendar.Event
 		return nil, err
 	}
 	var out []calendar.Event
-	for _, e := range snap.events {
+	for k, e := range snap.events {
 		if calendar.Overlaps(e, from, to) {
-			out = append(out, e)
+			if err := snap.check(k); err != nil {
+				return nil, fmt.Errorf("reading calendar file %s: %w", s.path, err)
+			}
+			out = append(out, snap.events[k])
 		}
 	}
 	return out, nil
@@ -202,19 +246,20 @@ func (s *Store) snapshotLocked() (*snapshot, error) {
 	if err != nil {
 		return nil, err
 	}
-	snap := &snapshot{info: info, file: pf, events: events}
+	snap := &snapshot{info: info, file: pf, events: events, unchecked: uncheckedOf(events)}
 	s.cache = snap
 	return snap, nil
 }
 
-// ownedEvents decodes every owned event of f, sorted by start then UID.
+// ownedEvents decodes every owned event of f, sorted by start then UID, without their lock
+// check (snapshot.check does it).
 func (s *Store) ownedEvents(f *file) ([]calendar.Event, error) {
 	events := []calendar.Event{}
 	for i, c := range f.comps {
 		if !c.owned {
 			continue
 		}
-		e, err := f.event(i)
+		e, err := f.eventUnchecked(i)
 		if err != nil {
 			return nil, fmt.Errorf("reading calendar file %s: %w", s.path, err)
 		}
@@ -278,10 +323,11 @@ func (s *Store) applyOnce(ctx context.Context, target string, changes []calendar
 	// Otherwise the file is read, and the cache still serves when it holds these very bytes.
 	// A backfill thus reads the file once per piece, however large it is.
 	var (
-		raw    []byte
-		err    error
-		f      *file
-		before []calendar.Event
+		raw       []byte
+		err       error
+		f         *file
+		before    []calendar.Event
+		unchecked map[string]bool
 	)
 	if c := s.cache; c != nil && c.file != nil && c.info != nil && s.looksCached(target) {
 		raw = c.file.raw
@@ -298,7 +344,7 @@ func (s *Store) applyOnce(ctx context.Context, target string, changes []calendar
 		}
 	}
 	if c := s.cache; c != nil && c.file != nil && raw != nil && bytes.Equal(c.file.raw, raw) {
-		f, before = c.file, c.events
+		f, before, unchecked = c.file, c.events, c.unchecked
 	} else {
 		s.cache = nil
 		if f, err = parse(s.path, raw); err != nil {
@@ -307,6 +353,7 @@ func (s *Store) applyOnce(ctx context.Context, target string, changes []calendar
 		if before, err = s.ownedEvents(f); err != nil {
 			return err
 		}
+		unchecked = uncheckedOf(before)
 	}
 
 	p, err := s.plan(f, changes)
@@ -334,7 +381,14 @@ func (s *Store) applyOnce(ctx context.Context, target string, changes []calendar
 		return pathError("writing calendar file "+s.path, err, filepath.Dir(target)+" (awcal writes a temporary copy there, then renames it)")
 	}
 	if info, err := os.Stat(target); err == nil {
-		s.cache = &snapshot{info: info, file: out, events: p.result(before)}
+		// The events written carry Locked as written; the others keep what is known of theirs.
+		left := make(map[string]bool, len(unchecked))
+		for uid := range unchecked {
+			if !p.gone[uid] {
+				left[uid] = true
+			}
+		}
+		s.cache = &snapshot{info: info, file: out, events: p.result(before), unchecked: left}
 	}
 	return nil
 }

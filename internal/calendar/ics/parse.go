@@ -198,12 +198,30 @@ func version(text []byte) string {
 	return hex.EncodeToString(sum[:16])
 }
 
-// event decodes owned component i.
+// event decodes owned component i, with its lock check.
 func (f *file) event(i int) (calendar.Event, error) {
+	return f.decode(i, calendar.FromVEvent)
+}
+
+// eventUnchecked decodes owned component i without the lock check (see lockedAt).
+func (f *file) eventUnchecked(i int) (calendar.Event, error) {
+	return f.decode(i, calendar.FromVEventUnchecked)
+}
+
+// lockedAt is the lock check of owned component i.
+func (f *file) lockedAt(i int) (bool, error) {
+	comp, err := decodeComponent(f.text(i))
+	if err != nil {
+		return false, fmt.Errorf("awcal's event at line %d cannot be read: %w; fix or delete that event", f.lineOf(i), err)
+	}
+	return calendar.VEventLocked(&ical.Event{Component: comp}), nil
+}
+
+func (f *file) decode(i int, read func(*ical.Event) (calendar.Event, bool, error)) (calendar.Event, error) {
 	comp, err := decodeComponent(f.text(i))
 	if err == nil {
 		var e calendar.Event
-		e, _, err = calendar.FromVEvent(&ical.Event{Component: comp})
+		e, _, err = read(&ical.Event{Component: comp})
 		if err == nil {
 			e.Version = version(f.text(i))
 			return e, nil
