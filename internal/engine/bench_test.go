@@ -138,10 +138,10 @@ func manyProfiles(n int) []profile.Profile {
 	return ps[:n]
 }
 
-// BenchmarkManyProfiles derives a heavy week with 10 and with 1,000 profiles: the target is
+// BenchmarkManyProfiles derives a heavy week with 10, 1,000 and 10,000 profiles: the target is
 // at most 1.5 times the time of 10 for 1,000 (docs/PERFORMANCE.md).
 func BenchmarkManyProfiles(b *testing.B) {
-	for _, n := range []int{10, 1000} {
+	for _, n := range []int{10, 1000, 10000} {
 		b.Run(fmt.Sprintf("profiles=%d", n), func(b *testing.B) {
 			e, err := New(manyProfiles(n), DefaultOptions())
 			if err != nil {
