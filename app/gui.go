@@ -19,6 +19,7 @@ import (
 	"fyne.io/fyne/v2"
 	fyneapp "fyne.io/fyne/v2/app"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/awcal/awcal/assets"
@@ -30,6 +31,7 @@ import (
 	"github.com/awcal/awcal/internal/pipeline"
 	"github.com/awcal/awcal/internal/profile"
 	"github.com/awcal/awcal/internal/syncer"
+	"github.com/awcal/awcal/internal/trayhost"
 	"github.com/awcal/awcal/internal/ui"
 	"github.com/awcal/awcal/internal/ui/demo"
 )
@@ -206,6 +208,9 @@ func (g *gui) run(ctx context.Context, show <-chan struct{}) int {
 		if !first {
 			g.start()
 		}
+		if !first && !g.demo {
+			go g.checkTrayHost()
+		}
 		go func() {
 			for {
 				select {
@@ -262,6 +267,20 @@ func (g *gui) saved(c *config.Config) {
 	g.sched.Reconfigure()
 	g.start()
 	go g.applyFeed()
+}
+
+// checkTrayHost opens the window, and says how to get a tray icon, when the desktop shows no
+// tray icons (stock GNOME without the AppIndicator extension): the app would run invisibly.
+func (g *gui) checkTrayHost() {
+	ok, err := trayhost.Present(g.env.Getenv)
+	slog.Info("system tray", "host", ok, "error", err)
+	if ok {
+		return
+	}
+	fyne.Do(func() {
+		g.settings.Show()
+		dialog.ShowInformation("No system tray", trayhost.Advice, g.settings.Window())
+	})
 }
 
 // applyFeed starts, moves or stops the subscription feed for the current config; it may wait

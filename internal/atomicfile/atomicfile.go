@@ -71,7 +71,7 @@ func WriteFileIf(path string, data []byte, perm fs.FileMode, unchanged func(curr
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
 	if unchanged == nil {
-		err = os.Rename(tmp, path)
+		err = replace(tmp, path)
 	} else {
 		err = replaceIf(tmp, path, unchanged)
 	}
@@ -141,16 +141,4 @@ func WriteNew(path string, data []byte, perm fs.FileMode) error {
 		return fmt.Errorf("creating %s: %w", path, err)
 	}
 	return syncDir(dir)
-}
-
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return fmt.Errorf("syncing folder %s: %w", dir, err)
-	}
-	defer d.Close()
-	if err := d.Sync(); err != nil {
-		return fmt.Errorf("syncing folder %s: %w", dir, err)
-	}
-	return nil
 }

@@ -20,9 +20,20 @@ func TestWriteFileCreatesWithPerm(t *testing.T) {
 	got, err := os.ReadFile(path)
 	require.NoError(t, err)
 	assert.Equal(t, "new", string(got))
+	assertPerm(t, path, 0o600, "a new file must be private")
+}
+
+// assertPerm checks a file's permission bits; Windows has only the read-only attribute (Go
+// shows 0666 or 0444), and a file there is private through its folder's ACL (%APPDATA%).
+func assertPerm(t *testing.T, path string, want os.FileMode, msg ...any) {
+	t.Helper()
 	fi, err := os.Stat(path)
 	require.NoError(t, err)
-	assert.Equal(t, os.FileMode(0o600), fi.Mode().Perm(), "a new file must be private")
+	if runtime.GOOS == "windows" {
+		assert.Equal(t, want&0o200 != 0, fi.Mode().Perm()&0o200 != 0, msg...)
+		return
+	}
+	assert.Equal(t, want, fi.Mode().Perm(), msg...)
 }
 
 func TestWriteFileKeepsExistingPerm(t *testing.T) {
@@ -30,9 +41,7 @@ func TestWriteFileKeepsExistingPerm(t *testing.T) {
 	require.NoError(t, os.WriteFile(path, []byte("old"), 0o640))
 	require.NoError(t, os.Chmod(path, 0o640))
 	require.NoError(t, WriteFile(path, []byte("new"), 0o600))
-	fi, err := os.Stat(path)
-	require.NoError(t, err)
-	assert.Equal(t, os.FileMode(0o640), fi.Mode().Perm())
+	assertPerm(t, path, 0o640)
 }
 
 func TestCrashBeforeRenameLeavesOldFile(t *testing.T) {
@@ -67,9 +76,7 @@ func TestWriteNewNeverReplaces(t *testing.T) {
 	got, err := os.ReadFile(path)
 	require.NoError(t, err)
 	assert.Equal(t, "first", string(got), "a second creator must not replace the file")
-	fi, err := os.Stat(path)
-	require.NoError(t, err)
-	assert.Equal(t, os.FileMode(0o600), fi.Mode().Perm())
+	assertPerm(t, path, 0o600)
 	entries, err := os.ReadDir(dir)
 	require.NoError(t, err)
 	assert.Len(t, entries, 1, "no temp file may be left behind")

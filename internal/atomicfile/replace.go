@@ -32,9 +32,9 @@ func replaceIf(tmp, path string, unchanged func([]byte, bool) error) error {
 			if err := unchanged(cur, exists); err != nil {
 				return err
 			}
-			return os.Rename(tmp, path) // unchanged accepted it after all
+			return replace(tmp, path) // unchanged accepted it after all
 		case err != nil:
-			return os.Rename(tmp, path) // no hard links on this filesystem
+			return replace(tmp, path) // no hard links on this filesystem
 		}
 		return os.Remove(tmp)
 	}
@@ -43,7 +43,7 @@ func replaceIf(tmp, path string, unchanged func([]byte, bool) error) error {
 		return err
 	}
 	if !swapped {
-		return os.Rename(tmp, path)
+		return replace(tmp, path)
 	}
 	old, err := os.ReadFile(tmp)
 	if err == nil {

@@ -3,12 +3,14 @@ package cli
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -206,6 +208,9 @@ func TestDaemonServesTheFeed(t *testing.T) {
 func TestDaemonRefusesAConfigHeldByTheTrayApp(t *testing.T) {
 	cfgPath, _, environ := daemonSetup(t)
 	release, err := instance.Acquire(instance.SocketPath(cfgPath, func(k string) string { return environ[k] }), instance.App, nil)
+	if errors.Is(err, instance.ErrNoGuard) && runtime.GOOS == "windows" {
+		t.Skipf("no unix sockets on this Windows (Wine 8.0): the daemon runs unguarded there: %v", err)
+	}
 	require.NoError(t, err)
 	defer release()
 

@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"strconv"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/awcal/awcal/internal/config"
@@ -65,7 +64,7 @@ func (s *Server) Apply(cfg config.Config) error {
 	addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(want.port))
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		if errors.Is(err, syscall.EADDRINUSE) {
+		if errors.Is(err, errAddrInUse) {
 			return fmt.Errorf("serving the subscription feed: port %d on 127.0.0.1 is in use (another awcal or another program); choose another port in Settings → Calendar (feed.port)", want.port)
 		}
 		return fmt.Errorf("serving the subscription feed on %s: %w", addr, err)

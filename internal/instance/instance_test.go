@@ -6,6 +6,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"runtime"
 	"testing"
 	"time"
 
@@ -14,6 +15,7 @@ import (
 )
 
 func TestSecondLaunchBringsTheFirstForward(t *testing.T) {
+	requireUnixSockets(t)
 	path := filepath.Join(t.TempDir(), "a.sock")
 	shown := make(chan struct{}, 1)
 	release, err := Acquire(path, App, func() { shown <- struct{}{} })
@@ -34,6 +36,7 @@ func TestSecondLaunchBringsTheFirstForward(t *testing.T) {
 }
 
 func TestAppAndDaemonRefuseEachOther(t *testing.T) {
+	requireUnixSockets(t)
 	for _, tc := range []struct {
 		first, second Role
 		says          string
@@ -63,6 +66,7 @@ func fmtPID(format string) string {
 }
 
 func TestStaleSocketIsReplaced(t *testing.T) {
+	requireUnixSockets(t)
 	path := filepath.Join(t.TempDir(), "stale.sock")
 	ln, err := net.Listen("unix", path)
 	require.NoError(t, err)
@@ -84,7 +88,38 @@ func TestSocketPath(t *testing.T) {
 		return ""
 	}
 	a := SocketPath("/home/ann/.config/awcal/config.json", env)
-	assert.Equal(t, "/run/user/1000", filepath.Dir(a))
+	assert.Equal(t, filepath.FromSlash("/run/user/1000"), filepath.Dir(a))
 	assert.Equal(t, a, SocketPath("/home/ann/.config/awcal/config.json", env), "stable")
 	assert.NotEqual(t, a, SocketPath("/tmp/awcal-demo-1/config.json", env), "one instance per config")
+}
+
+// unixSocketsErr is why this system cannot listen on a unix socket (nil when it can): Windows
+// before 10 1803, and Wine 8.0 (WSAEAFNOSUPPORT).
+func unixSocketsErr(t *testing.T) error {
+	ln, err := net.Listen("unix", filepath.Join(t.TempDir(), "probe.sock"))
+	if err == nil {
+		ln.Close()
+	}
+	return err
+}
+
+func requireUnixSockets(t *testing.T) {
+	t.Helper()
+	if err := unixSocketsErr(t); err != nil {
+		if runtime.GOOS != "windows" {
+			t.Fatalf("unix sockets must work here: %v", err)
+		}
+		t.Skipf("this Windows (or Wine) has no unix sockets; TestWithoutUnixSockets covers it: %v", err)
+	}
+}
+
+// Where unix sockets are missing, Acquire says it cannot guard, so that the app runs (and logs
+// that it runs unguarded) instead of refusing to start.
+func TestWithoutUnixSockets(t *testing.T) {
+	if unixSocketsErr(t) == nil {
+		t.Skip("unix sockets work here; the other tests cover Acquire")
+	}
+	_, err := Acquire(filepath.Join(t.TempDir(), "a.sock"), App, nil)
+	require.ErrorIs(t, err, ErrNoGuard)
+	assert.Contains(t, err.Error(), "listening on the instance socket")
 }

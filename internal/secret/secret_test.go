@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -48,6 +49,14 @@ func inChild(t *testing.T, env map[string]string, prefix ...string) bool {
 	require.Contains(t, string(out), "--- PASS: "+t.Name(), "child did not run the test:\n%s", out)
 	assert.NotContains(t, string(out), "--- SKIP", "child skipped:\n%s", out)
 	return false
+}
+
+// secretServiceOnly skips the D-Bus cases where the keyring is not the Secret Service
+// (Windows Credential Manager, the macOS Keychain).
+func secretServiceOnly(t *testing.T) {
+	if runtime.GOOS == "windows" || runtime.GOOS == "darwin" {
+		t.Skip("the OS keyring here is not the Secret Service on D-Bus")
+	}
 }
 
 func TestAccount(t *testing.T) {
@@ -149,10 +158,11 @@ func TestMemoryKeyring(t *testing.T) {
 	roundTrip(t)
 }
 
-// TestOSKeyring runs against the real Secret Service (gnome-keyring under .ci/with-keyring).
+// TestOSKeyring runs against the real OS keyring: the Secret Service (gnome-keyring under
+// .ci/with-keyring), or Windows Credential Manager (under Wine too: make test-windows).
 func TestOSKeyring(t *testing.T) {
 	require.False(t, memory.Load())
-	if os.Getenv("DBUS_SESSION_BUS_ADDRESS") == "" {
+	if runtime.GOOS != "windows" && os.Getenv("DBUS_SESSION_BUS_ADDRESS") == "" {
 		testreal.Missing(t, "no session D-Bus (run under .ci/with-keyring)")
 	}
 	if _, err := Get("awcal-probe@invalid"); !errors.Is(err, ErrNotFound) {
@@ -164,6 +174,7 @@ func TestOSKeyring(t *testing.T) {
 // TestNoBus points godbus at a socket that is not there, as on a headless box whose session
 // bus is gone.
 func TestNoBus(t *testing.T) {
+	secretServiceOnly(t)
 	env := map[string]string{"DBUS_SESSION_BUS_ADDRESS": "unix:path=" + filepath.Join(os.TempDir(), "awcal-no-such-bus")}
 	if !inChild(t, env) {
 		return
@@ -185,6 +196,7 @@ func TestNoBus(t *testing.T) {
 // TestNoBusAddress: with no address at all the package refuses before godbus would run
 // dbus-launch and leave a stray dbus-daemon behind.
 func TestNoBusAddress(t *testing.T) {
+	secretServiceOnly(t)
 	if _, err := os.Stat(fmt.Sprintf("/run/user/%d/bus", os.Getuid())); err == nil {
 		t.Skip("this user has a systemd user bus; the case cannot arise")
 	}
@@ -199,6 +211,7 @@ func TestNoBusAddress(t *testing.T) {
 // TestLocked starts a private session bus on which D-Bus activation starts gnome-keyring with
 // no unlocked login keyring and no way to prompt: the keyring stays locked.
 func TestLocked(t *testing.T) {
+	secretServiceOnly(t)
 	if os.Getenv(childEnv) != t.Name() {
 		for _, bin := range []string{"dbus-run-session", "gnome-keyring-daemon"} {
 			if _, err := exec.LookPath(bin); err != nil {
