@@ -142,7 +142,7 @@ func TestWindowWithoutATrayHost(t *testing.T) {
 			waitFor(t, 60*time.Second, "the app's tray check", func() bool {
 				log, _ := os.ReadFile(logPath)
 				for _, l := range strings.Split(string(log), "\n") {
-					if strings.Contains(l, `msg="system tray"`) {
+					if strings.Contains(l, "system tray") && strings.Contains(l, "host=") {
 						require.Contains(t, l, want)
 						return true
 					}
