@@ -52,8 +52,7 @@ windows: ## cross-build dist/awcal-windows-amd64.zip (awcal.exe with its icon) w
 	cd dist/windows && zip -q ../awcal-windows-amd64.zip awcal.exe
 
 windows-check: windows ## run dist's awcal.exe under Wine: version, preview --export and sync must match this build
-	.ci/wine/setup $(CURDIR)/bin/wine
-	AWCAL_WINDOWS_EXE=$(CURDIR)/dist/windows/awcal.exe AWCAL_WINE_EXEC=$(CURDIR)/.ci/wine/exec \
+	WINEPREFIX=$(CURDIR)/bin/wine .ci/wine/with-server env AWCAL_WINDOWS_EXE=$(CURDIR)/dist/windows/awcal.exe AWCAL_WINE_EXEC=$(CURDIR)/.ci/wine/exec \
 	  AWCAL_VERSION=$(VERSION) WINEPREFIX=$(CURDIR)/bin/wine \
 	  $(GO) test -count=1 -v -run '^TestWindowsBuildMatchesLinux$$' ./internal/wincheck/
 
@@ -77,10 +76,10 @@ WINE_TEST := GOOS=windows GOARCH=amd64 CGO_ENABLED=0 WINEPREFIX=$(CURDIR)/bin/wi
 
 test-windows: ## run the core packages' tests as Windows binaries under Wine
 	@.ci/deps windows
-	.ci/wine/setup $(CURDIR)/bin/wine
-	$(WINE_TEST) $(WINE_PKGS)
-	$(WINE_TEST) -run '^TestWindows' ./internal/config/
-	$(WINE_TEST) -short ./internal/syncer/
+	WINEPREFIX=$(CURDIR)/bin/wine .ci/wine/with-server sh -c '\
+	  $(WINE_TEST) $(WINE_PKGS) && \
+	  $(WINE_TEST) -run "^TestWindows" ./internal/config/ && \
+	  $(WINE_TEST) -short ./internal/syncer/'
 
 test-core: ## quick loop: the core packages only, no cgo, no real servers required
 	CGO_ENABLED=0 $(GO) test $(CORE)

@@ -40,14 +40,7 @@ func TestGUISmoke(t *testing.T) {
 		}
 	}
 	dir := t.TempDir()
-	// AWCAL_BIN names a debug build made beforehand (a CI step that builds the binary once).
-	bin := os.Getenv("AWCAL_BIN")
-	if bin == "" {
-		bin = filepath.Join(dir, "awcal")
-		build := exec.Command("go", "build", "-tags", "debug", "-o", bin, ".")
-		out, err := build.CombinedOutput()
-		require.NoError(t, err, "building the app: %s", out)
-	}
+	bin := appBinary(t)
 
 	display := startXvfb(t)
 

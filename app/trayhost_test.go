@@ -16,6 +16,7 @@ import (
 
 	"github.com/awcal/awcal/internal/activitywatch/awtest"
 	"github.com/awcal/awcal/internal/config"
+	"github.com/awcal/awcal/internal/testreal"
 	"github.com/awcal/awcal/internal/trayhost"
 )
 
@@ -27,7 +28,11 @@ func TestMain(m *testing.M) {
 	if os.Getenv(watcherEnv) != "" {
 		os.Exit(runAsWatcher(os.Args[1:]))
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	if built.bin != "" {
+		os.RemoveAll(filepath.Dir(built.bin))
+	}
+	os.Exit(code)
 }
 
 func runAsWatcher(args []string) int {
@@ -59,8 +64,8 @@ var built struct {
 	out  []byte
 }
 
-// appBinary is a debug build of the app (AWCAL_BIN when CI built it beforehand), built once
-// per test binary.
+// appBinary is a debug build of the app, built once per test binary (it logs any widget update
+// made outside fyne.Do); AWCAL_BIN names one made beforehand (a CI step that builds it once).
 func appBinary(t *testing.T) string {
 	t.Helper()
 	if bin := os.Getenv("AWCAL_BIN"); bin != "" {
@@ -88,10 +93,7 @@ func TestWindowWithoutATrayHost(t *testing.T) {
 	}
 	for _, tool := range []string{"Xvfb", "dbus-run-session", "xwininfo"} {
 		if _, err := exec.LookPath(tool); err != nil {
-			if os.Getenv("AWCAL_REQUIRE_REAL") == "1" {
-				t.Fatalf("%s is required (AWCAL_REQUIRE_REAL=1): %v", tool, err)
-			}
-			t.Skipf("%s not installed: %v", tool, err)
+			testreal.Missing(t, "%s not installed: %v", tool, err)
 		}
 	}
 	bin := appBinary(t)

@@ -10,6 +10,7 @@ import (
 	"github.com/awcal/awcal/internal/config"
 	"github.com/awcal/awcal/internal/feed"
 	"github.com/awcal/awcal/internal/instance"
+	"github.com/awcal/awcal/internal/logfile"
 	"github.com/awcal/awcal/internal/syncer"
 )
 
@@ -57,7 +58,8 @@ func daemonMain(ctx context.Context, env Env, args []string, hooks daemonHooks) 
 	if *verbose {
 		level = slog.LevelDebug
 	}
-	log := slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: level}))
+	// The tray app's log format, credentials scrubbed from URLs; under systemd it goes to the journal.
+	log := slog.New(logfile.NewHandler(env.Stderr, level))
 
 	path, loaded, err := loadSyncConfig(env, *configFlag, false)
 	if err != nil {

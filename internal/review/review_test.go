@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"runtime"
 	"testing"
 	"time"
 
@@ -56,7 +57,9 @@ func TestProposalsFollowChangesAndPersist(t *testing.T) {
 	assert.Len(t, last.Pending(time.Time{}, time.Time{}), 1)
 	info, err := os.Stat(path)
 	require.NoError(t, err)
-	assert.Equal(t, os.FileMode(0o600), info.Mode().Perm())
+	if runtime.GOOS != "windows" { // no Unix permission bits there
+		assert.Equal(t, os.FileMode(0o600), info.Mode().Perm())
+	}
 }
 
 func TestLoadRefusesBadFiles(t *testing.T) {

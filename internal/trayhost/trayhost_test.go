@@ -4,7 +4,6 @@ package trayhost
 
 import (
 	"bufio"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -13,16 +12,15 @@ import (
 	"github.com/godbus/dbus/v5"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/awcal/awcal/internal/testreal"
 )
 
 // privateBus starts a dbus-daemon of its own and returns its address.
 func privateBus(t *testing.T) string {
 	t.Helper()
 	if _, err := exec.LookPath("dbus-daemon"); err != nil {
-		if os.Getenv("AWCAL_REQUIRE_REAL") == "1" {
-			t.Fatalf("dbus-daemon is required (AWCAL_REQUIRE_REAL=1): %v", err)
-		}
-		t.Skipf("dbus-daemon not installed: %v", err)
+		testreal.Missing(t, "dbus-daemon not installed: %v", err)
 	}
 	cmd := exec.Command("dbus-daemon", "--session", "--nofork", "--print-address=1",
 		"--address=unix:path="+filepath.Join(t.TempDir(), "bus"))
