@@ -69,8 +69,9 @@ test: deps-test ## run every test: core (also with CGO_ENABLED=0), UI, keyring, 
 
 # The core packages' tests under Wine: everything but reliability (Unix process control, and
 # long), config and privacy (their fixtures hold Unix paths; config's Windows tests do run) and
-# syncer's long invariant loops (-short). .ci/wine/ prepares the prefix and Go's RemoveAll.
-WINE_PKGS := $(filter-out %/internal/reliability %/internal/config %/internal/privacy %/internal/syncer %/internal/wincheck,$(CORE))
+# syncer's long invariant loops (-short); benchtable is a Unix tool. .ci/wine/ prepares the prefix
+# and Go's RemoveAll.
+WINE_PKGS := $(filter-out %/internal/reliability %/internal/config %/internal/privacy %/internal/syncer %/internal/wincheck %/internal/benchtable,$(CORE))
 WINE_TEST := GOOS=windows GOARCH=amd64 CGO_ENABLED=0 WINEPREFIX=$(CURDIR)/bin/wine $(GO) test -count=1 \
 	-overlay $$(.ci/wine/overlay $(CURDIR)/bin/wine-overlay) -exec $(CURDIR)/.ci/wine/exec
 
