@@ -60,6 +60,7 @@ type profileEditor struct {
 	swatch                          *canvas.Rectangle
 	primary, supporting, hardBreak  *ruleList
 	detailBox                       *fyne.Container
+	detailScroll                    *container.Scroll
 	status                          *widget.Label
 	root                            fyne.CanvasObject
 
@@ -125,7 +126,8 @@ func newProfileEditor(ps []profile.Profile, c *choices, deps Deps, win fyne.Wind
 		container.NewVBox(note, starters, e.importAW, e.status), nil, nil, e.list)
 
 	e.detailBox = container.NewVBox()
-	split := container.NewHSplit(left, container.NewVScroll(e.detailBox))
+	e.detailScroll = container.NewVScroll(e.detailBox)
+	split := container.NewHSplit(left, e.detailScroll)
 	split.Offset = 0.24
 	e.root = split
 	if len(e.profiles) > 0 {
@@ -408,6 +410,7 @@ func (e *profileEditor) selectProfile(i int) {
 		hint.Wrapping = fyne.TextWrapWord
 		e.detailBox.Objects = []fyne.CanvasObject{hint}
 		e.detailBox.Refresh()
+		e.detailScroll.ScrollToTop()
 		return
 	}
 	p := &e.profiles[i]
@@ -499,6 +502,7 @@ func (e *profileEditor) selectProfile(i int) {
 		widget.NewSeparator(), e.hardBreak.root,
 	}
 	e.detailBox.Refresh()
+	e.detailScroll.ScrollToTop() // another profile starts at its name, not where the last one was scrolled to
 }
 
 // refreshChoices updates the rule rows and the template hint after new data arrived.
