@@ -171,6 +171,7 @@ func (g *gui) run(ctx context.Context, show <-chan struct{}) int {
 	deps := g.deps()
 	g.settings = ui.NewSettings(g.app, deps, cfg, first)
 	g.settings.OnSaved = g.saved
+	g.settings.OnBackfill = g.showBackfill
 	if first && !g.demo {
 		g.settings.OnTryDemo = g.tryDemo
 	}

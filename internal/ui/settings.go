@@ -38,6 +38,9 @@ type Settings struct {
 	OnSaved func(*config.Config)
 	// OnTryDemo, when set, is offered on first start if aw-server cannot be reached.
 	OnTryDemo func()
+	// OnBackfill, when set, opens the backfill dialog; a Save that changed the profiles
+	// offers it, as past days keep the blocks the old profiles made.
+	OnBackfill func()
 
 	aw       *activityTab
 	cal      *calendarTab
@@ -53,6 +56,8 @@ type Settings struct {
 	welcome    fyne.CanvasObject // nil unless first
 	// syncStatus shows the last sync's failure and notices (Follow), kept across rebuilds.
 	syncStatus *widget.Label
+	// backfillHint offers a backfill after a Save that changed the profiles.
+	backfillHint *fyne.Container
 	// saved is the config as last saved (or as loaded); Discard goes back to it. savedJSON is
 	// its JSON form, "" while nothing is saved (first start): edits differ from it until Save.
 	saved     *config.Config
@@ -72,6 +77,15 @@ func NewSettings(a fyne.App, deps Deps, cfg *config.Config, first bool) *Setting
 	s.syncStatus = widget.NewLabel("")
 	s.syncStatus.Wrapping = fyne.TextWrapWord
 	s.syncStatus.Hide()
+	s.backfillHint = container.NewHBox(
+		widget.NewLabel("Profiles changed: days already synced keep their old blocks."),
+		widget.NewButtonWithIcon("Backfill past days…", theme.HistoryIcon(), func() {
+			s.backfillHint.Hide()
+			if s.OnBackfill != nil {
+				s.OnBackfill()
+			}
+		}))
+	s.backfillHint.Hide()
 	s.win = a.NewWindow(settingsTitle)
 	s.win.SetCloseIntercept(s.close)
 	s.win.SetMainMenu(fyne.NewMainMenu(fyne.NewMenu("File",
@@ -139,7 +153,7 @@ func (s *Settings) build() {
 	closeBtn := widget.NewButton("Close", s.close)
 	bottom := container.NewBorder(nil, nil, nil, container.NewHBox(s.saveStatus, closeBtn, s.save), s.summary)
 
-	top := container.NewVBox(s.syncStatus)
+	top := container.NewVBox(s.syncStatus, s.backfillHint)
 	s.welcome = nil
 	if s.first {
 		welcome := widget.NewLabel("Welcome to awcal. Check the ActivityWatch connection, choose where the " +
@@ -406,6 +420,10 @@ func (s *Settings) saveThen(then func()) {
 				s.markUnsaved()
 				s.summary.SetText(err.Error())
 				return
+			}
+			if s.savedJSON != "" && s.OnBackfill != nil && configJSON(&config.Config{Profiles: s.saved.Profiles}) !=
+				configJSON(&config.Config{Profiles: cfg.Profiles}) {
+				s.backfillHint.Show()
 			}
 			s.saved, s.savedJSON = cloneConfig(cfg), cfgJSON
 			s.cal.saved()
