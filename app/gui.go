@@ -175,6 +175,9 @@ func (g *gui) run(ctx context.Context, show <-chan struct{}) int {
 	if first && !g.demo {
 		g.settings.OnTryDemo = g.tryDemo
 	}
+	if g.demo {
+		g.settings.MarkDemo(g.leaveDemo)
+	}
 	g.tray = ui.NewTray(g.app, g.rt, ui.TrayActions{
 		ShowSettings: g.settings.Show,
 		ShowBackfill: g.showBackfill,
@@ -338,17 +341,32 @@ func (g *gui) pendingCount() (int, error) {
 // tryDemo replaces this first-start app with "awcal demo": a separate process with its own
 // throw-away config and state, so nothing of the demo lands beside the real config.
 func (g *gui) tryDemo() {
-	exe, err := os.Executable()
-	if err == nil {
-		cmd := exec.Command(exe, "demo")
-		cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
-		err = cmd.Start()
-	}
-	if err != nil {
+	if err := g.replaceWith("demo"); err != nil {
 		g.app.SendNotification(fyne.NewNotification("awcal demo", "Cannot start the demo: "+err.Error()))
-		return
+	}
+}
+
+// leaveDemo replaces the demo with awcal on the real config (its first start when there is
+// none yet), which asks for a real setup.
+func (g *gui) leaveDemo() {
+	if err := g.replaceWith(); err != nil {
+		g.app.SendNotification(fyne.NewNotification("awcal demo", "Cannot start awcal: "+err.Error()+"; quit the demo and start awcal."))
+	}
+}
+
+// replaceWith starts this program with args and quits this one.
+func (g *gui) replaceWith(args ...string) error {
+	exe, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	cmd := exec.Command(exe, args...)
+	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+	if err := cmd.Start(); err != nil {
+		return err
 	}
 	g.app.Quit()
+	return nil
 }
 
 // openCalendar opens the .ics file, or the CalDAV calendar's web page when awcal knows it

@@ -58,6 +58,9 @@ type Settings struct {
 	syncStatus *widget.Label
 	// backfillHint offers a backfill after a Save that changed the profiles.
 	backfillHint *fyne.Container
+	// demo marks the demo's window (MarkDemo); hidden otherwise.
+	demo      *widget.Card
+	leaveDemo func()
 	// saved is the config as last saved (or as loaded); Discard goes back to it. savedJSON is
 	// its JSON form, "" while nothing is saved (first start): edits differ from it until Save.
 	saved     *config.Config
@@ -86,6 +89,16 @@ func NewSettings(a fyne.App, deps Deps, cfg *config.Config, first bool) *Setting
 			}
 		}))
 	s.backfillHint.Hide()
+	demoText := widget.NewLabel("This is the demo: generated activity and a throw-away calendar, gone when it quits. " +
+		"Your own ActivityWatch and calendar are not touched.")
+	demoText.Wrapping = fyne.TextWrapWord
+	s.demo = widget.NewCard("Demo", "", container.NewBorder(nil, nil, nil,
+		widget.NewButtonWithIcon("Set up awcal for real", theme.LogoutIcon(), func() {
+			if s.leaveDemo != nil {
+				s.leaveDemo()
+			}
+		}), demoText))
+	s.demo.Hide()
 	s.win = a.NewWindow(settingsTitle)
 	s.win.SetCloseIntercept(s.close)
 	s.win.SetMainMenu(fyne.NewMainMenu(fyne.NewMenu("File",
@@ -153,7 +166,7 @@ func (s *Settings) build() {
 	closeBtn := widget.NewButton("Close", s.close)
 	bottom := container.NewBorder(nil, nil, nil, container.NewHBox(s.saveStatus, closeBtn, s.save), s.summary)
 
-	top := container.NewVBox(s.syncStatus, s.backfillHint)
+	top := container.NewVBox(s.demo, s.syncStatus, s.backfillHint)
 	s.welcome = nil
 	if s.first {
 		welcome := widget.NewLabel("Welcome to awcal. Check the ActivityWatch connection, choose where the " +
@@ -199,6 +212,14 @@ func (s *Settings) ShowStatus(st Status) {
 	}
 }
 
+// MarkDemo marks the window as the demo's (a banner, and "demo" in the title) and offers the
+// way back to a real setup: leave, which ends the demo and starts awcal on the real config.
+func (s *Settings) MarkDemo(leave func()) {
+	s.leaveDemo = leave
+	s.demo.Show()
+	s.markUnsaved()
+}
+
 // configJSON is the config's JSON form, to tell whether the working copy differs from it.
 func configJSON(c *config.Config) string {
 	b, err := json.Marshal(c)
@@ -216,13 +237,17 @@ func (s *Settings) Unsaved() bool {
 
 // markUnsaved shows whether there are unsaved edits: in the title and beside Save.
 func (s *Settings) markUnsaved() {
+	title := settingsTitle
 	if s.Unsaved() {
-		s.win.SetTitle(unsavedTitle)
+		title = unsavedTitle
 		s.saveStatus.SetText("Unsaved changes")
 	} else {
-		s.win.SetTitle(settingsTitle)
 		s.saveStatus.SetText("")
 	}
+	if s.demo.Visible() {
+		title = strings.Replace(title, "awcal", "awcal demo", 1)
+	}
+	s.win.SetTitle(title)
 }
 
 // close hides the window, first asking what to do with unsaved edits.
