@@ -101,12 +101,15 @@ var eventCases = []struct {
 func TestDecodeEvent(t *testing.T) {
 	for _, tt := range eventCases {
 		t.Run(tt.name, func(t *testing.T) {
-			ev, err := decodeEvent(replaceNonFinite([]byte(tt.raw)))
+			evs, bad, err := decodeEventList([]byte("[" + tt.raw + "]"))
+			require.NoError(t, err)
 			if !tt.ok {
-				assert.Error(t, err)
+				assert.Empty(t, evs)
+				assert.Equal(t, 1, bad, "skipped and counted")
 				return
 			}
-			require.NoError(t, err)
+			require.Len(t, evs, 1)
+			ev := evs[0]
 			assert.True(t, tt.wantTS.Equal(ev.Timestamp), "timestamp %v, want %v", ev.Timestamp, tt.wantTS)
 			assert.Equal(t, time.UTC, ev.Timestamp.Location())
 			assert.Equal(t, tt.wantDur, ev.Duration)

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"sort"
+	"strings"
 	"testing"
 	"testing/iotest"
 
@@ -46,7 +47,7 @@ func readExportLayered(r io.Reader) ([]activity.BucketEvents, ExportStats, error
 		seen[b.ID] = true
 		be := activity.BucketEvents{Bucket: b}
 		if rb.Events != nil && !isNull(rb.Events) {
-			evs, bad, err := decodeEventList(rb.Events)
+			evs, bad, err := decodeEventListLayered(rb.Events)
 			if err != nil {
 				return nil, stats, err
 			}
@@ -102,11 +103,37 @@ func TestReadExportAgreesWithLayeredReader(t *testing.T) {
 	for _, s := range layeredSeeds {
 		sameAsLayered(t, []byte(s))
 	}
+	// encoding/json refuses more than 10,000 nested objects and arrays; so does the stream.
+	for _, depth := range []int{9990, 9994, 9995, 20000} {
+		sameAsLayered(t, []byte(`{"buckets":{"a":{"events":[{"timestamp":"2026-03-02T09:00:00Z","data":{"x":`+
+			strings.Repeat("[", depth)+strings.Repeat("]", depth)+`}}]}}}`))
+	}
 	raw, err := os.ReadFile(filepath.Join("testdata", "android-export-rust.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	sameAsLayered(t, raw)
+}
+
+// FuzzDecodeEventListLayered compares the streaming event-list decoder (aw-server answers) with
+// the layered one.
+func FuzzDecodeEventListLayered(f *testing.F) {
+	for _, tt := range eventCases {
+		f.Add([]byte("[" + tt.raw + "]"))
+	}
+	f.Add([]byte(`null`))
+	f.Add([]byte(`{"a": 1}`))
+	f.Add([]byte(`[{"timestamp": "2026-03-02T09:00:00Z", "duration": 1e12}] x`))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		want, wantBad, wantErr := decodeEventListLayered(body)
+		got, gotBad, gotErr := decodeEventList(body)
+		if (wantErr != nil) != (gotErr != nil) {
+			t.Fatalf("layered error %v, streaming error %v, for %q", wantErr, gotErr, body)
+		}
+		if wantErr == nil && (!reflect.DeepEqual(want, got) || wantBad != gotBad) {
+			t.Fatalf("for %q:\nlayered   %d bad, %#v\nstreaming %d bad, %#v", body, wantBad, want, gotBad, got)
+		}
+	})
 }
 
 // FuzzReadExportLayered compares the streaming reader with the layered one on arbitrary files.

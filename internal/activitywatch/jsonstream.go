@@ -25,7 +25,12 @@ type jsonStream struct {
 	keep int   // the first byte a refill must keep (a marked value), or -1
 	rerr error // the reader's error once it returned one (io.EOF at the end)
 	key  []byte
+	// depth is the number of objects and arrays open; encoding/json refuses more than
+	// maxDepth, and so does the stream (it also keeps the decoders' recursion bounded).
+	depth int
 }
+
+const maxDepth = 10000
 
 func newJSONStream(r io.Reader) *jsonStream {
 	return &jsonStream{r: r, buf: make([]byte, streamBufSize), keep: -1}
@@ -218,6 +223,10 @@ func (s *jsonStream) object(field func(key []byte) error) error {
 	if err := s.consume('{'); err != nil {
 		return err
 	}
+	if err := s.open(); err != nil {
+		return err
+	}
+	defer func() { s.depth-- }()
 	if c, ok := s.peek(); ok && c == '}' {
 		s.pos++
 		return nil
@@ -254,6 +263,10 @@ func (s *jsonStream) array(elem func() error) error {
 	if err := s.consume('['); err != nil {
 		return err
 	}
+	if err := s.open(); err != nil {
+		return err
+	}
+	defer func() { s.depth-- }()
 	if c, ok := s.peek(); ok && c == ']' {
 		s.pos++
 		return nil
@@ -276,6 +289,15 @@ func (s *jsonStream) array(elem func() error) error {
 			return s.unexpected()
 		}
 	}
+}
+
+// open counts an object or array just opened.
+func (s *jsonStream) open() error {
+	s.depth++
+	if s.depth > maxDepth {
+		return s.syntaxErr(fmt.Sprintf("more than %d nested objects and arrays", maxDepth))
+	}
+	return nil
 }
 
 // readKey reads an object key and returns it unescaped.

@@ -3,6 +3,7 @@ package activitywatch
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"strconv"
 	"time"
 	"unicode"
@@ -20,6 +21,7 @@ type valueDecoder struct {
 	strs  map[string]string
 	datas map[string]map[string]any // raw object → decoded map; nil: it does not decode
 	buf   []byte
+	key   []byte
 }
 
 func newValueDecoder() *valueDecoder {
@@ -141,65 +143,106 @@ func isNullish(raw []byte) bool {
 
 // value decodes any raw value as encoding/json decodes into an interface.
 func (d *valueDecoder) value(raw []byte) (any, error) {
-	switch raw[0] {
+	return d.parseValue(&cursor{b: raw})
+}
+
+// object decodes a raw object; dropNull leaves out the keys whose value is null, as event and
+// bucket data are read.
+func (d *valueDecoder) object(raw []byte, dropNull bool) (map[string]any, error) {
+	return d.parseObject(&cursor{b: raw}, dropNull)
+}
+
+// parseValue decodes the value at the cursor and moves past it (one pass, however deep).
+func (d *valueDecoder) parseValue(c *cursor) (any, error) {
+	c.ws()
+	switch c.b[c.i] {
 	case '"':
-		return d.str(raw), nil
-	case 't':
-		return true, nil
-	case 'f':
-		return false, nil
+		end := stringEnd(c.b, c.i)
+		s := d.str(c.b[c.i:end])
+		c.i = end
+		return s, nil
 	case '{':
-		return d.object(raw, false)
+		return d.parseObject(c, false)
 	case '[':
+		c.i++
 		out := []any{}
-		c := cursor{b: raw, i: 1}
 		for {
 			c.ws()
 			switch c.b[c.i] {
 			case ']':
+				c.i++
 				return out, nil
 			case ',':
 				c.i++
 			}
-			v, err := d.value(c.raw())
+			v, err := d.parseValue(c)
 			if err != nil {
 				return nil, err
 			}
 			out = append(out, v)
 		}
 	}
-	if isNullish(raw) {
+	tok := c.token()
+	switch {
+	case tok[0] == 't':
+		return true, nil
+	case tok[0] == 'f':
+		return false, nil
+	case isNullish(tok):
 		return nil, nil
 	}
-	f, err := strconv.ParseFloat(string(raw), 64)
+	f, err := strconv.ParseFloat(string(tok), 64)
 	if err != nil {
 		return nil, errNumberRange
 	}
 	return f, nil
 }
 
-// object decodes a raw object; dropNull leaves out the keys whose value is null, as event and
-// bucket data are read.
-func (d *valueDecoder) object(raw []byte, dropNull bool) (map[string]any, error) {
+// parseObject decodes the object at the cursor and moves past it.
+func (d *valueDecoder) parseObject(c *cursor, dropNull bool) (map[string]any, error) {
 	m := map[string]any{}
-	var err error
-	c := cursor{b: raw}
-	var key []byte
-	c.fields(&key, func(k, val []byte) {
+	c.i++ // '{'
+	for {
+		c.ws()
+		switch c.b[c.i] {
+		case '}':
+			c.i++
+			return m, nil
+		case ',':
+			c.i++
+			c.ws()
+		}
+		end := stringEnd(c.b, c.i)
+		d.key = unquote(d.key[:0], c.b[c.i:end])
+		key := d.intern(d.key)
+		c.i = end
+		c.ws()
+		c.i++ // ':'
+		c.ws()
+		if dropNull && isNullish(c.b[c.i:min(c.i+2, len(c.b))]) {
+			c.token()
+			delete(m, key) // a later null wins over an earlier value, and is then removed
+			continue
+		}
+		v, err := d.parseValue(c)
 		if err != nil {
-			return
+			return nil, err
 		}
-		ks := d.intern(k)
-		if dropNull && isNullish(val) {
-			delete(m, ks) // a later null wins over an earlier value, and is then removed
-			return
+		m[key] = v
+	}
+}
+
+// token returns the literal or number at the cursor and moves past it.
+func (c *cursor) token() []byte {
+	start := c.i
+	for c.i < len(c.b) {
+		switch c.b[c.i] {
+		case ',', ']', '}', ' ', '\t', '\n', '\r':
+			return c.b[start:c.i]
 		}
-		var v any
-		if v, err = d.value(val); err == nil {
-			m[ks] = v
-		}
-	})
-	return m, err
+		c.i++
+	}
+	return c.b[start:c.i]
 }
 
 // data decodes event or bucket data: missing or null is empty, anything but an object is an
@@ -466,4 +509,43 @@ func hex4(b []byte) rune {
 		r = r<<4 | rune(c)
 	}
 	return r
+}
+
+// decodeEventList decodes a JSON array of events (an aw-server answer), skipping and counting
+// malformed ones. Only a body that is not a JSON array at all is an error; null is no events.
+func decodeEventList(body []byte) ([]activity.Event, int, error) {
+	s := newJSONStream(bytes.NewReader(body))
+	d := newValueDecoder()
+	events, malformed := []activity.Event{}, 0
+	err := func() error {
+		null, err := s.nullNext()
+		if err != nil || null {
+			return err
+		}
+		if c, _ := s.peek(); c != '[' {
+			if err := s.skip(); err != nil {
+				return err
+			}
+			return errors.New("not an array")
+		}
+		return s.array(func() error {
+			raw, err := s.rawValue()
+			if err != nil {
+				return err
+			}
+			if ev, ok := d.event(raw); ok {
+				events = append(events, ev)
+			} else {
+				malformed++
+			}
+			return nil
+		})
+	}()
+	if err == nil {
+		err = s.finish()
+	}
+	if err != nil {
+		return nil, 0, fmt.Errorf("not a JSON list of events: %w", err)
+	}
+	return events, malformed, nil
 }

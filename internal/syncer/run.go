@@ -30,12 +30,29 @@ const (
 	// A point that is quiescent in what aw-server shows now could be covered by a slice later;
 	// one that lies before all of that stays quiescent.
 	settleLag = 10 * time.Minute
-	// pieceLen bounds how much activity one derivation holds: a long range is processed in
-	// pieces that end at quiescent points, each fetched, derived, planned and applied in turn.
-	pieceLen = 24 * time.Hour
+	// pieceLen is the first piece of a long range, and the shortest: a long range is processed
+	// in pieces that end at quiescent points, each fetched, derived, planned and applied in
+	// turn. A backfill's later pieces follow the activity's density (pieceEvents), up to
+	// maxPieceLen.
+	pieceLen    = 24 * time.Hour
+	maxPieceLen = 31 * 24 * time.Hour
 	// maxAttempts bounds the re-read and re-plan after calendar.ErrConflict.
 	maxAttempts = 3
 )
+
+// pieceEvents is how many events a piece of a long range aims to hold, which bounds what one
+// derivation holds while a sparse year is not cut into 365 writes. (A variable for tests.)
+var pieceEvents = 50_000
+
+// nextPieceLen sizes the next piece from the last one: long enough for about pieceEvents
+// events at the density just seen, within [pieceLen, maxPieceLen].
+func nextPieceLen(last time.Duration, events int) time.Duration {
+	if events <= 0 {
+		return maxPieceLen
+	}
+	next := time.Duration(float64(last) * float64(pieceEvents) / float64(events))
+	return min(max(next, pieceLen), maxPieceLen)
+}
 
 // run is one Run in progress.
 type run struct {
@@ -210,19 +227,29 @@ func (r *run) derive(data []activity.BucketEvents, from, to time.Time, seeds []e
 func (r *run) process(ctx context.Context, w window) (time.Time, error) {
 	cap := r.cfg.ContinuityCap()
 	c0, seeds, fromQuiescent := w.from, w.seeds, w.fromQuiescent
+	length := pieceLen
 	for first := true; ; first = false {
 		if err := ctx.Err(); err != nil {
 			return time.Time{}, err
 		}
 		c1, final := w.to, true
-		if w.to.Sub(c0) > pieceLen+cap {
-			c1, final = c0.Add(pieceLen), false
+		if w.to.Sub(c0) > length+cap {
+			c1, final = c0.Add(length), false
 		}
 		r.piece.from, r.piece.to = c0, c1
 		r.report(PhaseReading, 0)
 		data, err := r.fetch(ctx, c0, c1)
 		if err != nil {
 			return time.Time{}, err
+		}
+		if !w.settle {
+			// A backfill (a custom range): the next piece follows the density. A last-checked
+			// run catches up on a week at most, a day at a time, so its progress moves daily.
+			events := 0
+			for _, b := range data {
+				events += len(b.Events)
+			}
+			length = nextPieceLen(c1.Sub(c0), events)
 		}
 		r.report(PhaseDeriving, 0.4)
 		var blocks []engine.Block

@@ -77,6 +77,7 @@ func TestContinuityRewrite(t *testing.T) {
 // TestLongCustomRangeInPieces backfills three generated days in one range: it is processed in
 // pieces cut at quiescent points, and gives the same calendar as a backfill day by day.
 func TestLongCustomRangeInPieces(t *testing.T) {
+	defer syncer.SetPieceEvents(1)() // pieces of a day, the shortest
 	opts := fakedata.Options{Start: monday, Days: 3, Seed: 4, Intensity: fakedata.Normal, Hostname: host}
 	data := fakedata.Generate(opts)
 	from, _ := fakedata.Day(opts, 0)
@@ -114,6 +115,48 @@ func TestLongCustomRangeInPieces(t *testing.T) {
 	got := whole.owned()
 	requireNoOverlap(t, got)
 	assertConverged(t, byDay.owned(), got)
+}
+
+// TestPiecesFollowDensity backfills two weeks: after the first day, pieces are sized to hold
+// about as many events as the syncer aims for (never less than a day), so activity sparser
+// than that takes fewer pieces than days; the calendar is the same as a backfill day by day.
+func TestPiecesFollowDensity(t *testing.T) {
+	opts := fakedata.Options{Start: monday, Days: 14, Seed: 5, Intensity: fakedata.Normal, Hostname: host}
+	data := fakedata.Generate(opts)
+	from, _ := fakedata.Day(opts, 0)
+	_, to := fakedata.Day(opts, 13)
+	readings := func(w *world) int {
+		n := 0
+		_, err := w.run(to.Add(time.Hour), syncer.Request{Trigger: syncer.Manual, From: from, To: to,
+			Progress: func(p syncer.Progress) {
+				if p.Phase == syncer.PhaseReading {
+					n++
+				}
+			}})
+		require.NoError(t, err)
+		return n
+	}
+	events := 0
+	for _, b := range data {
+		events += len(b.Events)
+	}
+
+	sparse := newWorld(t, profile.Starters()...)
+	newReplay(sparse.aw, data).advance(to.Add(time.Hour))
+	restore := syncer.SetPieceEvents(events) // as many as the whole range holds
+	sparsePieces := readings(sparse)
+	restore()
+
+	dense := newWorld(t, profile.Starters()...)
+	newReplay(dense.aw, data).advance(to.Add(time.Hour))
+	restore = syncer.SetPieceEvents(1)
+	densePieces := readings(dense)
+	restore()
+	assert.Equal(t, 14, densePieces, "a day at a time")
+	assert.Equal(t, 3, sparsePieces, "the first day, then the days that hold as many events as the whole range at the first day's density, then the rest")
+
+	requireNoOverlap(t, sparse.owned())
+	assertConverged(t, dense.owned(), sparse.owned())
 }
 
 // TestICSCalendar runs an incremental day against an .ics file that also holds the person's
