@@ -9,24 +9,34 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// BenchmarkLoadAndSaveAYear is what a sync run adds for its corrections after a year of use:
-// loading a file that knows 3,000 events and 100 tombstones, and saving it.
-func BenchmarkLoadAndSaveAYear(b *testing.B) {
+// BenchmarkIncrementalRunAfterAYear is what a sync run adds for its corrections after a year of
+// use (8,760 known events, 100 tombstones): load, look up and update the growing event of the
+// current month, save.
+func BenchmarkIncrementalRunAfterAYear(b *testing.B) {
 	path := filepath.Join(b.TempDir(), FileName)
-	f := New()
-	start := time.Date(2025, 1, 1, 9, 0, 0, 0, time.UTC)
-	for i := range 3000 {
-		s := start.Add(time.Duration(i) * 3 * time.Hour)
-		f.Known[fmt.Sprintf("%032x@awcal", i)] = Known{ProfileID: "coding", Start: s, End: s.Add(time.Hour)}
+	f, err := Load(path)
+	require.NoError(b, err)
+	start := time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC)
+	for i := range 8760 {
+		s := start.Add(time.Duration(i) * time.Hour)
+		require.NoError(b, f.Know(fmt.Sprintf("%032x@awcal", i), Known{ProfileID: "coding", Start: s, End: s.Add(50 * time.Minute)}))
 	}
 	for i := range 100 {
 		s := start.Add(time.Duration(i) * 80 * time.Hour)
 		f.Tomb(Tombstone{UID: fmt.Sprintf("%032x@awcal", 10000+i), ProfileID: "coding", Start: s, End: s.Add(time.Hour), Reason: ReasonDeleted})
 	}
-	require.NoError(b, Save(path, f))
+	require.NoError(b, f.Save())
+	last := start.Add(8759 * time.Hour)
+	uid := fmt.Sprintf("%032x@awcal", 8759)
+	grow := time.Minute
 	for b.Loop() {
 		g, err := Load(path)
 		require.NoError(b, err)
-		require.NoError(b, Save(path, g))
+		_, ok, err := g.Lookup(uid, last)
+		require.NoError(b, err)
+		require.True(b, ok)
+		grow += time.Second
+		require.NoError(b, g.Know(uid, Known{ProfileID: "coding", Start: last, End: last.Add(grow)}))
+		require.NoError(b, g.Save())
 	}
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/awcal/awcal/internal/calendar"
 	"github.com/awcal/awcal/internal/calendar/ics"
+	"github.com/awcal/awcal/internal/corrections"
 	"github.com/awcal/awcal/internal/fakedata"
 	"github.com/awcal/awcal/internal/profile"
 	"github.com/awcal/awcal/internal/syncer"
@@ -128,6 +129,21 @@ func BenchmarkIncrementalSync(b *testing.B) {
 			w.statePath = filepath.Join(dir, "state.json")
 			_, err := w.sync(at.Add(-10 * time.Minute))
 			require.NoError(b, err)
+			// After a year of use the corrections file knows every owned event.
+			ledgerPath := corrections.PathBeside(w.statePath)
+			ledger, err := corrections.Load(ledgerPath)
+			require.NoError(b, err)
+			all, err := store.Owned(context.Background(), day.AddDate(-1, 0, 0), day.AddDate(0, 0, 2))
+			require.NoError(b, err)
+			for _, e := range all {
+				require.NoError(b, ledger.Know(e.UID, corrections.Known{ProfileID: e.ProfileID, Start: e.Start, End: e.End}))
+			}
+			require.NoError(b, ledger.Save())
+			ledgerData, err := os.ReadFile(ledgerPath)
+			require.NoError(b, err)
+			knownDir := filepath.Join(dir, "known")
+			knownSaved := filepath.Join(dir, "known-saved")
+			require.NoError(b, os.Rename(knownDir, knownSaved))
 			require.NoError(b, store.Close())
 			copyFile(b, path, template)
 			state, err := os.ReadFile(w.statePath)
@@ -138,6 +154,9 @@ func BenchmarkIncrementalSync(b *testing.B) {
 				b.StopTimer()
 				copyFile(b, template, path)
 				require.NoError(b, os.WriteFile(w.statePath, state, 0o600))
+				require.NoError(b, os.WriteFile(ledgerPath, ledgerData, 0o600))
+				require.NoError(b, os.RemoveAll(knownDir))
+				require.NoError(b, os.CopyFS(knownDir, os.DirFS(knownSaved)))
 				var store *ics.Store
 				if warm {
 					store = openICS(b, path)

@@ -86,7 +86,7 @@ func PurgeProfile(ctx context.Context, store Store, profileID string, from, to t
 		if len(changes) == 0 {
 			break
 		}
-		if err := forgetKnown(ledger, opts.CorrectionsPath, changes); err != nil {
+		if err := forgetKnown(ledger, changes); err != nil {
 			return nil, 0, fmt.Errorf("deleting the events of profile %s: %w", profileID, err)
 		}
 		err = store.Apply(ctx, changes)
@@ -119,14 +119,16 @@ type PurgeOptions struct {
 // deleting them, so that they are never taken for events the person deleted (even when the
 // process dies in between). One whose delete does not happen is still in the calendar, and the
 // next sync knows it again.
-func forgetKnown(ledger *corrections.File, path string, deletes []calendar.Change) error {
+func forgetKnown(ledger *corrections.File, deletes []calendar.Change) error {
 	if ledger == nil || len(deletes) == 0 {
 		return nil
 	}
 	for _, c := range deletes {
-		delete(ledger.Known, c.Event.UID)
+		if err := ledger.Unknow(c.Event.UID, c.Event.Start, c.Event.End); err != nil {
+			return err
+		}
 	}
-	return corrections.Save(path, ledger)
+	return ledger.Save()
 }
 
 // PurgeProfile is the package's PurgeProfile on the Syncer's calendar, never at the same time

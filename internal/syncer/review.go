@@ -310,11 +310,13 @@ func (s *Syncer) reject(ctx context.Context, held *review.File, p Proposal, tomb
 	if err != nil {
 		return &ConfigError{Err: err}
 	}
-	delete(ledger.Known, p.UID)
+	if err := ledger.Unknow(p.UID, p.Start, p.End); err != nil {
+		return &ConfigError{Err: err}
+	}
 	if tomb {
 		ledger.Tomb(corrections.Tombstone{UID: p.UID, ProfileID: p.ProfileID, Start: p.Start, End: p.End, Reason: corrections.ReasonRejected})
 	}
-	if err := corrections.Save(s.correctionsPath, ledger); err != nil {
+	if err := ledger.Save(); err != nil {
 		return err
 	}
 	if p.Held {
@@ -345,14 +347,16 @@ func (s *Syncer) Undo(ctx context.Context, u Undo) error {
 	if err != nil {
 		return &ConfigError{Err: err}
 	}
-	ledger.Tombstones = slices.DeleteFunc(ledger.Tombstones, func(t corrections.Tombstone) bool {
+	ledger.Untomb(func(t corrections.Tombstone) bool {
 		_, ok := before[t.UID]
 		return ok && t.Reason == corrections.ReasonRejected
 	})
 	for _, uid := range u.Written {
-		delete(ledger.Known, uid) // awcal's own delete, never the person's
+		if err := ledger.Unknow(uid, from, to); err != nil { // awcal's own delete, never the person's
+			return &ConfigError{Err: err}
+		}
 	}
-	if err := corrections.Save(s.correctionsPath, ledger); err != nil {
+	if err := ledger.Save(); err != nil {
 		return err
 	}
 	evs, err := s.store.Owned(ctx, from, to)

@@ -364,7 +364,9 @@ func (r *run) attempt(ctx context.Context, pl planner, blocks []engine.Block, re
 	if err != nil {
 		return fmt.Errorf("reading the calendar: %w", err)
 	}
-	pl.taken = r.takenSpans(owned, readFrom, readTo)
+	if pl.taken, err = r.takenSpans(owned, readFrom, readTo); err != nil {
+		return &ConfigError{Err: err}
+	}
 	p := pl.makePlan(blocks, owned)
 	if r.req.DryRun {
 		r.rep.Changes = append(r.rep.Changes, p.Changes...)
@@ -385,7 +387,9 @@ func (r *run) attempt(ctx context.Context, pl planner, blocks []engine.Block, re
 		if err := r.store.Apply(ctx, p.Changes); err != nil {
 			return fmt.Errorf("writing the calendar: %w", err)
 		}
-		r.recordWrites(p.Changes)
+		if err := r.recordWrites(p.Changes); err != nil {
+			return &ConfigError{Err: err}
+		}
 	}
 	r.rep.Counts.add(p.Counts)
 	return nil

@@ -267,7 +267,7 @@ func (s *Syncer) Run(ctx context.Context, req Request) (*Report, error) {
 	if r != nil && r.ledgerDirty && !req.DryRun {
 		// Saved whatever the outcome: a tombstone found must stick, and what the ledger says
 		// was written is true of the calendar (a failed write is found again by the next read).
-		if lerr := corrections.Save(s.correctionsPath, ledger); lerr != nil {
+		if lerr := ledger.Save(); lerr != nil {
 			err = errors.Join(err, lerr)
 		}
 	}
