@@ -141,7 +141,11 @@ func (s *Settings) build() {
 		}
 	}, s.refreshChoices)
 	s.cal = newCalendarTab(f)
-	s.sync = newSyncTab(f)
+	s.sync = newSyncTab(f, func() {
+		if s.OnBackfill != nil {
+			s.OnBackfill()
+		}
+	})
 	s.priv = newPrivacyTab(f)
 	s.tabs = container.NewAppTabs(
 		container.NewTabItemWithIcon("ActivityWatch", theme.ComputerIcon(), s.aw.root),

@@ -1,19 +1,12 @@
 package ui
 
 import (
-	"time"
-
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/awcal/awcal/internal/config"
-)
-
-// Labels of the sync strategies.
-const (
-	strategyLastChecked = "Sync from last checked"
-	strategyCustom      = "Custom date range (backfill; manual only)"
 )
 
 // Labels of the review modes (sync.review), in the order the selector shows them.
@@ -23,15 +16,18 @@ var reviewLabels = []struct{ mode, label string }{
 	{config.ReviewHold, "Hold: nothing reaches the calendar until I approve it"},
 }
 
-// syncTab is the Sync tab: the strategy and its range, automatic sync, the review mode, AFK
-// masking, start at login and the browser table.
+// syncTab is the Sync tab: automatic sync, the way to backfill, the review mode, AFK masking,
+// start at login and the browser table. A backfill has one way in, the backfill dialog (a
+// preview, then Confirm); a config whose strategy is the custom range (set in the file or by
+// hand) says so here and can go back to syncing from the last-checked point.
 type syncTab struct {
 	*form
-	root       fyne.CanvasObject
-	strategy   *widget.RadioGroup
-	customFrom *widget.DateEntry
-	customTo   *widget.DateEntry
-	autoSync   *widget.Check
+	root fyne.CanvasObject
+	// custom says that the saved strategy is a custom range; lastChecked ends it.
+	custom      *fyne.Container
+	lastChecked *widget.Button
+	backfill    *widget.Button
+	autoSync    *widget.Check
 	interval   *widget.Entry
 	lookback   *widget.Entry
 	afk        *widget.Check
@@ -42,7 +38,7 @@ type syncTab struct {
 	autostart *widget.Check
 }
 
-func newSyncTab(f *form) *syncTab {
+func newSyncTab(f *form, openBackfill func()) *syncTab {
 	t := &syncTab{form: f}
 	sc := &f.cfg.Sync
 	t.autoSync = widget.NewCheck("Sync automatically", func(b bool) { sc.AutoSync = b; f.changed() })
@@ -52,26 +48,18 @@ func newSyncTab(f *form) *syncTab {
 	t.lookback = numberEntry(sc.FirstSyncLookbackHours, func(v float64) { sc.FirstSyncLookbackHours = v; f.changed() })
 	f.bind(t.lookback, "$.sync.firstSyncLookbackHours")
 
-	t.customFrom = widget.NewDateEntry()
-	t.customTo = widget.NewDateEntry()
-	if sc.CustomStart != nil {
-		d := sc.CustomStart.Local()
-		t.customFrom.SetDate(&d)
+	t.backfill = widget.NewButtonWithIcon("Backfill a date range…", theme.HistoryIcon(), openBackfill)
+	customText := widget.NewLabel("This config syncs a custom date range (sync.strategy is custom), so nothing " +
+		"syncs automatically. Backfills go through Backfill a date range… instead.")
+	customText.Wrapping = fyne.TextWrapWord
+	customText.Importance = widget.WarningImportance
+	t.lastChecked = widget.NewButton("Sync from last checked", t.endCustom)
+	t.custom = container.NewBorder(nil, nil, nil, t.lastChecked, customText)
+	if sc.Strategy != config.StrategyCustom {
+		t.custom.Hide()
 	}
-	if sc.CustomEnd != nil {
-		d := sc.CustomEnd.Local().AddDate(0, 0, -1) // stored as the exclusive end
-		t.customTo.SetDate(&d)
-	}
-	t.customFrom.OnChanged = func(d *time.Time) { sc.CustomStart = dayStart(d, 0); f.changed() }
-	t.customTo.OnChanged = func(d *time.Time) { sc.CustomEnd = dayStart(d, 1); f.changed() }
-
-	t.strategy = widget.NewRadioGroup([]string{strategyLastChecked, strategyCustom}, t.setStrategy)
-	t.strategy.Required = true
-	if sc.Strategy == config.StrategyCustom {
-		t.strategy.SetSelected(strategyCustom)
-	} else {
-		t.strategy.SetSelected(strategyLastChecked)
-	}
+	setEnabled(t.autoSync, sc.Strategy != config.StrategyCustom)
+	setEnabled(t.interval, sc.Strategy != config.StrategyCustom)
 
 	t.afk = widget.NewCheck("Ignore window, web and editor activity while away (AFK masking)", func(b bool) {
 		f.cfg.AFKMasking = b
@@ -101,9 +89,7 @@ func newSyncTab(f *form) *syncTab {
 	})
 
 	items := []*widget.FormItem{
-		widget.NewFormItem("Strategy", t.strategy),
-		widget.NewFormItem("From", t.customFrom),
-		widget.NewFormItem("To (inclusive)", t.customTo),
+		widget.NewFormItem("", t.custom),
 		widget.NewFormItem("", t.autoSync),
 		widget.NewFormItem("Every (minutes)", t.interval),
 		widget.NewFormItem("First sync looks back (hours)", t.lookback),
@@ -116,10 +102,13 @@ func newSyncTab(f *form) *syncTab {
 		items = append(items, widget.NewFormItem("", t.autostart))
 	}
 	t.fields = widget.NewForm(items...)
-	t.fields.Items[1].HintText = "a custom range never moves the last-checked point, and its edges never cut a block"
-	t.fields.Items[6].HintText = "approve, reject and correct pending blocks in the tray's Review item or with awcal review"
+	t.fields.Items[4].HintText = "approve, reject and correct pending blocks in the tray's Review item or with awcal review"
 	t.root = container.NewVScroll(container.NewPadded(container.NewVBox(
 		t.fields, widget.NewSeparator(),
+		widget.NewLabelWithStyle("Backfill", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		hint("Rebuild the blocks of past days, for example after changing profiles. It shows what would change "+
+			"before it writes, never moves the last-checked point and leaves automatic sync as it is."),
+		container.NewHBox(t.backfill), widget.NewSeparator(),
 		widget.NewLabelWithStyle("Browsers", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		hint("Which window apps are which browser, so web activity counts only while its browser is focused."),
 		t.browsers.root)))
@@ -131,25 +120,13 @@ func (t *syncTab) autostartWanted() bool {
 	return t.autostart != nil && t.autostart.Checked
 }
 
-// setStrategy keeps the strategy contract (SYNC.md §1) on screen: while the custom range is
-// chosen, auto sync is off and its controls are disabled; the model enforces the same.
-func (t *syncTab) setStrategy(label string) {
-	if label == strategyCustom {
-		t.cfg.SetStrategy(config.StrategyCustom)
-		t.autoSync.SetChecked(false)
-		t.autoSync.Disable()
-		t.interval.Disable()
-		t.customFrom.Enable()
-		t.customTo.Enable()
-	} else {
-		t.cfg.SetStrategy(config.StrategyLastChecked)
-		t.autoSync.Enable()
-		t.interval.Enable()
-		t.customFrom.Disable()
-		t.customTo.Disable()
-	}
-	if t.fields != nil {
-		t.fields.Refresh() // the form greys the labels of disabled fields
-	}
+// endCustom goes back to syncing from the last-checked point, with automatic sync on.
+func (t *syncTab) endCustom() {
+	t.cfg.SetStrategy(config.StrategyLastChecked)
+	t.custom.Hide()
+	t.autoSync.Enable()
+	t.interval.Enable()
+	t.autoSync.SetChecked(true)
+	t.fields.Refresh() // the form greys the labels of disabled fields
 	t.changed()
 }

@@ -8,6 +8,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -38,50 +39,48 @@ func newTestSettings(t *testing.T, c *config.Config, saved *[]*config.Config) *S
 	return s
 }
 
-func TestSettingsStrategyContract(t *testing.T) {
+func TestSettingsOneWayToBackfill(t *testing.T) {
 	var saved []*config.Config
 	s := newTestSettings(t, baseConfig(), &saved)
 	require.True(t, s.sync.autoSync.Checked, "the default config syncs automatically")
 	require.False(t, s.sync.autoSync.Disabled())
-	require.True(t, s.sync.customFrom.Disabled(), "range pickers are off while syncing from last checked")
+	assert.False(t, s.sync.custom.Visible(), "no custom range: nothing to say about one")
 
-	t.Run("custom turns auto sync off and disables it", func(t *testing.T) {
-		s.sync.strategy.SetSelected(strategyCustom)
-		assert.False(t, s.sync.autoSync.Checked)
-		assert.True(t, s.sync.autoSync.Disabled())
-		assert.True(t, s.sync.interval.Disabled())
-		assert.False(t, s.sync.customFrom.Disabled())
-		assert.False(t, s.cfg.Sync.AutoSync)
-		assert.Equal(t, config.StrategyCustom, s.cfg.Sync.Strategy)
-	})
-	t.Run("auto sync cannot be ticked while custom", func(t *testing.T) {
-		tapCheck(s.sync.autoSync)
-		assert.False(t, s.sync.autoSync.Checked, "a disabled check ignores taps")
-		assert.False(t, s.cfg.Sync.AutoSync)
-	})
-	t.Run("custom needs a range, then saves with auto sync off", func(t *testing.T) {
-		from, to := time.Date(2026, 3, 2, 0, 0, 0, 0, time.Local), time.Date(2026, 3, 4, 0, 0, 0, 0, time.Local)
-		s.sync.customFrom.SetDate(&from)
-		s.sync.customTo.SetDate(&to)
-		s.Save()
-		require.Len(t, saved, 1, "summary: %s", s.summary.Text)
-		got := saved[0]
-		assert.Equal(t, config.StrategyCustom, got.Sync.Strategy)
-		assert.False(t, got.Sync.AutoSync)
-		require.NotNil(t, got.Sync.CustomStart)
-		require.NotNil(t, got.Sync.CustomEnd)
-		assert.True(t, got.Sync.CustomStart.Equal(from))
-		assert.True(t, got.Sync.CustomEnd.Equal(to.AddDate(0, 0, 1)), "the end date is inclusive: stored as the next midnight")
-	})
-	t.Run("back to last checked enables the controls, auto sync stays off until ticked", func(t *testing.T) {
-		s.sync.strategy.SetSelected(strategyLastChecked)
-		assert.False(t, s.sync.autoSync.Disabled())
-		assert.False(t, s.sync.interval.Disabled())
-		assert.True(t, s.sync.customFrom.Disabled())
-		assert.False(t, s.sync.autoSync.Checked)
-		tapCheck(s.sync.autoSync)
-		assert.True(t, s.cfg.AutoSyncEnabled())
-	})
+	opened := 0
+	s.OnBackfill = func() { opened++ }
+	test.Tap(s.sync.backfill)
+	assert.Equal(t, 1, opened, "the Sync tab's backfill is the backfill dialog")
+	assert.False(t, s.Unsaved(), "opening it changes no setting (auto sync stays on)")
+	assert.True(t, s.cfg.AutoSyncEnabled())
+	for _, it := range s.sync.fields.Items {
+		_, isRange := it.Widget.(*widget.DateEntry)
+		assert.False(t, isRange, "no second backfill through a saved date range")
+	}
+}
+
+func TestSettingsCustomStrategyFromTheFile(t *testing.T) {
+	var saved []*config.Config
+	c := baseConfig()
+	from, to := time.Date(2026, 3, 2, 0, 0, 0, 0, time.Local), time.Date(2026, 3, 4, 0, 0, 0, 0, time.Local)
+	c.Sync.CustomStart, c.Sync.CustomEnd = &from, &to
+	c.SetStrategy(config.StrategyCustom)
+	s := newTestSettings(t, c, &saved)
+	require.True(t, s.sync.custom.Visible(), "a custom range set in the file is shown")
+	assert.False(t, s.sync.autoSync.Checked)
+	assert.True(t, s.sync.autoSync.Disabled(), "the strategy contract: no auto sync while custom")
+	assert.True(t, s.sync.interval.Disabled())
+	tapCheck(s.sync.autoSync)
+	assert.False(t, s.cfg.Sync.AutoSync, "a disabled check ignores taps")
+	assert.False(t, s.Unsaved())
+
+	test.Tap(s.sync.lastChecked)
+	assert.False(t, s.sync.custom.Visible())
+	assert.False(t, s.sync.autoSync.Disabled())
+	assert.True(t, s.sync.autoSync.Checked)
+	s.Save()
+	require.Len(t, saved, 1, s.summary.Text)
+	assert.Equal(t, config.StrategyLastChecked, saved[0].Sync.Strategy)
+	assert.True(t, saved[0].AutoSyncEnabled())
 }
 
 func TestSettingsInlineValidation(t *testing.T) {
