@@ -82,7 +82,7 @@ func TestDaemonFinishesTheWriteOnSIGTERM(t *testing.T) {
 	assert.Contains(t, stderr.String(), "stopping after the running sync")
 	evs := ownedEvents(t, cfg.Calendar.Path)
 	require.Len(t, evs, 1, "the write that SIGTERM interrupted was finished")
-	assert.Equal(t, "Code - daemon.go", evs[0].Title)
+	assert.Equal(t, "Coding · awcal", evs[0].Title)
 	assert.Empty(t, tempFiles(t, filepath.Dir(cfg.Calendar.Path)), "no temp file left")
 	st, err := config.LoadState(config.StatePath(cfgPath))
 	require.NoError(t, err)

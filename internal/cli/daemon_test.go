@@ -37,7 +37,7 @@ func daemonSetup(t *testing.T) (cfgPath string, cfg *config.Config, environ map[
 	aw.AddBucket(activity.Bucket{ID: "aw-watcher-afk_laptop", Type: activity.TypeAFK, Hostname: "laptop"})
 	start := time.Now().Add(-2 * time.Hour).Truncate(time.Second)
 	aw.AddEvents("aw-watcher-window_laptop", activity.Event{Timestamp: start, Duration: time.Hour.Seconds(),
-		Data: map[string]any{"app": "Code", "title": "daemon.go"}})
+		Data: map[string]any{"app": "Code", "title": "daemon.go - awcal - Visual Studio Code"}})
 
 	dir := t.TempDir()
 	c := config.Default(func(string) string { return "" })
@@ -136,7 +136,7 @@ func TestDaemonSyncsOnItsInterval(t *testing.T) {
 	}
 	evs := ownedEvents(t, cfg.Calendar.Path)
 	require.Len(t, evs, 1)
-	assert.Equal(t, "Code - daemon.go", evs[0].Title)
+	assert.Equal(t, "Coding · awcal", evs[0].Title)
 	st, err := config.LoadState(config.StatePath(cfgPath))
 	require.NoError(t, err)
 	require.NotNil(t, st.LastRun)
@@ -188,7 +188,7 @@ func TestDaemonServesTheFeed(t *testing.T) {
 	file, err := os.ReadFile(cfg.Calendar.Path)
 	require.NoError(t, err)
 	assert.Equal(t, string(file), string(body), "the feed is the calendar file")
-	assert.Contains(t, string(body), "SUMMARY:Code - daemon.go")
+	assert.Contains(t, string(body), "SUMMARY:Coding · awcal")
 
 	req, err := http.NewRequest(http.MethodGet, url, nil)
 	require.NoError(t, err)

@@ -12,7 +12,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/awcal/awcal/internal/activity"
 	"github.com/awcal/awcal/internal/activitywatch/awtest"
 	"github.com/awcal/awcal/internal/config"
 	"github.com/awcal/awcal/internal/fakedata"
@@ -46,9 +45,9 @@ func TestPreviewFromAWServer(t *testing.T) {
 	code, out, stderr := previewAW(t, cfgPath)
 	require.Equal(t, ExitOK, code, stderr)
 	assert.Equal(t, []previewBrief{
-		{"coding", "Code - main.go", "Work"},
-		{"meetings", "Standup", "Meetings"},
-		{"coding", "Code - sync.go", "Work"},
+		{"coding", "Coding · awcal", "Work"},
+		{"meetings", "Meeting · Standup", "Meetings"},
+		{"coding", "Coding · syncer", "Work"},
 	}, previewBriefs(out))
 	assert.Equal(t, at(9, 0), out.Blocks[0].Start)
 	assert.Equal(t, at(10, 0), out.Blocks[0].End)
@@ -66,8 +65,8 @@ func TestPreviewFromAWServer(t *testing.T) {
 	code, out, stderr = previewAW(t, cfgPath)
 	require.Equal(t, ExitOK, code, stderr)
 	assert.Equal(t, []previewBrief{
-		{"coding", "Code - main.go", "Work"},
-		{"coding", "Code - " + activity.RedactedValue, "Work"},
+		{"coding", "Coding · awcal", "Work"},
+		{"coding", "Coding", "Work"}, // the project is not read from a redacted title
 	}, previewBriefs(out))
 
 	// --profiles replaces the configured profiles.
@@ -82,7 +81,7 @@ func TestPreviewFromAWServer(t *testing.T) {
 	// The text table.
 	code, stdout, stderr := runCmd(t, nil, "preview", "--config", cfgPath, "--from", "2026-03-02", "--to", "2026-03-03")
 	require.Equal(t, ExitOK, code, stderr)
-	assert.Contains(t, stdout, "Code - main.go")
+	assert.Contains(t, stdout, "Coding · awcal")
 	assert.Contains(t, stdout, "3 blocks from")
 }
 

@@ -46,9 +46,9 @@ func syncSetup(t *testing.T) (aw *awtest.Server, cfgPath string, cfg *config.Con
 		aw.AddEvents("aw-watcher-window_laptop", activity.Event{Timestamp: from, Duration: to.Sub(from).Seconds(),
 			Data: map[string]any{"app": app, "title": title}})
 	}
-	window(at(9, 0), at(10, 0), "Code", "main.go")
+	window(at(9, 0), at(10, 0), "Code", "main.go - awcal - Visual Studio Code")
 	window(at(10, 0), at(10, 30), "zoom", "Standup")
-	window(at(13, 0), at(14, 0), "Code", "sync.go")
+	window(at(13, 0), at(14, 0), "Code", "● sync.go - syncer - Visual Studio Code")
 
 	dir := t.TempDir()
 	c := config.Default(func(string) string { return "" })
@@ -80,7 +80,7 @@ func TestSyncCommand(t *testing.T) {
 	assert.Equal(t, at(11, 0), *out.LastSyncTime)
 	ics, err := os.ReadFile(icsPath)
 	require.NoError(t, err)
-	assert.Contains(t, string(ics), "SUMMARY:Code - main.go")
+	assert.Contains(t, string(ics), "SUMMARY:Coding · awcal")
 	assert.Contains(t, string(ics), "X-AWCAL-PROFILE:coding")
 
 	// Again at the same time: nothing to do.
@@ -102,7 +102,7 @@ func TestSyncCommand(t *testing.T) {
 	assert.True(t, out.DryRun)
 	assert.Equal(t, 1, out.Created)
 	require.Len(t, out.Changes, 1)
-	assert.Equal(t, syncChangeJSON{Op: "create", UID: out.Changes[0].UID, Profile: "coding", Title: "Code - sync.go",
+	assert.Equal(t, syncChangeJSON{Op: "create", UID: out.Changes[0].UID, Profile: "coding", Title: "Coding · syncer",
 		Start: at(13, 0), End: at(14, 0)}, out.Changes[0])
 	after, err := os.ReadFile(icsPath)
 	require.NoError(t, err)

@@ -597,3 +597,18 @@ func TestValidationErrorMessage(t *testing.T) {
 	assert.Equal(t, "config /c.json has 2 problems (fix the file, or move it away to get a fresh default):\n\tline 2: $.a: bad\n\t$.b: worse", e.Error())
 	assert.True(t, errors.As(error(e), new(*ValidationError)))
 }
+
+// TestLoadKeepsSavedStarterProfiles: a config saved with the starter profiles of an earlier
+// version keeps them as they were (templates, soft breaks) when the starters change.
+func TestLoadKeepsSavedStarterProfiles(t *testing.T) {
+	path := writeFile(t, `{"version": 1, "calendar": {"kind": "ics", "path": "/a.ics"},
+		"profiles": [{"id": "coding", "name": "Coding", "category": "Work", "threshold": 5, "softBreak": 3,
+		"titleTemplate": "{app} - {title}", "enabled": true,
+		"primary": [{"bucket": "window", "field": "app", "pattern": "^(code)$", "regex": true}]}]}`)
+	c, err := Load(path)
+	require.NoError(t, err)
+	require.Len(t, c.Profiles, 1)
+	assert.Equal(t, "{app} - {title}", c.Profiles[0].TitleTemplate)
+	assert.NotEqual(t, profile.Starters()[0].TitleTemplate, c.Profiles[0].TitleTemplate, "the starter changed since")
+	assert.Equal(t, 3.0, c.Profiles[0].SoftBreak)
+}

@@ -189,7 +189,7 @@ func TestRealBucketTypes(t *testing.T) {
 		}
 		assert.Equal(t, []Evidence{
 			{Kind: 0, Label: "Code — main.go", Duration: 10 * time.Minute},
-			{Kind: 1, Label: "github.com", Duration: 10 * time.Minute},
+			{Kind: 1, Label: "github.com — GH", Duration: 10 * time.Minute},
 		}, sortedEvidence(res.Blocks[0].Evidence))
 	})
 	t.Run("AFK masking on", func(t *testing.T) {

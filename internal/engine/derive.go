@@ -26,6 +26,9 @@ type derivation struct {
 	datas      []dataRec
 	groupCache []map[string][]int32 // per rule group: subject → the rules it matches
 	labels     map[int32]string     // evidence label by match id
+	titles     map[int32]string     // cleaned window title by data id
+	projects   map[int32]string     // project read from a window title, by data id
+	sites      map[int32]string     // web site, by data id
 	matchIDs   map[[2]int32]int32
 	matches    []matchRec
 	bits       []uint64 // rule bitsets, e.words per match
@@ -82,6 +85,7 @@ func newDerivation(e *Engine, in Input) *derivation {
 		hosts: map[string]int32{}, tkIDs: map[typeKind]int32{}, seed: maphash.MakeSeed(), byHash: map[uint64]int32{},
 		matchIDs: map[[2]int32]int32{}, unionBuf: make([]uint64, e.words), groupCache: make([]map[string][]int32, e.ruleSet.Groups()),
 		labels: map[int32]string{},
+		titles: map[int32]string{}, projects: map[int32]string{}, sites: map[int32]string{},
 	}
 }
 

@@ -149,7 +149,7 @@ func TestEvidence(t *testing.T) {
 	res := newEngine(t, []profile.Profile{p}, fcrOptions).Derive(input(0, 60, evs...))
 	require.Len(t, res.Blocks, 1)
 	assert.Equal(t, []Evidence{
-		{Kind: activity.KindWeb, Label: "go.dev", Duration: 6 * time.Minute},
+		{Kind: activity.KindWeb, Label: "go.dev — Docs", Duration: 6 * time.Minute}, // the site and the page
 		{Kind: activity.KindEditor, Label: "awcal — main.go", Duration: 3 * time.Minute},
 		{Kind: activity.KindWindow, Label: "code — a.go", Duration: 2 * time.Minute},
 		{Kind: activity.KindWindow, Label: "code — b.go", Duration: 2 * time.Minute},

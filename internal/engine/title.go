@@ -81,8 +81,11 @@ func (d *derivation) dataOf(ev int32) int32 {
 	return d.matches[d.events[ev].match].data
 }
 
-// title derives a block's title (§6): the largest group of evidence data fills the template,
-// missing keys come from the other states of that group's slices (D2).
+// title derives a block's title (§6). The evidence is grouped by data; each group renders
+// the template (keys missing from its data come from the other states of its slices, D2), and
+// the rendered title with the most time wins (ties: first seen). So a session that touched a
+// dozen files is named after what it spent most time on, and window titles that differ only by
+// an unsaved marker or a notification count count as one.
 func (d *derivation) title(p *profile.Profile, bs []blockSlice) string {
 	tmpl := p.Template()
 	if tmpl == "" { // TitleDetail "name": classify on titles, never show them
@@ -97,8 +100,32 @@ func (d *derivation) title(p *profile.Profile, bs []blockSlice) string {
 			}
 		}
 	}
-	// No evidence at all (a seeded block before its first slice) leaves placeholders empty.
-	winner, group := d.largestGroup(evidence)
+	block := blockKeys{d: d, evidence: evidence}
+	groups := d.groups(evidence)
+	if len(groups) == 0 {
+		// No evidence at all (a seeded block before its first slice) leaves placeholders empty.
+		return cleanTitle(d.render(tmpl, -1, nil, &block), p.Name)
+	}
+	best, bestDur := "", int64(-1)
+	sums := map[string]int64{}
+	var order []string
+	for _, g := range groups {
+		t := cleanTitle(d.render(tmpl, g.data, g.members, &block), p.Name)
+		if _, ok := sums[t]; !ok {
+			order = append(order, t)
+		}
+		sums[t] += g.dur
+	}
+	for _, t := range order {
+		if sums[t] > bestDur {
+			best, bestDur = t, sums[t]
+		}
+	}
+	return best
+}
+
+// render fills the template's placeholders from data, its group's slices and the block.
+func (d *derivation) render(tmpl string, data int32, group []blockSlice, block *blockKeys) string {
 	var sb strings.Builder
 	rest := tmpl
 	for {
@@ -115,20 +142,27 @@ func (d *derivation) title(p *profile.Profile, bs []blockSlice) string {
 			continue
 		}
 		sb.WriteString(rest[:open])
-		sb.WriteString(d.placeholder(rest[open+1:open+1+end], winner, group))
+		key := rest[open+1 : open+1+end]
+		if v, ok := block.value(key); ok {
+			sb.WriteString(v)
+		} else {
+			sb.WriteString(d.placeholder(key, data, group))
+		}
 		rest = rest[open+2+end:]
 	}
-	return cleanTitle(sb.String(), p.Name)
+	return sb.String()
 }
 
-// largestGroup groups evidence slices by data and returns the data with the most time (ties:
-// first seen) and the slices of that group in time order.
-func (d *derivation) largestGroup(evidence []blockSlice) (int32, []blockSlice) {
-	type group struct {
-		data int32
-		dur  int64
-	}
-	var groups []group
+// evidenceGroup is the evidence with one data: its time and its slices in time order.
+type evidenceGroup struct {
+	data    int32
+	dur     int64
+	members []blockSlice
+}
+
+// groups groups evidence slices by data, in the order first seen.
+func (d *derivation) groups(evidence []blockSlice) []evidenceGroup {
+	var groups []evidenceGroup
 	index := map[int32]int{}
 	for _, b := range evidence {
 		data := d.dataOf(b.state)
@@ -136,27 +170,12 @@ func (d *derivation) largestGroup(evidence []blockSlice) (int32, []blockSlice) {
 		if !ok {
 			i = len(groups)
 			index[data] = i
-			groups = append(groups, group{data: data})
+			groups = append(groups, evidenceGroup{data: data})
 		}
 		groups[i].dur += b.dur
+		groups[i].members = append(groups[i].members, b)
 	}
-	best := -1
-	for i, g := range groups {
-		if best < 0 || g.dur > groups[best].dur {
-			best = i
-		}
-	}
-	if best < 0 {
-		return -1, nil
-	}
-	winner := groups[best].data
-	var members []blockSlice
-	for _, b := range evidence {
-		if d.dataOf(b.state) == winner {
-			members = append(members, b)
-		}
-	}
-	return winner, members
+	return groups
 }
 
 // placeholder is the value of {key}: from the winning data, else from the first state of the
@@ -192,6 +211,14 @@ func (d *derivation) titleValue(data int32, key string) (string, bool) {
 	}
 	if b, isBool := v.(bool); isBool && !b {
 		return "", true
+	}
+	if str, isString := v.(string); isString && strings.EqualFold(k, "title") {
+		t, ok := d.titles[data]
+		if !ok {
+			t = cleanWindowTitle(str)
+			d.titles[data] = t
+		}
+		return t, true
 	}
 	return profile.ValueText(v), true
 }
@@ -265,7 +292,7 @@ func (d *derivation) evidence(bs []blockSlice) []Evidence {
 	return out
 }
 
-// label names what a state shows: "app — title" for a window, the site for a web tab,
+// label names what a state shows: "app — title" for a window, "site — page title" for a web tab,
 // "project — file" for an editor, "away" for AFK; private values are redacted.
 func (d *derivation) label(ev int32) string {
 	data := d.dataOf(ev)
@@ -279,14 +306,12 @@ func (d *derivation) label(ev int32) string {
 	case activity.KindWindow:
 		parts = []string{get("app"), get("title")}
 	case activity.KindWeb:
+		// The site and the page: "en.wikipedia.org — Go (programming language)".
 		site := get("url")
 		if u, err := url.Parse(site); err == nil && u.Host != "" {
-			site = u.Host
+			site = strings.TrimPrefix(u.Host, "www.")
 		}
-		if site == "" {
-			site = get("title")
-		}
-		parts = []string{site}
+		parts = []string{site, get("title")}
 	case activity.KindEditor:
 		parts = []string{baseName(get("project")), baseName(get("file"))}
 	case activity.KindAFK:

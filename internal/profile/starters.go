@@ -17,14 +17,17 @@ const (
 )
 
 // Starters returns the profiles a new installation begins with: Coding, Meetings,
-// Communication, Research and Writing, with stable ids so that re-adding a starter never orphans
-// its past events. They are ordered so that, on equal evidence, the more specific profile wins
+// Communication, Research and Writing. Their titles name the work ("Coding · awcal",
+// "Meeting · Weekly sync", "Research · en.wikipedia.org"). A config keeps the profiles it was
+// saved with: changing the starters changes new installs and "Add starter profiles", never
+// existing profiles. They have stable ids so that re-adding a starter never orphans its past
+// events. They are ordered so that, on equal evidence, the more specific profile wins
 // (ENGINE.md §5: ties go to the profile listed first).
 func Starters() []Profile {
 	return []Profile{
 		{
 			ID: "coding", Name: "Coding", Category: "Work", Color: "#4c8bf5",
-			Threshold: 5, SoftBreak: 3, TitleTemplate: "{app} - {title}", Enabled: true,
+			Threshold: 5, SoftBreak: 3, TitleTemplate: "Coding · {project}", Enabled: true,
 			Primary: []Rule{
 				{Bucket: "window", Field: "app", Pattern: `^(` + editorApps + `)(\.exe)?$`, Regex: true},
 				{Bucket: "window", Field: "app", Pattern: `^(` + terminalApps + `)(\.exe)?$`, Regex: true},
@@ -40,7 +43,7 @@ func Starters() []Profile {
 		},
 		{
 			ID: "meetings", Name: "Meetings", Category: "Meetings", Color: "#d93025",
-			Threshold: 2, SoftBreak: 3, TitleTemplate: "{title}", Enabled: true,
+			Threshold: 2, SoftBreak: 3, TitleTemplate: "Meeting · {title}", Enabled: true,
 			Primary: []Rule{
 				{Bucket: "window", Field: "app", Pattern: `^(zoom|zoom\.us|zoom workplace|teams|ms-teams|teams-for-linux|microsoft teams|` +
 					`webex|ciscowebexstart|skype|jitsi meet)(\.exe)?$`, Regex: true},
@@ -63,7 +66,7 @@ func Starters() []Profile {
 		},
 		{
 			ID: "research", Name: "Research", Category: "Work", Color: "#a142f4",
-			Threshold: 10, SoftBreak: 3, TitleTemplate: "{title}", Enabled: true,
+			Threshold: 10, SoftBreak: 3, TitleTemplate: "Research · {site}", Enabled: true,
 			Primary: []Rule{
 				// Any tab of the focused browser (ENGINE.md §2 admits only those) that belongs
 				// to no other starter: those profiles should own that time.

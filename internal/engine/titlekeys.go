@@ -1,0 +1,180 @@
+package engine
+
+import (
+	"net/url"
+	"regexp"
+	"strings"
+
+	"github.com/awcal/awcal/internal/activity"
+)
+
+// blockKeys are the placeholders that describe a whole block rather than one state (§6):
+// {project} is the project with the most time, from the editor watcher or else parsed from
+// editor and terminal window titles; {site} is the web site with the most time. Each is
+// computed once per block, on first use.
+type blockKeys struct {
+	d        *derivation
+	evidence []blockSlice
+	done     bool
+	project  string
+	site     string
+}
+
+// value returns a block-wide placeholder; ok is false for other keys.
+func (k *blockKeys) value(key string) (string, bool) {
+	switch strings.ToLower(key) {
+	case "project":
+		k.compute()
+		return k.project, true
+	case "site":
+		k.compute()
+		return k.site, true
+	}
+	return "", false
+}
+
+func (k *blockKeys) compute() {
+	if k.done {
+		return
+	}
+	k.done = true
+	d := k.d
+	editor, parsed, sites := newTally(), newTally(), newTally()
+	for _, b := range k.evidence {
+		for _, s := range d.sliceStates(d.slices[b.slice]) {
+			data := d.dataOf(s)
+			switch d.events[s].kind {
+			case activity.KindEditor:
+				if v, ok := d.titleValue(data, "project"); ok {
+					editor.add(baseName(v), b.dur)
+				}
+			case activity.KindWindow:
+				if s != b.state {
+					continue // only the window that is the evidence names a project
+				}
+				p, ok := d.projects[data]
+				if !ok {
+					if v, has := d.titleValue(data, "title"); has {
+						p = projectFromTitle(v)
+					}
+					d.projects[data] = p
+				}
+				parsed.add(p, b.dur)
+			case activity.KindWeb:
+				site, ok := d.sites[data]
+				if !ok {
+					if v, has := d.titleValue(data, "url"); has {
+						site = siteOf(v)
+					}
+					d.sites[data] = site
+				}
+				sites.add(site, b.dur)
+			}
+		}
+	}
+	k.project = editor.top()
+	if k.project == "" {
+		k.project = parsed.top()
+	}
+	k.site = sites.top()
+}
+
+// tally sums time per value; top is the value with the most (ties: first seen).
+type tally struct {
+	order []string
+	sum   map[string]int64
+}
+
+func newTally() *tally { return &tally{sum: map[string]int64{}} }
+
+func (t *tally) add(v string, dur int64) {
+	if v == "" || v == activity.RedactedValue {
+		return
+	}
+	if _, ok := t.sum[v]; !ok {
+		t.order = append(t.order, v)
+	}
+	t.sum[v] += dur
+}
+
+func (t *tally) top() string {
+	best := ""
+	for _, v := range t.order {
+		if best == "" || t.sum[v] > t.sum[best] {
+			best = v
+		}
+	}
+	return best
+}
+
+// siteOf is a URL's host without "www.".
+func siteOf(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return ""
+	}
+	return strings.TrimPrefix(u.Hostname(), "www.")
+}
+
+var terminalPath = regexp.MustCompile(`^[^\s:@]+@[^\s:]+:\s*(\S+)`)
+
+// projectFromTitle reads a project from a cleaned editor or terminal window title: VS Code's
+// "file - project", a JetBrains IDE's "project – file", a terminal's "user@host: ~/src/project".
+// It returns "" when the title names none.
+func projectFromTitle(title string) string {
+	if m := terminalPath.FindStringSubmatch(title); m != nil {
+		p := baseName(m[1])
+		if p == "~" {
+			return ""
+		}
+		return p
+	}
+	if parts := strings.Split(title, " – "); len(parts) >= 2 {
+		return strings.TrimSpace(parts[0])
+	}
+	if parts := strings.Split(title, " - "); len(parts) >= 2 {
+		return strings.TrimSpace(parts[len(parts)-1])
+	}
+	return ""
+}
+
+// appSuffix is an application's name at the end of its window titles.
+var appSuffix = regexp.MustCompile(`(?i)\s+[-–—|]\s+(visual studio code|vscodium|code - oss|cursor|sublime text|` +
+	`gnu emacs|emacs|gvim|vim|kate|gedit|text editor|mozilla firefox( private browsing)?|firefox( developer edition)?|` +
+	`librewolf|google chrome|chromium|brave|microsoft edge|opera|vivaldi|slack|discord|mozilla thunderbird|` +
+	`thunderbird|microsoft teams|zoom( workplace)?|libreoffice writer|libreoffice|obsidian|intellij idea|goland|` +
+	`pycharm|webstorm|clion|rider|rustrover|android studio)\s*$`)
+
+// notificationCount is an unread count in front of a title: "(3) Slack", "[12] Inbox".
+var notificationCount = regexp.MustCompile(`^\s*[(\[]\d+\+?[)\]]\s*`)
+
+// meetPrefix is the prefix Google Meet puts before the meeting's name; meetCode is the code it
+// shows instead of a name, which says nothing to a person reading the calendar.
+var (
+	meetPrefix = regexp.MustCompile(`(?i)^meet\s+[-–—]\s+`)
+	meetCode   = regexp.MustCompile(`^[a-z]{3}-[a-z]{4}-[a-z]{3}$`)
+)
+
+// cleanWindowTitle removes what says nothing about the work from a window or tab title:
+// unsaved markers ("●", a leading or trailing "*"), notification counts and the application's
+// own name at the end.
+func cleanWindowTitle(s string) string {
+	if !strings.ContainsAny(s, "●•*([-–—|") {
+		return strings.TrimSpace(s) // nothing to clean: the common case costs no regexp
+	}
+	s = strings.NewReplacer("●", "", "•", "").Replace(s)
+	for {
+		before := s
+		s = strings.TrimSpace(s)
+		s = notificationCount.ReplaceAllString(s, "")
+		s = appSuffix.ReplaceAllString(s, "")
+		s = meetPrefix.ReplaceAllString(s, "")
+		s = strings.TrimSpace(strings.TrimSuffix(strings.TrimPrefix(s, "*"), "*"))
+		if s == before {
+			if meetCode.MatchString(s) {
+				return ""
+			}
+			return s
+		}
+	}
+}

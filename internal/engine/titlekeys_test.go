@@ -1,0 +1,92 @@
+package engine
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/awcal/awcal/internal/profile"
+)
+
+func TestCleanWindowTitle(t *testing.T) {
+	for in, want := range map[string]string{
+		"● syncer.go - awcal - Visual Studio Code":    "syncer.go - awcal",
+		"syncer.go - awcal - Visual Studio Code":      "syncer.go - awcal",
+		"*notes.txt - gedit":                          "notes.txt",
+		"report.odt * - LibreOffice Writer":           "report.odt",
+		"(3) Slack":                                   "Slack",
+		"[12] Inbox - Mozilla Thunderbird":            "Inbox",
+		"Go (programming language) — Mozilla Firefox": "Go (programming language)",
+		"(1) Inbox - Gmail - Google Chrome":           "Inbox - Gmail",
+		"Meet - Weekly sync":                          "Weekly sync",
+		"Meet - kyt-mzqb-rvw":                         "",
+		"general (Channel) - Acme - Slack":            "general (Channel) - Acme",
+		"Plain title":                                 "Plain title",
+		"Firefox is a browser":                        "Firefox is a browser",
+		"Release notes - Code":                        "Release notes - Code",
+	} {
+		assert.Equal(t, want, cleanWindowTitle(in), in)
+	}
+}
+
+func TestProjectFromTitle(t *testing.T) {
+	for in, want := range map[string]string{
+		"syncer.go - awcal":              "awcal",
+		"awcal – internal/engine/fsm.go": "awcal",
+		"ann@laptop: ~/src/awcal":        "awcal",
+		"ann@laptop: ~":                  "",
+		"Untitled":                       "",
+	} {
+		assert.Equal(t, want, projectFromTitle(in), in)
+	}
+}
+
+func TestTitleFromDominantEvidence(t *testing.T) {
+	coding := profile.Profile{ID: "c", Name: "Coding", Threshold: 1, SoftBreak: 5, Enabled: true,
+		TitleTemplate: "{app} - {title}", Primary: []profile.Rule{rule("window", "app", "Code")}}
+	t.Run("the title with most minutes, unsaved markers folded", func(t *testing.T) {
+		res := newEngine(t, []profile.Profile{coding}, Options{}).Derive(input(0, 120,
+			win(0, 10, "Code", "title", "main.go - awcal - Visual Studio Code"),
+			win(10, 30, "Code", "title", "● syncer.go - awcal - Visual Studio Code"),
+			win(30, 40, "Code", "title", "syncer.go - awcal - Visual Studio Code"),
+			win(40, 65, "Code", "title", "fsm.go - awcal - Visual Studio Code"),
+		))
+		require.Len(t, res.Blocks, 1)
+		assert.Equal(t, "Code - syncer.go - awcal", res.Blocks[0].Title,
+			"syncer.go has 30 minutes in two spellings, fsm.go 25 in one: the first state (main.go) does not name the block")
+	})
+	t.Run("project from the editor, else from the titles", func(t *testing.T) {
+		p := coding
+		p.TitleTemplate = "Coding · {project}"
+		p.Primary = append(p.Primary, rule("editor", "file", "."))
+		res := newEngine(t, []profile.Profile{p}, Options{}).Derive(input(0, 120,
+			win(0, 40, "Code", "title", "main.go - awcal - Visual Studio Code"),
+			ev{"editor", 0, 10, kvs([]any{"file", "/home/ann/src/site/index.md", "project", "/home/ann/src/site"})},
+			ev{"editor", 10, 40, kvs([]any{"file", "/home/ann/src/awcal/main.go", "project", "/home/ann/src/awcal"})},
+		))
+		require.Len(t, res.Blocks, 1)
+		assert.Equal(t, "Coding · awcal", res.Blocks[0].Title)
+
+		res = newEngine(t, []profile.Profile{p}, Options{}).Derive(input(0, 120,
+			win(0, 40, "Code", "title", "● main.go - awcal - Visual Studio Code")))
+		require.Len(t, res.Blocks, 1)
+		assert.Equal(t, "Coding · awcal", res.Blocks[0].Title, "parsed from the window title")
+
+		res = newEngine(t, []profile.Profile{p}, Options{}).Derive(input(0, 120, win(0, 40, "Code", "title", "Welcome")))
+		require.Len(t, res.Blocks, 1)
+		assert.Equal(t, "Coding", res.Blocks[0].Title, "no project: the dangling separator goes")
+	})
+	t.Run("site", func(t *testing.T) {
+		p := profile.Profile{ID: "r", Name: "Research", Threshold: 1, SoftBreak: 5, Enabled: true,
+			TitleTemplate: "Research · {site}", Primary: []profile.Rule{{Bucket: "web", Field: "url", Pattern: "^https", Regex: true}}}
+		res := newEngine(t, []profile.Profile{p}, Options{}).Derive(input(0, 120,
+			win(0, 60, "Firefox"),
+			web("firefox", 0, 15, "https://go.dev/doc", "title", "Docs"),
+			web("firefox", 15, 50, "https://en.wikipedia.org/wiki/Go", "title", "Go"),
+			web("firefox", 50, 60, "https://www.go.dev/blog", "title", "Blog"),
+		))
+		require.Len(t, res.Blocks, 1)
+		assert.Equal(t, "Research · en.wikipedia.org", res.Blocks[0].Title)
+	})
+}
