@@ -26,8 +26,8 @@ const (
 	unsavedTitle  = "awcal settings — unsaved changes"
 )
 
-// Settings is the settings window: ActivityWatch, Calendar, Sync, Privacy, Profiles and a
-// timeline Preview, over one working copy of the config that Save validates and writes. Each
+// Settings is the settings window: ActivityWatch, Calendar, Sync, Privacy, Profiles, a
+// timeline Preview and the Week, over one working copy of the config that Save validates and writes. Each
 // tab is its own type (settings_<tab>.go); they share the working copy through form.
 type Settings struct {
 	*form
@@ -48,6 +48,7 @@ type Settings struct {
 	priv     *privacyTab
 	profiles *profileEditor
 	preview  *Preview
+	week     *Week
 
 	tabs       *container.AppTabs
 	summary    *widget.Label
@@ -140,6 +141,12 @@ func (s *Settings) build() {
 			s.OnTryDemo()
 		}
 	}, s.refreshChoices)
+	oldWeek := s.week
+	s.week = NewWeek(f.deps, s.previewInput)
+	s.week.OnDay = s.ShowDay
+	if oldWeek != nil {
+		s.week.async = oldWeek.async
+	}
 	s.cal = newCalendarTab(f)
 	s.sync = newSyncTab(f, func() {
 		if s.OnBackfill != nil {
@@ -154,10 +161,14 @@ func (s *Settings) build() {
 		container.NewTabItemWithIcon("Privacy", theme.VisibilityOffIcon(), s.priv.root),
 		container.NewTabItemWithIcon("Profiles", theme.ListIcon(), s.profilesTab()),
 		container.NewTabItemWithIcon("Preview", theme.MediaVideoIcon(), s.preview.Root()),
+		container.NewTabItemWithIcon("Week", theme.GridIcon(), s.week.Root()),
 	)
 	s.tabs.OnSelected = func(t *container.TabItem) {
-		if t.Text == "Preview" {
+		switch t.Text {
+		case "Preview":
 			s.preview.Load()
+		case "Week":
+			s.week.Load()
 		}
 	}
 
