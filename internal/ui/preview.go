@@ -46,6 +46,7 @@ type Preview struct {
 	timeline *Timeline
 	status   *widget.Label
 	detail   *widget.Label
+	legend   *legend
 	root     fyne.CanvasObject
 }
 
@@ -91,7 +92,8 @@ func NewPreview(deps Deps, input func() config.Config, onData func([]activity.Bu
 	bar := container.NewBorder(nil, nil,
 		container.NewHBox(prev, container.NewGridWrap(fyne.NewSize(150, p.date.MinSize().Height), p.date), next),
 		container.NewHBox(in, out, whole, reload))
-	p.root = container.NewBorder(bar, container.NewVBox(p.status, p.detail), nil, nil,
+	p.legend = newLegend()
+	p.root = container.NewBorder(bar, container.NewVBox(p.legend.root, p.status, p.detail), nil, nil,
 		container.NewVScroll(p.timeline))
 	return p
 }
@@ -187,6 +189,7 @@ func (p *Preview) setStatus(text string) {
 // showError clears the timeline and shows why, in the error style.
 func (p *Preview) showError(err error) {
 	p.timeline.SetLanes(nil)
+	p.legend.clear()
 	p.status.Importance = widget.DangerImportance
 	p.status.SetText(err.Error())
 }
@@ -249,6 +252,8 @@ type PreviewResult struct {
 	Derived []engine.Block
 	Stats   PrivacyStats
 	Buckets []activity.BucketEvents // after the privacy filter
+	// Totals are the day's time per profile and category.
+	Totals dayTotals
 }
 
 // derive computes in the background and applies the result unless a newer request came.
@@ -268,6 +273,7 @@ func (p *Preview) derive(gen int, cfg config.Config, raw []activity.BucketEvents
 				return
 			}
 			p.timeline.SetLanes(res.Lanes)
+			p.legend.show(res.Totals)
 			p.setStatus(previewSummary(day, res))
 			if p.onData != nil {
 				p.onData(res.Buckets, res.Stats)
@@ -295,6 +301,7 @@ func ComputePreview(deps Deps, cfg config.Config, raw []activity.BucketEvents, d
 	res.Lanes = BuildLanes(bs, r, cfg.Profiles)
 	res.Blocks, res.Derived = len(r.Blocks), r.Blocks
 	res.Buckets = bs
+	res.Totals = computeDayTotals(cfg, r.Blocks, bs, day)
 	return res, nil
 }
 

@@ -49,7 +49,7 @@ var laneOrder = []struct {
 }
 
 // BuildLanes turns a day's buckets and the derived blocks into timeline lanes: blocks in their
-// profiles' colours, then one lane per bucket kind (window apps colour-coded by app). Values a
+// profiles' colours, the active time in no block ("Unassigned"), then one lane per bucket kind (window apps colour-coded by app). Values a
 // privacy rule redacted show as activity.RedactedValue.
 func BuildLanes(bs []activity.BucketEvents, res engine.Result, profiles []profile.Profile) []Lane {
 	byID := map[string]profile.Profile{}
@@ -68,7 +68,7 @@ func BuildLanes(bs []activity.BucketEvents, res engine.Result, profiles []profil
 			Start: b.Start, End: b.End, Label: b.Title, Detail: detail, Color: parseHex(p.Color),
 		})
 	}
-	lanes := []Lane{blocks}
+	lanes := []Lane{blocks, unassignedLane(bs, res.Blocks)}
 	for _, lo := range laneOrder {
 		lane := Lane{Name: lo.name}
 		for _, b := range bs {
@@ -387,7 +387,6 @@ func (r *timelineRenderer) build() {
 	size := t.Size()
 	w := size.Width
 	fg := theme.Color(theme.ColorNameForeground)
-	muted := theme.Color(theme.ColorNameDisabled)
 	grid := theme.Color(theme.ColorNameSeparator)
 	objs := []fyne.CanvasObject{}
 
@@ -402,7 +401,7 @@ func (r *timelineRenderer) build() {
 		line := canvas.NewLine(grid)
 		line.Position1 = fyne.NewPos(x, tlAxis-4)
 		line.Position2 = fyne.NewPos(x, size.Height)
-		label := canvas.NewText(clock(at), muted)
+		label := canvas.NewText(clock(at), fg) // the axis in the text colour: readable on every theme
 		label.TextSize = theme.CaptionTextSize()
 		label.Move(fyne.NewPos(x+2, 2))
 		objs = append(objs, line, label)

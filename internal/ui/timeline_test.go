@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -27,9 +28,15 @@ func sampleLanes(t *testing.T) []Lane {
 
 func TestBuildLanes(t *testing.T) {
 	lanes := sampleLanes(t)
-	require.Len(t, lanes, 5)
-	assert.Equal(t, []string{"Blocks", "Apps", "Web", "Editor", "AFK"},
-		[]string{lanes[0].Name, lanes[1].Name, lanes[2].Name, lanes[3].Name, lanes[4].Name})
+	require.Len(t, lanes, 6)
+	assert.Equal(t, []string{"Blocks", "Unassigned", "Apps", "Web", "Editor", "AFK"},
+		[]string{lanes[0].Name, lanes[1].Name, lanes[2].Name, lanes[3].Name, lanes[4].Name, lanes[5].Name})
+	un := lanes[1]
+	require.Len(t, un.Segments, 1, "active 09:00–10:10 and 11:00–12:00; blocks cover 09:00–10:10")
+	assert.Equal(t, at(11, 0), un.Segments[0].Start)
+	assert.Equal(t, at(12, 0), un.Segments[0].End)
+	assert.Contains(t, un.Segments[0].Detail, "active, in no block (60 min)")
+	lanes = append(lanes[:1], lanes[2:]...)
 
 	blocks := lanes[0]
 	assert.True(t, blocks.Blocks)
@@ -75,7 +82,7 @@ func TestTimelineHoverAndZoom(t *testing.T) {
 	var hovered string
 	tl.OnHover = func(s string) { hovered = s }
 
-	appsY := float32(tlAxis + tlBlockLane + tlGap + tlLane/2)
+	appsY := float32(tlAxis + tlBlockLane + tlGap + tlLane + tlGap + tlLane/2) // below Unassigned
 	tl.MouseMoved(&desktop.MouseEvent{PointEvent: fyne.PointEvent{Position: fyne.NewPos(tlLabelWidth+40*9.5, appsY)}})
 	assert.Contains(t, hovered, "Code — main.go - awcal", "hovering 09:30 in the apps lane")
 	tl.MouseMoved(&desktop.MouseEvent{PointEvent: fyne.PointEvent{Position: fyne.NewPos(tlLabelWidth+40*3, appsY)}})
@@ -112,10 +119,13 @@ func TestPreviewLoadsAndDerives(t *testing.T) {
 	p.async, p.debounce = inline, 0
 	test.NewTempWindow(t, p.Root())
 	p.SetDay(day)
-	require.Len(t, p.timeline.lanes, 5, p.status.Text)
+	require.Len(t, p.timeline.lanes, 6, p.status.Text)
 	assert.Len(t, p.timeline.lanes[0].Segments, 2)
 	assert.Equal(t, PrivacyStats{Dropped: 1, Redacted: 1}, gotStats)
 	assert.Contains(t, p.status.Text, "2 block(s)")
+	assert.Equal(t, []string{"Coding 50m", "Research 20m", "Unassigned 1h 00m"}, legendLabels(p.legend),
+		"the legend: each profile's colour and time, and the active time in no block")
+	assert.Equal(t, "In blocks: 1h 10m — by category: Work 1h 10m", p.legend.totals.Text)
 
 	t.Run("an edit re-derives without fetching again", func(t *testing.T) {
 		cfg.Profiles = cfg.Profiles[:1]
@@ -143,4 +153,15 @@ func TestPreviewLoadsAndDerives(t *testing.T) {
 			assert.Empty(t, l.Segments, "nothing happened the day before")
 		}
 	})
+}
+
+// legendLabels are the texts of the legend's entries.
+func legendLabels(l *legend) []string {
+	var out []string
+	for _, o := range l.items.Objects {
+		if lb, ok := o.(*widget.Label); ok {
+			out = append(out, lb.Text)
+		}
+	}
+	return out
 }
