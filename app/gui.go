@@ -190,6 +190,7 @@ func (g *gui) run(ctx context.Context, show <-chan struct{}) int {
 		Today:        ui.TodayLine(g.pipe, g.config, time.Now),
 		ShowReview:   g.showReview,
 		PendingCount: g.pendingCount,
+		ShowWeek:     func() { g.settings.ShowTab("Week") },
 	}, time.Now)
 	g.feeds = feed.NewServer(nil)
 	defer g.feeds.Close()

@@ -29,7 +29,7 @@ import (
 // outside fyne.Do) under Xvfb and a private D-Bus session, against a fake aw-server holding
 // generated activity. It opens the settings window from the tray menu over D-Bus, takes a
 // screenshot, clicks "Sync now" there, checks that the calendar file was written and that the
-// menu's Today line sums the day, and quits from the tray. It skips when Xvfb or D-Bus is missing, unless AWCAL_REQUIRE_REAL=1.
+// menu's Today line sums the day, opens the Week view from the tray, and quits from the tray. It skips when Xvfb or D-Bus is missing, unless AWCAL_REQUIRE_REAL=1.
 func TestGUISmoke(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a real window; skipped with -short")
@@ -230,6 +230,24 @@ func TestGUISmoke(t *testing.T) {
 			_, ok := layout()[fmt.Sprintf("Review %d pending…", pending-approved)]
 			return ok
 		})
+	})
+
+	t.Run("the week view opens from the tray", func(t *testing.T) {
+		click("This week…")
+		waitFor(t, 20*time.Second, "the settings window", func() bool {
+			out, _ := exec.Command("xwininfo", "-display", display, "-root", "-tree").CombinedOutput()
+			return strings.Contains(string(out), `"awcal settings"`)
+		})
+		time.Sleep(2 * time.Second) // the week is read from aw-server, then painted
+		shot := filepath.Join(dir, "week.png")
+		out, err := exec.Command("import", "-display", display, "-window", "root", shot).CombinedOutput()
+		require.NoError(t, err, "screenshot: %s", out)
+		assert.Greater(t, distinctColours(t, shot), 16, "the week view is drawn")
+		if d := os.Getenv("AWCAL_SHOTS"); d != "" {
+			b, err := os.ReadFile(shot)
+			require.NoError(t, err)
+			require.NoError(t, os.WriteFile(filepath.Join(d, "week.png"), b, 0o644))
+		}
 	})
 
 	t.Run("quit from the tray", func(t *testing.T) {

@@ -260,7 +260,10 @@ func (s *Scheduler) execute(ctx context.Context, req Request) (*Report, error) {
 		}
 	}
 	rep, err := s.runner.Run(ctx, req)
-	if err != nil && !errors.Is(err, ErrNotAllowed) {
+	cancelled := err != nil && errors.Is(err, context.Canceled) && ctx.Err() != nil
+	if cancelled {
+		s.log.Info("sync cancelled", "trigger", req.Trigger)
+	} else if err != nil && !errors.Is(err, ErrNotAllowed) {
 		// The tray shows only the latest failure; the log keeps every one.
 		s.log.Warn("sync failed", "trigger", req.Trigger, "error", err)
 	}
@@ -270,6 +273,10 @@ func (s *Scheduler) execute(ctx context.Context, req Request) (*Report, error) {
 	switch {
 	case errors.Is(err, ErrNotAllowed):
 		// The gate closed: not a failure, nothing happened.
+	case cancelled:
+		// Cancelled by whoever asked (a backfill's Cancel, the app quitting): not a failure,
+		// so the status keeps the last outcome and no failure is notified. The caller gets
+		// context.Canceled and says "Backfill cancelled".
 	case err != nil:
 		s.status.Notices = nil
 		if rep != nil {

@@ -281,6 +281,11 @@ func TestSchedulerBackfillCancel(t *testing.T) {
 		<-r.started
 		cancel()
 		assert.ErrorIs(t, <-done, context.Canceled)
+		synctest.Wait()
+		st := s.Status()
+		assert.NoError(t, st.Err, "a cancelled backfill is not a failure")
+		assert.Equal(t, StateIdle, st.State, "so the tray shows no error and notifies none")
+		assert.Zero(t, st.Failures)
 	})
 }
 

@@ -239,9 +239,9 @@ func (b *Backfill) Cancel() {
 	b.gen++ // the cancelled run's result is dropped
 	b.setState(bfFailed)
 	if wasApplying {
-		b.phase.SetText("Cancelled. Run the backfill again to finish the range; nothing is duplicated.")
+		b.phase.SetText("Backfill cancelled. Run it again to finish the range; nothing is duplicated.")
 	} else {
-		b.phase.SetText("Cancelled.")
+		b.phase.SetText("Backfill cancelled.")
 	}
 	setEnabled(b.preview, true)
 	if b.cancel != nil {
@@ -256,11 +256,11 @@ func planText(p Plan) string {
 	sort.SliceStable(ps, func(i, j int) bool { return ps[i].Hours > ps[j].Hours })
 	blocks, hours := 0, 0.0
 	for _, pp := range ps {
-		lines = append(lines, fmt.Sprintf("• %s: %d block(s), %.1f h", pp.Name, pp.Blocks, pp.Hours))
+		lines = append(lines, fmt.Sprintf("• %s: %s, %.1f h", pp.Name, count(pp.Blocks, "block", ""), pp.Hours))
 		blocks += pp.Blocks
 		hours += pp.Hours
 	}
-	head := fmt.Sprintf("%d block(s), %.1f h in total:", blocks, hours)
+	head := fmt.Sprintf("%s, %.1f h in total:", count(blocks, "block", ""), hours)
 	switch {
 	case p.Incomplete != "":
 		head = p.Incomplete

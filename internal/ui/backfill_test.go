@@ -45,8 +45,8 @@ func TestBackfillFlow(t *testing.T) {
 		assert.Equal(t, backfillCall{from: day.AddDate(0, 0, -2), to: day.AddDate(0, 0, 1), dryRun: true}, calls[0])
 		assert.Equal(t, bfPlanned, b.state)
 		assert.False(t, b.confirm.Disabled())
-		assert.Contains(t, b.summary.Text, "6 block(s), 8.0 h in total")
-		assert.Contains(t, b.summary.Text, "• Coding: 4 block(s), 6.5 h")
+		assert.Contains(t, b.summary.Text, "6 blocks, 8.0 h in total")
+		assert.Contains(t, b.summary.Text, "• Coding: 4 blocks, 6.5 h")
 		assert.Equal(t, "Would change the calendar: 3 to create, 1 to update, 0 to delete (2 unchanged).", b.changes.Text)
 		assert.NotContains(t, b.summary.Text, "Would change", "the changes are outside the scrolled summary")
 		assert.True(t, b.changes.Visible())
@@ -104,7 +104,7 @@ func TestBackfillProgressCancelAndFailure(t *testing.T) {
 	test.Tap(b.stop)
 	<-done
 	assert.Equal(t, bfFailed, b.state)
-	assert.Equal(t, "Cancelled.", b.phase.Text, "the cancelled run's late result does not overwrite the message")
+	assert.Equal(t, "Backfill cancelled.", b.phase.Text, "the cancelled run's late result does not overwrite the message")
 	assert.False(t, b.preview.Disabled(), "a new preview can start")
 	assert.True(t, b.progress.Hidden)
 

@@ -307,7 +307,7 @@ func ComputePreview(deps Deps, cfg config.Config, raw []activity.BucketEvents, d
 
 func previewSummary(day time.Time, r PreviewResult) string {
 	var parts []string
-	parts = append(parts, fmt.Sprintf("%s: %d block(s)", day.Format("Mon 2 Jan"), r.Blocks))
+	parts = append(parts, fmt.Sprintf("%s: %s", day.Format("Mon 2 Jan"), count(r.Blocks, "block", "")))
 	events := 0
 	for _, b := range r.Buckets {
 		events += len(b.Events)

@@ -130,4 +130,3 @@ func unassignedLane(bs []activity.BucketEvents, blocks []engine.Block) Lane {
 	}
 	return lane
 }
-

@@ -116,7 +116,7 @@ func (t *activityTab) connectionResult(bs []activity.Bucket, err error) {
 	for _, b := range bs {
 		hosts[b.Hostname] = true
 	}
-	t.status.SetText(fmt.Sprintf("Connected: %d buckets on %d host(s).", len(bs), len(hosts)))
+	t.status.SetText(fmt.Sprintf("Connected: %s on %s.", count(len(bs), "bucket", ""), count(len(hosts), "host", "")))
 	t.demo.Hide()
 	t.setBucketOptions(bs)
 	for _, b := range bs {

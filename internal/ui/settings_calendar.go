@@ -188,7 +188,7 @@ func (t *calendarTab) discover() {
 				names[i] = c.Name
 			}
 			t.davCal.SetOptions(names)
-			t.status.SetText(fmt.Sprintf("Found %d calendar(s); pick one.", len(cals)))
+			t.status.SetText(fmt.Sprintf("Found %s; pick one.", count(len(cals), "calendar", "")))
 			if len(cals) == 1 {
 				t.davCal.SetSelected(names[0])
 			}

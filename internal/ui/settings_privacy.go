@@ -66,8 +66,8 @@ func newPrivacyTab(f *form) *privacyTab {
 
 // showStats says what the privacy settings hid on the previewed day.
 func (t *privacyTab) showStats(day time.Time, stats PrivacyStats) {
-	t.hidden.SetText(fmt.Sprintf("On the previewed day (%s) the privacy settings hide %d event(s) and redact %d.",
-		day.Format("Mon 2 Jan"), stats.Dropped, stats.Redacted))
+	t.hidden.SetText(fmt.Sprintf("On the previewed day (%s) the privacy settings hide %s and redact %d.",
+		day.Format("Mon 2 Jan"), count(stats.Dropped, "event", ""), stats.Redacted))
 }
 
 // importFilters reads aw-server's privacy filters and buckets in the background and adds the
@@ -112,7 +112,7 @@ func (t *privacyTab) addFilters(filters []activitywatch.PrivacyFilter, buckets [
 	msg := "No new privacy rules to import."
 	if len(added) > 0 {
 		t.rules.appendPrivacyRules(added)
-		msg = fmt.Sprintf("Added %d privacy rule(s) from ActivityWatch; they apply once you press Save.", len(added))
+		msg = fmt.Sprintf("Added %s from ActivityWatch; they apply once you press Save.", count(len(added), "privacy rule", ""))
 		if slices.ContainsFunc(added, func(r privacy.Rule) bool { return r.Action == privacy.Redact }) {
 			msg += fmt.Sprintf(" Redacted values show as %q in awcal, whatever replacement ActivityWatch uses.", activity.RedactedValue)
 		}

@@ -270,7 +270,7 @@ func TestSettingsImportPrivacyFilters(t *testing.T) {
 	assert.Equal(t, append(c.Privacy.Rules, want...), s.cfg.Privacy.Rules, "added after the existing rules, as the command line converts them")
 	require.Len(t, s.priv.rules.rows, 3, "each imported rule has its row in the editor")
 	assert.Equal(t, "Redact", s.priv.rules.rows[2].action.Selected)
-	assert.Contains(t, s.priv.status.Text, "Added 2 privacy rule(s)")
+	assert.Contains(t, s.priv.status.Text, "Added 2 privacy rules")
 	assert.Contains(t, s.priv.status.Text, `show as "(private)"`)
 	assert.Contains(t, s.priv.status.Text, "Skipped 2:")
 	assert.Contains(t, s.priv.status.Text, "disabled in ActivityWatch")

@@ -122,7 +122,7 @@ func TestPreviewLoadsAndDerives(t *testing.T) {
 	require.Len(t, p.timeline.lanes, 6, p.status.Text)
 	assert.Len(t, p.timeline.lanes[0].Segments, 2)
 	assert.Equal(t, PrivacyStats{Dropped: 1, Redacted: 1}, gotStats)
-	assert.Contains(t, p.status.Text, "2 block(s)")
+	assert.Contains(t, p.status.Text, "2 blocks")
 	assert.Equal(t, []string{"Coding 50m", "Research 20m", "Unassigned 1h 00m"}, legendLabels(p.legend),
 		"the legend: each profile's colour and time, and the active time in no block")
 	assert.Equal(t, "In blocks: 1h 10m — by category: Work 1h 10m", p.legend.totals.Text)

@@ -23,6 +23,8 @@ type TrayActions struct {
 	OpenLog func()
 	// Quit runs when Quit is chosen (to ask about unsaved settings first); nil quits at once.
 	Quit func()
+	// ShowWeek opens the Week view; nil leaves the item out.
+	ShowWeek func()
 	// Today returns the menu's summary of today ("Today: 5h 40m — Coding 3h 10m · …"). It may
 	// be slow: it runs off the Fyne goroutine, at start and after every sync. nil shows no line.
 	Today func() string
@@ -83,6 +85,11 @@ func NewTray(a fyne.App, sc SyncController, act TrayActions, now func() time.Tim
 	t.menu.Items = append(t.menu.Items,
 		fyne.NewMenuItemSeparator(),
 		fyne.NewMenuItem("Settings…", act.ShowSettings),
+	)
+	if act.ShowWeek != nil {
+		t.menu.Items = append(t.menu.Items, fyne.NewMenuItem("This week…", act.ShowWeek))
+	}
+	t.menu.Items = append(t.menu.Items,
 		fyne.NewMenuItem("Open calendar", act.OpenCalendar),
 		fyne.NewMenuItem("Copy subscription URL", act.CopyFeedURL),
 	)

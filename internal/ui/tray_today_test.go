@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -95,4 +96,21 @@ func maxT(a, b time.Time) time.Time {
 		return a
 	}
 	return b
+}
+
+func TestTrayThisWeek(t *testing.T) {
+	a := test.NewTempApp(t)
+	rt := newFakeRuntime()
+	opened := 0
+	tr := NewTray(a, rt, TrayActions{ShowWeek: func() { opened++ }}, time.Now)
+	var week *fyne.MenuItem
+	for _, it := range tr.Menu().Items {
+		if it.Label == "This week…" {
+			week = it
+		}
+	}
+	require.NotNil(t, week, "the menu has the item: %v", menuLabels(tr.Menu()))
+	week.Action()
+	assert.Equal(t, 1, opened)
+	assert.NotContains(t, menuLabels(NewTray(a, rt, TrayActions{}, time.Now).Menu()), "This week…")
 }
