@@ -47,7 +47,14 @@ type Preview struct {
 	status   *widget.Label
 	detail   *widget.Label
 	legend   *legend
+	details  *detailsPanel
 	root     fyne.CanvasObject
+
+	// OnMakeRule, when set, is offered for a clicked raw activity ("Make a rule…").
+	OnMakeRule func(Segment)
+	// shownCfg and shownBuckets are what the timeline shows (the details panel reads them).
+	shownCfg     config.Config
+	shownBuckets []activity.BucketEvents
 }
 
 // NewPreview builds the preview for today. input snapshots the config being edited (a copy
@@ -62,7 +69,16 @@ func NewPreview(deps Deps, input func() config.Config, onData func([]activity.Bu
 		async: func(f func()) { go f() }, ctx: context.Background}
 	p.day = midnight(now())
 	p.timeline = NewTimeline(p.day, p.day.AddDate(0, 0, 1))
-	p.detail = widget.NewLabel("Hover over the timeline for details; drag across it to zoom.")
+	p.timeline.SetLimits(p.day, p.day.AddDate(0, 0, 1))
+	p.timeline.OnDayStep = func(step int) { p.SetDay(p.day.AddDate(0, 0, step)) }
+	p.timeline.OnSelect = func(s Segment) { p.details.show(s, p.shownCfg, p.shownBuckets) }
+	p.details = newDetailsPanel(func(s Segment) {
+		if p.OnMakeRule != nil {
+			p.OnMakeRule(s)
+		}
+	})
+	p.detail = widget.NewLabel("Hover for details, click a block or an activity; drag, scroll or ←/→ to pan, " +
+		"+/− to zoom, Page Up/Down for another day.")
 	p.detail.Wrapping = fyne.TextWrapWord
 	p.detail.Importance = widget.LowImportance
 	p.timeline.OnHover = func(s string) {
@@ -86,14 +102,14 @@ func NewPreview(deps Deps, input func() config.Config, onData func([]activity.Bu
 	whole := widget.NewButtonWithIcon("Whole day", theme.ZoomFitIcon(), func() {
 		p.timeline.SetRange(p.day, p.day.AddDate(0, 0, 1))
 	})
-	in := widget.NewButtonWithIcon("", theme.ZoomInIcon(), func() { p.zoom(0.5) })
-	out := widget.NewButtonWithIcon("", theme.ZoomOutIcon(), func() { p.zoom(2) })
+	in := widget.NewButtonWithIcon("", theme.ZoomInIcon(), func() { p.timeline.Zoom(0.5) })
+	out := widget.NewButtonWithIcon("", theme.ZoomOutIcon(), func() { p.timeline.Zoom(2) })
 	reload := widget.NewButtonWithIcon("Reload", theme.ViewRefreshIcon(), func() { p.rawKey = ""; p.Load() })
 	bar := container.NewBorder(nil, nil,
 		container.NewHBox(prev, container.NewGridWrap(fyne.NewSize(150, p.date.MinSize().Height), p.date), next),
 		container.NewHBox(in, out, whole, reload))
 	p.legend = newLegend()
-	p.root = container.NewBorder(bar, container.NewVBox(p.legend.root, p.status, p.detail), nil, nil,
+	p.root = container.NewBorder(bar, container.NewVBox(p.legend.root, p.status, p.detail, p.details.root), nil, nil,
 		container.NewVScroll(p.timeline))
 	return p
 }
@@ -114,28 +130,9 @@ func (p *Preview) SetDay(d time.Time) {
 		day := p.day
 		p.date.SetDate(&day)
 	}
+	p.timeline.SetLimits(p.day, p.day.AddDate(0, 0, 1))
 	p.timeline.SetRange(p.day, p.day.AddDate(0, 0, 1))
 	p.Load()
-}
-
-// zoom scales the shown range around its centre, within the day.
-func (p *Preview) zoom(f float64) {
-	from, to := p.timeline.Range()
-	span := time.Duration(float64(to.Sub(from)) * f)
-	span = max(span, 10*time.Minute)
-	mid := from.Add(to.Sub(from) / 2)
-	a, b := mid.Add(-span/2), mid.Add(span/2)
-	dayEnd := p.day.AddDate(0, 0, 1)
-	if span >= 24*time.Hour {
-		a, b = p.day, dayEnd
-	}
-	if a.Before(p.day) {
-		a, b = p.day, p.day.Add(span)
-	}
-	if b.After(dayEnd) {
-		a, b = dayEnd.Add(-span), dayEnd
-	}
-	p.timeline.SetRange(a, b)
 }
 
 func midnight(t time.Time) time.Time {
@@ -274,6 +271,7 @@ func (p *Preview) derive(gen int, cfg config.Config, raw []activity.BucketEvents
 			}
 			p.timeline.SetLanes(res.Lanes)
 			p.legend.show(res.Totals)
+			p.shownCfg, p.shownBuckets = cfg, res.Buckets
 			p.setStatus(previewSummary(day, res))
 			if p.onData != nil {
 				p.onData(res.Buckets, res.Stats)

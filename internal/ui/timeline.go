@@ -28,6 +28,11 @@ type Segment struct {
 	Label      string // drawn on blocks; the hover line for activity
 	Detail     string // hover text
 	Color      color.Color
+	// Block is the derived block a segment of the Blocks lane draws; Event and Bucket are the
+	// raw event an activity segment draws. Clicks hand them on (OnSelect).
+	Block  *engine.Block
+	Event  *activity.Event
+	Bucket *activity.Bucket
 }
 
 // Lane is one row of the timeline: a bucket kind's activity, or the derived blocks.
@@ -57,7 +62,8 @@ func BuildLanes(bs []activity.BucketEvents, res engine.Result, profiles []profil
 		byID[p.ID] = p
 	}
 	blocks := Lane{Name: "Blocks", Blocks: true}
-	for _, b := range res.Blocks {
+	for i := range res.Blocks {
+		b := &res.Blocks[i]
 		p := byID[b.ProfileID]
 		var ev []string
 		for _, e := range b.Evidence {
@@ -65,21 +71,25 @@ func BuildLanes(bs []activity.BucketEvents, res engine.Result, profiles []profil
 		}
 		detail := fmt.Sprintf("%s · %s–%s · %s\n%s", p.Name, clock(b.Start), clock(b.End), b.Title, strings.Join(ev, ", "))
 		blocks.Segments = append(blocks.Segments, Segment{
-			Start: b.Start, End: b.End, Label: b.Title, Detail: detail, Color: parseHex(p.Color),
+			Start: b.Start, End: b.End, Label: b.Title, Detail: detail, Color: parseHex(p.Color), Block: b,
 		})
 	}
 	lanes := []Lane{blocks, unassignedLane(bs, res.Blocks)}
 	for _, lo := range laneOrder {
 		lane := Lane{Name: lo.name}
-		for _, b := range bs {
+		for bi := range bs {
+			b := &bs[bi]
 			if activity.KindOf(b.Bucket) != lo.kind {
 				continue
 			}
-			for _, e := range b.Events {
+			for ei := range b.Events {
+				e := &b.Events[ei]
 				if e.Duration <= 0 {
 					continue
 				}
-				lane.Segments = append(lane.Segments, segmentFor(lo.kind, e))
+				seg := segmentFor(lo.kind, *e)
+				seg.Event, seg.Bucket = e, &b.Bucket
+				lane.Segments = append(lane.Segments, seg)
 			}
 		}
 		sort.Slice(lane.Segments, func(i, j int) bool { return lane.Segments[i].Start.Before(lane.Segments[j].Start) })
@@ -197,7 +207,8 @@ const (
 )
 
 // Timeline draws lanes of segments over a time range. Hovering reports a segment's details
-// through OnHover; dragging across it selects a range to zoom to (OnZoom).
+// through OnHover; a click selects a segment (OnSelect). Dragging, the wheel and ←/→ pan;
+// + and - zoom; Page Up / Page Down ask for the previous or next day (OnDayStep).
 type Timeline struct {
 	widget.BaseWidget
 
@@ -206,11 +217,17 @@ type Timeline struct {
 
 	// OnHover receives the details of the segment under the pointer ("" when none).
 	OnHover func(detail string)
-	// OnZoom receives the range selected by dragging.
+	// OnZoom receives the range shown after a pan or a zoom.
 	OnZoom func(from, to time.Time)
+	// OnSelect receives the segment clicked (a block or a raw activity).
+	OnSelect func(Segment)
+	// OnDayStep receives -1 or +1 when Page Up or Page Down asks for the previous or next day.
+	OnDayStep func(step int)
 
-	dragFrom, dragTo float32
-	dragging         bool
+	// limitFrom and limitTo bound panning (the day); zero means unbounded.
+	limitFrom, limitTo time.Time
+	dragging           bool
+	focused            bool
 }
 
 // NewTimeline returns an empty timeline over [from, to).
@@ -319,27 +336,117 @@ func (t *Timeline) MouseOut() {
 	}
 }
 
-// Dragged extends the zoom selection.
-func (t *Timeline) Dragged(e *fyne.DragEvent) {
-	if !t.dragging {
-		t.dragging = true
-		t.dragFrom = e.Position.X - e.Dragged.DX
+// SetLimits bounds panning to [from, to) (the previewed day).
+func (t *Timeline) SetLimits(from, to time.Time) { t.limitFrom, t.limitTo = from, to }
+
+// Pan moves the shown range by d, within the limits, keeping its width.
+func (t *Timeline) Pan(d time.Duration) {
+	from, to := t.from.Add(d), t.to.Add(d)
+	span := t.to.Sub(t.from)
+	if !t.limitFrom.IsZero() && from.Before(t.limitFrom) {
+		from, to = t.limitFrom, t.limitFrom.Add(span)
 	}
-	t.dragTo = e.Position.X
-	t.Refresh()
+	if !t.limitTo.IsZero() && to.After(t.limitTo) {
+		from, to = t.limitTo.Add(-span), t.limitTo
+	}
+	if from.Equal(t.from) {
+		return
+	}
+	t.SetRange(from, to)
+	if t.OnZoom != nil {
+		t.OnZoom(from, to)
+	}
 }
 
-// DragEnd zooms to the selected range (at least five minutes wide).
-func (t *Timeline) DragEnd() {
-	if !t.dragging {
+// panBy pans by dx units of the drawn width (positive: later).
+func (t *Timeline) panBy(dx float32) {
+	w := t.Size().Width - tlLabelWidth
+	if w <= 0 {
 		return
 	}
-	t.dragging = false
-	w := t.Size().Width
-	a, b := t.timeAt(min(t.dragFrom, t.dragTo), w), t.timeAt(max(t.dragFrom, t.dragTo), w)
-	t.Refresh()
-	if b.Sub(a) < 5*time.Minute {
-		return
+	t.Pan(time.Duration(float64(dx) / float64(w) * float64(t.to.Sub(t.from))))
+}
+
+// Dragged pans: dragging to the left shows later times.
+func (t *Timeline) Dragged(e *fyne.DragEvent) {
+	t.dragging = true
+	t.panBy(-e.Dragged.DX)
+}
+
+// DragEnd ends a pan.
+func (t *Timeline) DragEnd() { t.dragging = false }
+
+// Scrolled pans with the wheel: horizontal scrolling, or vertical scrolling (shift turns it
+// horizontal on most desktops).
+func (t *Timeline) Scrolled(e *fyne.ScrollEvent) {
+	d := e.Scrolled.DX
+	if d == 0 {
+		d = e.Scrolled.DY
+	}
+	t.panBy(-d)
+}
+
+// Tapped selects the segment under the pointer and takes the keyboard focus.
+func (t *Timeline) Tapped(e *fyne.PointEvent) {
+	if c := fyne.CurrentApp().Driver().CanvasForObject(t); c != nil {
+		c.Focus(t)
+	}
+	if s, ok := t.segmentAt(e.Position); ok && t.OnSelect != nil {
+		t.OnSelect(s)
+	}
+}
+
+// FocusGained is part of fyne.Focusable.
+func (t *Timeline) FocusGained() { t.focused = true }
+
+// FocusLost is part of fyne.Focusable.
+func (t *Timeline) FocusLost() { t.focused = false }
+
+// TypedRune zooms with + and -.
+func (t *Timeline) TypedRune(r rune) {
+	switch r {
+	case '+', '=':
+		t.Zoom(0.5)
+	case '-':
+		t.Zoom(2)
+	}
+}
+
+// TypedKey pans with ← and → (a quarter of the range) and changes day with Page Up / Page Down.
+func (t *Timeline) TypedKey(e *fyne.KeyEvent) {
+	quarter := t.to.Sub(t.from) / 4
+	switch e.Name {
+	case fyne.KeyLeft:
+		t.Pan(-quarter)
+	case fyne.KeyRight:
+		t.Pan(quarter)
+	case fyne.KeyPageUp:
+		if t.OnDayStep != nil {
+			t.OnDayStep(-1)
+		}
+	case fyne.KeyPageDown:
+		if t.OnDayStep != nil {
+			t.OnDayStep(1)
+		}
+	}
+}
+
+// Zoom scales the shown range by f around its centre, within the limits (at least ten
+// minutes, at most the limits).
+func (t *Timeline) Zoom(f float64) {
+	span := max(time.Duration(float64(t.to.Sub(t.from))*f), 10*time.Minute)
+	mid := t.from.Add(t.to.Sub(t.from) / 2)
+	a, b := mid.Add(-span/2), mid.Add(span/2)
+	if !t.limitFrom.IsZero() && !t.limitTo.IsZero() {
+		if span >= t.limitTo.Sub(t.limitFrom) {
+			a, b = t.limitFrom, t.limitTo
+		}
+		if a.Before(t.limitFrom) {
+			a, b = t.limitFrom, t.limitFrom.Add(span)
+		}
+		if b.After(t.limitTo) {
+			a, b = t.limitTo.Add(-span), t.limitTo
+		}
 	}
 	t.SetRange(a, b)
 	if t.OnZoom != nil {
@@ -350,19 +457,15 @@ func (t *Timeline) DragEnd() {
 // CreateRenderer is part of fyne.Widget.
 func (t *Timeline) CreateRenderer() fyne.WidgetRenderer {
 	r := &timelineRenderer{t: t}
-	r.selection = canvas.NewRectangle(color.NRGBA{0x42, 0x85, 0xf4, 0x40})
-	r.selection.StrokeColor = color.NRGBA{0x42, 0x85, 0xf4, 0xc0}
-	r.selection.StrokeWidth = 1
 	r.activity = canvas.NewRaster(r.paintActivity)
 	r.activity.ScaleMode = canvas.ImageScaleFastest
 	return r
 }
 
 type timelineRenderer struct {
-	t         *Timeline
-	activity  *canvas.Raster // every activity lane, painted as one image
-	selection *canvas.Rectangle
-	objects   []fyne.CanvasObject
+	t        *Timeline
+	activity *canvas.Raster // every activity lane, painted as one image
+	objects  []fyne.CanvasObject
 }
 
 func (r *timelineRenderer) Destroy() {}
@@ -425,12 +528,6 @@ func (r *timelineRenderer) build() {
 		y += h + tlGap
 	}
 
-	if t.dragging {
-		a, b := min(t.dragFrom, t.dragTo), max(t.dragFrom, t.dragTo)
-		r.selection.Move(fyne.NewPos(max(a, tlLabelWidth), tlAxis))
-		r.selection.Resize(fyne.NewSize(b-max(a, tlLabelWidth), size.Height-tlAxis))
-		objs = append(objs, r.selection)
-	}
 	r.objects = objs
 }
 

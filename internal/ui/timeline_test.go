@@ -91,14 +91,76 @@ func TestTimelineHoverAndZoom(t *testing.T) {
 	tl.MouseMoved(&desktop.MouseEvent{PointEvent: fyne.PointEvent{Position: fyne.NewPos(tlLabelWidth+40*10, blockY)}})
 	assert.Contains(t, hovered, "Research")
 
-	var zoomed [2]time.Time
-	tl.OnZoom = func(a, b time.Time) { zoomed = [2]time.Time{a, b} }
-	// A drag event carries where the pointer is now and how far it moved: 09:00 → 11:00.
-	test.Drag(w.Canvas(), fyne.NewPos(tlLabelWidth+40*11, blockY), 80, 0)
-	from, to := tl.Range()
-	assert.WithinDuration(t, at(9, 0), from, 2*time.Minute)
-	assert.WithinDuration(t, at(11, 0), to, 2*time.Minute)
-	assert.Equal(t, [2]time.Time{from, to}, zoomed)
+	var shown [2]time.Time
+	tl.OnZoom = func(a, b time.Time) { shown = [2]time.Time{a, b} }
+	tl.SetLimits(day, day.AddDate(0, 0, 1))
+	tl.SetRange(at(8, 0), at(12, 0)) // 4 h over 960 units: 4 units a minute
+
+	t.Run("drag pans", func(t *testing.T) {
+		// A drag event carries where the pointer is now and how far it moved: 120 units left.
+		test.Drag(w.Canvas(), fyne.NewPos(tlLabelWidth+600, blockY), -120, 0)
+		from, to := tl.Range()
+		assert.WithinDuration(t, at(8, 30), from, time.Minute, "dragging left shows later times")
+		assert.Equal(t, 4*time.Hour, to.Sub(from), "panning keeps the zoom")
+		assert.Equal(t, [2]time.Time{from, to}, shown)
+	})
+	t.Run("the wheel pans", func(t *testing.T) {
+		tl.SetRange(at(8, 0), at(12, 0))
+		tl.Scrolled(&fyne.ScrollEvent{Scrolled: fyne.Delta{DY: -240}})
+		from, _ := tl.Range()
+		assert.WithinDuration(t, at(9, 0), from, time.Minute)
+		tl.Scrolled(&fyne.ScrollEvent{Scrolled: fyne.Delta{DX: 120}}) // shift-wheel / touchpad
+		from, _ = tl.Range()
+		assert.WithinDuration(t, at(8, 30), from, time.Minute)
+	})
+	t.Run("arrow keys pan a quarter, within the day", func(t *testing.T) {
+		tl.SetRange(at(8, 0), at(12, 0))
+		test.Tap(tl) // takes the focus
+		require.True(t, tl.focused)
+		w.Canvas().Focused().TypedKey(&fyne.KeyEvent{Name: fyne.KeyRight})
+		from, _ := tl.Range()
+		assert.Equal(t, at(9, 0), from)
+		for range 30 {
+			w.Canvas().Focused().TypedKey(&fyne.KeyEvent{Name: fyne.KeyRight})
+		}
+		from, to := tl.Range()
+		assert.Equal(t, day.AddDate(0, 0, 1), to, "never past the day")
+		assert.Equal(t, 4*time.Hour, to.Sub(from))
+		w.Canvas().Focused().TypedKey(&fyne.KeyEvent{Name: fyne.KeyLeft})
+		from, _ = tl.Range()
+		assert.Equal(t, at(19, 0), from)
+	})
+	t.Run("+ and - zoom", func(t *testing.T) {
+		tl.SetRange(at(8, 0), at(12, 0))
+		tl.TypedRune('+')
+		from, to := tl.Range()
+		assert.Equal(t, [2]time.Time{at(9, 0), at(11, 0)}, [2]time.Time{from, to})
+		tl.TypedRune('-')
+		tl.TypedRune('-')
+		tl.TypedRune('-')
+		tl.TypedRune('-')
+		from, to = tl.Range()
+		assert.Equal(t, [2]time.Time{day, day.AddDate(0, 0, 1)}, [2]time.Time{from, to}, "at most the day")
+	})
+	t.Run("page up and down change the day", func(t *testing.T) {
+		var steps []int
+		tl.OnDayStep = func(s int) { steps = append(steps, s) }
+		tl.TypedKey(&fyne.KeyEvent{Name: fyne.KeyPageUp})
+		tl.TypedKey(&fyne.KeyEvent{Name: fyne.KeyPageDown})
+		assert.Equal(t, []int{-1, 1}, steps)
+	})
+	t.Run("a click selects a block or an activity", func(t *testing.T) {
+		tl.SetRange(day, day.AddDate(0, 0, 1))
+		var got Segment
+		tl.OnSelect = func(s Segment) { got = s }
+		test.TapAt(tl, fyne.NewPos(tlLabelWidth+40*9.5, blockY))
+		require.NotNil(t, got.Block, "the coding block")
+		assert.Equal(t, "p-code", got.Block.ProfileID)
+		test.TapAt(tl, fyne.NewPos(tlLabelWidth+40*10, appsY))
+		require.NotNil(t, got.Event, "Firefox in the apps lane")
+		assert.Equal(t, "Firefox", got.Event.Data["app"])
+		assert.Equal(t, activity.TypeWindow, got.Bucket.Type)
+	})
 }
 
 func TestTickStep(t *testing.T) {
@@ -164,4 +226,33 @@ func legendLabels(l *legend) []string {
 		}
 	}
 	return out
+}
+
+func TestPreviewDetailsPanel(t *testing.T) {
+	test.NewTempApp(t)
+	cfg := config.Config{Profiles: testProfiles(), ActivityWatch: config.ActivityWatch{URL: "http://aw"}}
+	p := NewPreview(testDeps(nil), func() config.Config { return cfg }, nil)
+	p.async, p.debounce = inline, 0
+	w := test.NewTempWindow(t, p.Root())
+	w.Resize(fyne.NewSize(tlLabelWidth+960+40, 900))
+	p.SetDay(day)
+	var made []Segment
+	p.OnMakeRule = func(s Segment) { made = append(made, s) }
+	tl := p.timeline
+	tl.Resize(fyne.NewSize(tlLabelWidth+960, tl.MinSize().Height)) // 40 units an hour
+
+	test.TapAt(tl, fyne.NewPos(tlLabelWidth+40*9.5, tlAxis+tlBlockLane/2))
+	text := p.details.text.Text
+	assert.Contains(t, text, "Coding · 09:00–09:50 (50 min)")
+	assert.Contains(t, text, `primary rule 1 (window app "code"): 1 event, 50 min`, "the rules that matched, with minutes")
+	assert.Contains(t, text, "Code: 50 min", "the top evidence")
+	assert.False(t, p.details.makeRule.Visible(), "a block offers no rule")
+
+	appsY := float32(tlAxis + tlBlockLane + tlGap + tlLane + tlGap + tlLane/2)
+	test.TapAt(tl, fyne.NewPos(tlLabelWidth+40*9.5, appsY))
+	assert.Contains(t, p.details.text.Text, "Code — main.go - awcal")
+	require.True(t, p.details.makeRule.Visible(), "a raw activity offers Make a rule…")
+	test.Tap(p.details.makeRule)
+	require.Len(t, made, 1)
+	assert.Equal(t, "Code", made[0].Event.Data["app"])
 }
