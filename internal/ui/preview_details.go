@@ -160,4 +160,3 @@ func overlapOf(s1, e1, s2, e2 time.Time) time.Duration {
 	}
 	return max(b.Sub(a), 0)
 }
-
