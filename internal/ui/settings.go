@@ -147,6 +147,7 @@ func (s *Settings) build() {
 	if oldWeek != nil {
 		s.week.async = oldWeek.async
 	}
+	s.preview.OnMakeRule = s.makeRule
 	s.cal = newCalendarTab(f)
 	s.sync = newSyncTab(f, func() {
 		if s.OnBackfill != nil {

@@ -1,0 +1,79 @@
+package ui
+
+import (
+	"testing"
+
+	"fyne.io/fyne/v2/test"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/awcal/awcal/internal/config"
+	"github.com/awcal/awcal/internal/engine"
+	"github.com/awcal/awcal/internal/profile"
+)
+
+// realDerive derives with the real engine (the fake one reads only the first rule).
+func realDerive(cfg config.Config, in engine.Input) (engine.Result, error) {
+	e, err := engine.New(cfg.Profiles, engine.Options{})
+	if err != nil {
+		return engine.Result{}, err
+	}
+	return e.Derive(in), nil
+}
+
+func TestMakeRule(t *testing.T) {
+	var saved []*config.Config
+	s := newTestSettings(t, baseConfig(), &saved)
+	s.deps.Derive = realDerive
+	s.preview.deps.Derive = realDerive
+	s.preview.SetDay(day)
+	apps := s.preview.timeline.lanes[2]
+	require.Equal(t, "Apps", apps.Name)
+	firefox := apps.Segments[1]
+	require.Equal(t, "Firefox", firefox.Event.Data["app"])
+
+	m := s.newMakeRule(firefox)
+	require.NotNil(t, m)
+	var impacts []string
+	m.onImpact = func(s string) { impacts = append(impacts, s) }
+	assert.Equal(t, []string{"App is Firefox", `Title contains "docs"`}, m.match.Options, "prefilled from the activity")
+	assert.Equal(t, "^Firefox$", m.pattern.Text)
+	assert.Equal(t, "Coding", m.profile.Selected)
+
+	m.update()
+	assert.Equal(t, "This day: Coding +20m · Research −20m\nLast 7 days: Coding +20m · Research −20m", m.impact.Text,
+		"before saving, the minutes each profile gains and loses")
+	assert.Equal(t, []string{"Working out the change…", m.impact.Text}, impacts)
+
+	t.Run("another profile", func(t *testing.T) {
+		m.profile.SetSelected("Research")
+		assert.Equal(t, "This day: no change\nLast 7 days: no change", m.impact.Text)
+		m.profile.SetSelected("Coding")
+	})
+	t.Run("a title keyword", func(t *testing.T) {
+		m.match.SetSelected(`Title contains "docs"`)
+		assert.Equal(t, "docs", m.pattern.Text)
+		assert.Contains(t, m.impact.Text, "This day: Coding +20m")
+	})
+	t.Run("a pattern that matches nothing", func(t *testing.T) {
+		test.Type(m.pattern, "zzz")
+		assert.Equal(t, "zzzdocs", m.pattern.Text, "typed at the cursor")
+		assert.Equal(t, "This day: no change\nLast 7 days: no change", m.impact.Text)
+		m.pattern.SetText("docs")
+	})
+	t.Run("adding puts the rule in the profile", func(t *testing.T) {
+		m.add()
+		coding := s.cfg.Profiles[0]
+		require.Len(t, coding.Primary, 2)
+		assert.Equal(t, profile.Rule{Bucket: "window", Field: "title", Pattern: "docs"}, coding.Primary[1])
+		s.Save()
+		require.Len(t, saved, 1, s.summary.Text)
+		assert.Equal(t, coding.Primary, saved[0].Profiles[0].Primary)
+	})
+}
+
+func TestSuggestRules(t *testing.T) {
+	assert.Equal(t, "programming", titleKeyword("Go-programming - Docs"), "the longest word")
+	assert.Equal(t, "", titleKeyword("a b c"))
+	assert.Nil(t, suggestRules(Segment{}), "a block or nothing suggests no rule")
+}
