@@ -310,11 +310,12 @@ func (l *ruleList) newRow(i int) *ruleRow {
 		b.Importance = widget.LowImportance
 	}
 	buttons := container.NewHBox(append(toggles, row.up, row.down, row.del)...)
-	// Bucket and field are short words; the pattern gets the rest of the row.
+	// Bucket and field are short words beside the toggles and buttons; the pattern has a line
+	// of its own, so a long regex shows whole (at least 40 characters at the default size).
 	choice := fyne.NewSize(118, row.pattern.MinSize().Height)
-	fields := container.NewBorder(nil, nil, container.NewHBox(
-		container.NewGridWrap(choice, row.bucket), container.NewGridWrap(choice, row.field)), nil, row.pattern)
-	row.content = container.NewVBox(container.NewBorder(nil, nil, nil, buttons, fields), row.problem)
+	head := container.NewBorder(nil, nil, container.NewHBox(
+		container.NewGridWrap(choice, row.bucket), container.NewGridWrap(choice, row.field)), buttons)
+	row.content = container.NewVBox(head, row.pattern, row.problem, widget.NewSeparator())
 	l.showProblem(row, r)
 	return row
 }
