@@ -55,6 +55,7 @@ type Preview struct {
 	// shownCfg and shownBuckets are what the timeline shows (the details panel reads them).
 	shownCfg     config.Config
 	shownBuckets []activity.BucketEvents
+	shownTotals  dayTotals
 }
 
 // NewPreview builds the preview for today. input snapshots the config being edited (a copy
@@ -271,7 +272,7 @@ func (p *Preview) derive(gen int, cfg config.Config, raw []activity.BucketEvents
 			}
 			p.timeline.SetLanes(res.Lanes)
 			p.legend.show(res.Totals)
-			p.shownCfg, p.shownBuckets = cfg, res.Buckets
+			p.shownCfg, p.shownBuckets, p.shownTotals = cfg, res.Buckets, res.Totals
 			p.setStatus(previewSummary(day, res))
 			if p.onData != nil {
 				p.onData(res.Buckets, res.Stats)

@@ -64,6 +64,10 @@ type profileEditor struct {
 	status                          *widget.Label
 	root                            fyne.CanvasObject
 
+	// dayStats shows what the selected profile's rules matched on the previewed day;
+	// statsFor (set by the settings window) writes that text, "" before a day is loaded.
+	dayStats *widget.Label
+	statsFor func(p profile.Profile) string
 	// savedCalendar is the calendar of the config as last saved, the one PurgeProfile reads.
 	savedCalendar func() config.Calendar
 	// purges are deleted profiles whose past events go after the next successful Save.
@@ -495,14 +499,33 @@ func (e *profileEditor) selectProfile(i int) {
 	)
 	form.Items[3].HintText = "minutes of primary evidence before a block starts; also its minimum length"
 	form.Items[4].HintText = "minutes of other activity or gaps a block survives"
+	e.dayStats = widget.NewLabel("")
+	e.dayStats.Wrapping = fyne.TextWrapWord
+	e.refreshDayStats()
 	e.detailBox.Objects = []fyne.CanvasObject{
 		form,
+		widget.NewCard("On the previewed day", "", e.dayStats),
 		widget.NewSeparator(), e.primary.root,
 		widget.NewSeparator(), e.supporting.root,
 		widget.NewSeparator(), e.hardBreak.root,
 	}
 	e.detailBox.Refresh()
 	e.detailScroll.ScrollToTop() // another profile starts at its name, not where the last one was scrolled to
+}
+
+// refreshDayStats shows the selected profile's statistics on the previewed day.
+func (e *profileEditor) refreshDayStats() {
+	if e.dayStats == nil || e.selected < 0 || e.selected >= len(e.profiles) {
+		return
+	}
+	text := ""
+	if e.statsFor != nil {
+		text = e.statsFor(e.profiles[e.selected])
+	}
+	if text == "" {
+		text = "Open the Preview tab to see what each rule matches on a day."
+	}
+	e.dayStats.SetText(text)
 }
 
 // refreshChoices updates the rule rows and the template hint after new data arrived.

@@ -373,6 +373,7 @@ func (s *Settings) profilesTab() fyne.CanvasObject {
 			}
 		})
 	s.profiles.savedCalendar = func() config.Calendar { return s.savedCal }
+	s.profiles.statsFor = s.dayStats
 	s.profiles.ctx = s.life.Context
 	return s.profiles.root
 }
@@ -527,4 +528,5 @@ func (s *Settings) dataArrived(bs []activity.BucketEvents, stats PrivacyStats) {
 	s.choices.addBuckets(bs)
 	s.refreshChoices()
 	s.priv.showStats(s.preview.Day(), stats)
+	s.profiles.refreshDayStats()
 }

@@ -77,3 +77,21 @@ func TestSuggestRules(t *testing.T) {
 	assert.Equal(t, "", titleKeyword("a b c"))
 	assert.Nil(t, suggestRules(Segment{}), "a block or nothing suggests no rule")
 }
+
+func TestRuleStatisticsOnTheProfilesTab(t *testing.T) {
+	var saved []*config.Config
+	s := newTestSettings(t, baseConfig(), &saved)
+	s.profiles.list.Select(0)
+	assert.Equal(t, "Open the Preview tab to see what each rule matches on a day.", s.profiles.dayStats.Text)
+	s.preview.SetDay(day)
+	assert.Equal(t, "Tue 10 Mar: 50m in blocks.\nprimary rule 1 (window app \"code\"): 1 event, 50 min", s.profiles.dayStats.Text)
+
+	s.profiles.list.Select(1)
+	assert.Equal(t, "Tue 10 Mar: 20m in blocks.\nprimary rule 1 (window app \"firefox\"): 1 event, 20 min", s.profiles.dayStats.Text)
+
+	t.Run("an edit updates them", func(t *testing.T) {
+		row := s.profiles.primary.rows[0]
+		row.pattern.SetText("nothing-matches")
+		assert.Equal(t, "Tue 10 Mar: 0m in blocks.\nNo rule matches any event that day.", s.profiles.dayStats.Text)
+	})
+}
