@@ -81,7 +81,6 @@ func NewPreview(deps Deps, input func() config.Config, onData func([]activity.Bu
 	p.detail = widget.NewLabel("Hover for details, click a block or an activity; drag, scroll or ←/→ to pan, " +
 		"+/− to zoom, Page Up/Down for another day.")
 	p.detail.Wrapping = fyne.TextWrapWord
-	p.detail.Importance = widget.LowImportance
 	p.timeline.OnHover = func(s string) {
 		if s == "" {
 			s = " "
@@ -110,8 +109,10 @@ func NewPreview(deps Deps, input func() config.Config, onData func([]activity.Bu
 		container.NewHBox(prev, container.NewGridWrap(fyne.NewSize(150, p.date.MinSize().Height), p.date), next),
 		container.NewHBox(in, out, whole, reload))
 	p.legend = newLegend()
-	p.root = container.NewBorder(bar, container.NewVBox(p.legend.root, p.status, p.detail, p.details.root), nil, nil,
-		container.NewVScroll(p.timeline))
+	// The details of a click sit beside the timeline, so a long one never squeezes it.
+	split := container.NewHSplit(container.NewVScroll(p.timeline), container.NewVScroll(p.details.root))
+	split.Offset = 0.7
+	p.root = container.NewBorder(bar, container.NewVBox(p.legend.root, p.status, p.detail), nil, nil, split)
 	return p
 }
 

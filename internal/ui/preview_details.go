@@ -33,7 +33,7 @@ func newDetailsPanel(onMakeRule func(Segment)) *detailsPanel {
 	d.text.TextStyle.Monospace = false
 	d.makeRule = widget.NewButtonWithIcon("Make a rule…", theme.ContentAddIcon(), func() { onMakeRule(d.selected) })
 	d.makeRule.Hide()
-	d.root = widget.NewCard("Details", "", container.NewVBox(d.text, container.NewHBox(d.makeRule)))
+	d.root = widget.NewCard("Details", "", container.NewVBox(container.NewHBox(d.makeRule), d.text))
 	return d
 }
 
@@ -147,7 +147,11 @@ func ruleText(r profile.Rule) string {
 	if bucket == "" {
 		bucket = "any bucket"
 	}
-	return fmt.Sprintf("%s %s %s%q", bucket, field, op, r.Pattern)
+	pattern := r.Pattern
+	if rs := []rune(pattern); len(rs) > 40 {
+		pattern = string(rs[:39]) + "…" // the rule editor shows it whole
+	}
+	return fmt.Sprintf("%s %s %s%q", bucket, field, op, pattern)
 }
 
 func overlapOf(s1, e1, s2, e2 time.Time) time.Duration {

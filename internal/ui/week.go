@@ -33,6 +33,7 @@ type Week struct {
 	bars   *weekBars
 	title  *widget.Label
 	totals *widget.Label
+	legend *fyne.Container
 	status *widget.Label
 	root   fyne.CanvasObject
 }
@@ -59,13 +60,14 @@ func NewWeek(deps Deps, input func() config.Config) *Week {
 	w.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	w.totals = widget.NewLabel("")
 	w.totals.Wrapping = fyne.TextWrapWord
+	w.legend = container.NewHBox()
 	w.status = widget.NewLabel("")
 	w.status.Wrapping = fyne.TextWrapWord
 	prev := widget.NewButtonWithIcon("", theme.NavigateBackIcon(), func() { w.SetWeek(w.start.AddDate(0, 0, -7)) })
 	next := widget.NewButtonWithIcon("", theme.NavigateNextIcon(), func() { w.SetWeek(w.start.AddDate(0, 0, 7)) })
 	reload := widget.NewButtonWithIcon("Reload", theme.ViewRefreshIcon(), w.Load)
 	bar := container.NewBorder(nil, nil, container.NewHBox(prev, next, w.title), reload)
-	w.root = container.NewBorder(bar, container.NewVBox(w.totals, w.status,
+	w.root = container.NewBorder(bar, container.NewVBox(container.NewHScroll(w.legend), w.totals, w.status,
 		hint("Click a day to open it in the Preview tab.")), nil, nil, w.bars)
 	w.showTitle()
 	return w
@@ -121,6 +123,7 @@ func (w *Week) Load() {
 			w.status.SetText("")
 			w.bars.set(days, cfg.Profiles)
 			w.totals.SetText(weekTotals(days))
+			w.showLegend(cfg.Profiles)
 		})
 	})
 }
@@ -266,4 +269,16 @@ func (r *weekRenderer) build() {
 		objs = append(objs, total, name)
 	}
 	r.objects = objs
+}
+
+// showLegend names the colours of the bars: one swatch per enabled profile.
+func (w *Week) showLegend(ps []profile.Profile) {
+	var objs []fyne.CanvasObject
+	for _, p := range ps {
+		if p.Enabled {
+			objs = append(objs, swatch(parseHex(p.Color)), widget.NewLabel(p.Name))
+		}
+	}
+	w.legend.Objects = objs
+	w.legend.Refresh()
 }

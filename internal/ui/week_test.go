@@ -6,6 +6,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -47,4 +48,18 @@ func TestWeekView(t *testing.T) {
 		require.Len(t, s.week.bars.days, 7)
 		assert.Equal(t, weekStart(day.AddDate(0, 0, 14)), s.week.bars.days[0].Day)
 	})
+}
+
+func TestWeekLegend(t *testing.T) {
+	var saved []*config.Config
+	s := newTestSettings(t, baseConfig(), &saved)
+	s.week.async = inline
+	s.week.SetWeek(day)
+	var names []string
+	for _, o := range s.week.legend.Objects {
+		if l, ok := o.(*widget.Label); ok {
+			names = append(names, l.Text)
+		}
+	}
+	assert.Equal(t, []string{"Coding", "Research"}, names, "each bar colour is named")
 }
