@@ -41,10 +41,13 @@ windows: ## cross-build dist/awcal-windows-amd64.zip (awcal.exe with its icon) w
 	@.ci/deps windows
 	GOBIN=$(CURDIR)/bin $(GO) install fyne.io/fyne/v2/cmd/fyne@v2.8.1
 	@# The packager reads FyneApp.toml from the source folder, writes the icon resource there
-	@# and bumps Build in the file: give it a copy.
+	@# and bumps Build in the file: give it a copy. It builds twice when the exe is missing and
+	@# drops GOFLAGS' -ldflags (the version) after the first build; an empty placeholder makes
+	@# its one build the one that embeds the icon, with the version.
 	cp FyneApp.toml app/FyneApp.toml
+	: > app/awcal.exe
 	cd app && CC=x86_64-w64-mingw32-gcc GOFLAGS="-ldflags=-X=github.com/awcal/awcal/internal/cli.Version=$(VERSION)" \
-	  ../bin/fyne package -os windows -icon $(CURDIR)/assets/app.png -release; \
+	  ../bin/fyne package -os windows -executable awcal.exe -icon $(CURDIR)/assets/app.png -release; \
 	  rc=$$?; rm -f FyneApp.toml; exit $$rc
 	mkdir -p dist/windows
 	mv app/awcal.exe dist/windows/awcal.exe
