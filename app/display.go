@@ -8,7 +8,8 @@ func displayProblem(goos string, getenv func(string) string) string {
 	case "linux", "freebsd", "openbsd", "netbsd", "dragonfly":
 		if getenv("DISPLAY") == "" && getenv("WAYLAND_DISPLAY") == "" {
 			return "no desktop session (neither DISPLAY nor WAYLAND_DISPLAY is set): the tray app needs one. " +
-				"Without a desktop, run 'awcal sync' from a systemd timer or cron, and 'awcal preview' to see the blocks"
+				"Without a desktop, run 'awcal daemon' (or 'awcal service install' for a systemd user service), " +
+				"or 'awcal sync' from cron, and 'awcal preview' to see the blocks"
 		}
 	}
 	return ""

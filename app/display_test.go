@@ -28,6 +28,7 @@ func TestDisplayProblem(t *testing.T) {
 			got := displayProblem(tt.goos, env(tt.vars))
 			if tt.problem {
 				assert.Contains(t, got, "awcal sync", "the message must say what to do without a desktop")
+				assert.Contains(t, got, "awcal daemon")
 			} else {
 				assert.Empty(t, got)
 			}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/awcal/awcal/internal/activitywatch/awtest"
 	"github.com/awcal/awcal/internal/config"
+	"github.com/awcal/awcal/internal/instance"
 	"github.com/awcal/awcal/internal/testreal"
 	"github.com/awcal/awcal/internal/trayhost"
 )
@@ -162,4 +164,37 @@ func TestWindowWithoutATrayHost(t *testing.T) {
 			waitFor(t, 20*time.Second, "the settings window", window)
 		})
 	}
+}
+
+// TestTrayAppRefusesAConfigTheDaemonHolds starts the tray app while a daemon holds its config:
+// it exits at once, naming the daemon's process, before opening anything.
+func TestTrayAppRefusesAConfigTheDaemonHolds(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the app; skipped with -short")
+	}
+	bin := appBinary(t)
+	dir := t.TempDir()
+	cfgPath := filepath.Join(dir, "config.json")
+	cfg := config.Default(func(string) string { return "" })
+	cfg.Calendar = config.Calendar{Kind: config.CalendarICS, Path: filepath.Join(dir, "activity.ics")}
+	require.NoError(t, config.Save(cfgPath, &cfg))
+	runtimeDir := filepath.Join(dir, "run")
+	release, err := instance.Acquire(instance.SocketPath(cfgPath, func(k string) string {
+		if k == "XDG_RUNTIME_DIR" {
+			return runtimeDir
+		}
+		return ""
+	}), instance.Daemon, nil)
+	require.NoError(t, err)
+	defer release()
+
+	cmd := exec.Command(bin, "--config", cfgPath)
+	// A display name that answers nothing: the app must stop before it would connect.
+	cmd.Env = append(os.Environ(), "XDG_RUNTIME_DIR="+runtimeDir, "DISPLAY=:1999", "HOME="+dir)
+	out, err := cmd.CombinedOutput()
+	var exit *exec.ExitError
+	require.ErrorAs(t, err, &exit, "%s", out)
+	assert.Equal(t, 1, exit.ExitCode())
+	assert.Contains(t, string(out), fmt.Sprintf("the awcal daemon (process %d) already syncs this config", os.Getpid()))
+	assert.Contains(t, string(out), "systemctl --user stop awcal")
 }
