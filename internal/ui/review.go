@@ -43,7 +43,7 @@ type ReviewOptions struct {
 
 // Review is the Review window's content: a day's proposals over its raw activity, and the
 // actions on them (approve one or all, reject, rename, change profile, trim by typing the
-// times, split at a time, merge with the next one, undo). Keys: A approves, R rejects, ←/→
+// times or dragging an edge in the timeline, split at a time, merge with the next one, undo). Keys: A approves, R rejects, ←/→
 // change day, Ctrl+Z undoes.
 type Review struct {
 	rv    Reviewer
@@ -77,6 +77,7 @@ func NewReview(rv Reviewer, opts ReviewOptions, day time.Time) *Review {
 	r.detail = widget.NewLabel("")
 	r.detail.Wrapping = fyne.TextWrapWord
 	r.timeline = NewTimeline(r.day, r.day.AddDate(0, 0, 1))
+	r.timeline.OnEdge = r.dragEdge
 	r.list = widget.NewList(func() int { return len(r.proposals) },
 		func() fyne.CanvasObject { return widget.NewLabel("") },
 		func(i widget.ListItemID, o fyne.CanvasObject) { o.(*widget.Label).SetText(r.line(r.proposals[i])) })
@@ -181,7 +182,7 @@ func (r *Review) lanes(acts []activity.BucketEvents) []Lane {
 	}
 	lane := Lane{Name: "Proposals", Blocks: true}
 	for _, p := range r.proposals {
-		lane.Segments = append(lane.Segments, Segment{Start: p.Start, End: p.End, Label: p.Title,
+		lane.Segments = append(lane.Segments, Segment{ID: p.UID, Start: p.Start, End: p.End, Label: p.Title,
 			Detail: r.line(p) + "\n" + p.Description, Color: parseHex(byID[p.ProfileID].Color)})
 	}
 	return append([]Lane{lane}, BuildLanes(acts, engine.Result{}, profiles)[1:]...)
@@ -312,6 +313,17 @@ func (r *Review) SaveEdit() {
 	}
 	edit := syncer.ProposalEdit{Title: strings.TrimSpace(r.title.Text), ProfileID: r.profile.Selected, Start: start, End: end}
 	r.act("Saving", func(ctx context.Context) (syncer.ReviewResult, error) { return r.rv.Edit(ctx, p.UID, edit) })
+}
+
+// dragEdge trims a proposal to where one of its edges was dragged (to the minute), which
+// approves it as an edit does.
+func (r *Review) dragEdge(seg Segment, start bool, at time.Time) {
+	at = at.Round(time.Minute)
+	edit := syncer.ProposalEdit{End: at}
+	if start {
+		edit = syncer.ProposalEdit{Start: at}
+	}
+	r.act("Trimming", func(ctx context.Context) (syncer.ReviewResult, error) { return r.rv.Edit(ctx, seg.ID, edit) })
 }
 
 // Split splits the selected proposal at the time typed.

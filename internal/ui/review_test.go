@@ -238,3 +238,23 @@ func TestTrayReviewItemShowsTheCount(t *testing.T) {
 	tr.review.item.Action()
 	assert.Equal(t, 1, shown)
 }
+
+func TestReviewTrimByDraggingAnEdge(t *testing.T) {
+	r, f, w, _ := newTestReview(t)
+	r.async = inline
+	w.Resize(fyne.NewSize(1200, 700))
+	tl := r.timeline
+	width := tl.Size().Width
+	require.Greater(t, width, float32(tlLabelWidth))
+	y := float32(tlAxis) + tlBlockLane/2
+	from := fyne.NewPos(tl.xOf(reviewAt(10, 0), width), y) // the end of u1 (and the start of u2)
+	to := tl.xOf(reviewAt(9, 30), width)
+	tl.Dragged(&fyne.DragEvent{PointEvent: fyne.PointEvent{Position: fyne.NewPos(to, y)},
+		Dragged: fyne.NewDelta(to-from.X, 0)})
+	tl.DragEnd()
+	require.Len(t, f.calls, 1)
+	assert.Regexp(t, `^edit u1 "" +\S+–09:30$`, f.calls[0], "the first block's end, where the drag began, moves to 09:30 (the start is left)")
+	lo, hi := tl.Range()
+	assert.Equal(t, reviewDay, lo, "dragging an edge does not pan")
+	assert.Equal(t, reviewDay.AddDate(0, 0, 1), hi)
+}

@@ -24,6 +24,8 @@ import (
 
 // Segment is one coloured stretch of a lane.
 type Segment struct {
+	// ID names the segment for OnEdge ("" when its edges cannot be dragged).
+	ID         string
 	Start, End time.Time
 	Label      string // drawn on blocks; the hover line for activity
 	Detail     string // hover text
@@ -223,6 +225,14 @@ type Timeline struct {
 	OnSelect func(Segment)
 	// OnDayStep receives -1 or +1 when Page Up or Page Down asks for the previous or next day.
 	OnDayStep func(step int)
+	// OnEdge, when set, lets an edge of a block with an ID be dragged instead of panning: it
+	// receives the block, which edge (start or end) and where it was dropped.
+	OnEdge func(seg Segment, start bool, at time.Time)
+	// edge is the block whose edge is being dragged (edgeStart: its start; edgeX: where the
+	// pointer is), while one is.
+	edge      *Segment
+	edgeStart bool
+	edgeX     float32
 
 	// limitFrom and limitTo bound panning (the day); zero means unbounded.
 	limitFrom, limitTo time.Time
@@ -367,14 +377,58 @@ func (t *Timeline) panBy(dx float32) {
 	t.Pan(time.Duration(float64(dx) / float64(w) * float64(t.to.Sub(t.from))))
 }
 
-// Dragged pans: dragging to the left shows later times.
+// Dragged pans (dragging to the left shows later times), or moves a block's edge when the drag
+// began on one (OnEdge).
 func (t *Timeline) Dragged(e *fyne.DragEvent) {
+	if !t.dragging && t.OnEdge != nil {
+		start := fyne.NewPos(e.Position.X-e.Dragged.DX, e.Position.Y-e.Dragged.DY)
+		if seg, isStart, ok := t.edgeAt(start); ok {
+			t.edge, t.edgeStart = &seg, isStart
+		}
+	}
 	t.dragging = true
+	if t.edge != nil {
+		t.edgeX = e.Position.X
+		return
+	}
 	t.panBy(-e.Dragged.DX)
 }
 
-// DragEnd ends a pan.
-func (t *Timeline) DragEnd() { t.dragging = false }
+// DragEnd ends a pan, or drops a block's edge.
+func (t *Timeline) DragEnd() {
+	t.dragging = false
+	if seg := t.edge; seg != nil {
+		t.edge = nil
+		t.OnEdge(*seg, t.edgeStart, t.timeAt(t.edgeX, t.Size().Width))
+	}
+}
+
+// edgeGrab is how near an edge (in pixels) a drag must start to move it.
+const edgeGrab = 6
+
+// edgeAt returns the block with an ID whose start or end is within edgeGrab of p.
+func (t *Timeline) edgeAt(p fyne.Position) (Segment, bool, bool) {
+	w := t.Size().Width
+	y := float32(tlAxis)
+	for _, l := range t.lanes {
+		h := laneHeight(l)
+		if l.Blocks && p.Y >= y && p.Y < y+h {
+			for _, s := range l.Segments {
+				if s.ID == "" {
+					continue
+				}
+				if abs(float64(t.xOf(s.Start, w)-p.X)) <= edgeGrab {
+					return s, true, true
+				}
+				if abs(float64(t.xOf(s.End, w)-p.X)) <= edgeGrab {
+					return s, false, true
+				}
+			}
+		}
+		y += h + tlGap
+	}
+	return Segment{}, false, false
+}
 
 // Scrolled pans with the wheel: horizontal scrolling, or vertical scrolling (shift turns it
 // horizontal on most desktops).
