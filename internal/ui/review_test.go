@@ -89,7 +89,9 @@ func (f *fakeReviewer) Undo(_ context.Context, u syncer.Undo) error {
 
 var reviewDay = time.Date(2026, 3, 2, 0, 0, 0, 0, time.Local)
 
-func reviewAt(h, m int) time.Time { return reviewDay.Add(time.Duration(h)*time.Hour + time.Duration(m)*time.Minute) }
+func reviewAt(h, m int) time.Time {
+	return reviewDay.Add(time.Duration(h)*time.Hour + time.Duration(m)*time.Minute)
+}
 
 func pendingProposal(uid, profileID, title string, from, to time.Time) syncer.Proposal {
 	return syncer.Proposal{Held: true, Event: calendar.Event{UID: uid, ProfileID: profileID, Title: title, Start: from, End: to,
