@@ -28,12 +28,12 @@ type syncTab struct {
 	lastChecked *widget.Button
 	backfill    *widget.Button
 	autoSync    *widget.Check
-	interval   *widget.Entry
-	lookback   *widget.Entry
-	afk        *widget.Check
-	review     *widget.Select
-	browsers   *browserList
-	fields     *widget.Form
+	interval    *widget.Entry
+	lookback    *widget.Entry
+	afk         *widget.Check
+	review      *widget.Select
+	browsers    *browserList
+	fields      *widget.Form
 	// autostart is nil when the platform has no start-at-login option.
 	autostart *widget.Check
 }
