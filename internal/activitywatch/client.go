@@ -70,11 +70,21 @@ func WithPieceSize(d time.Duration) Option {
 	return func(c *Client) { c.pieceSize = d }
 }
 
+// transport is the default transport with room for an idle connection per bucket read at
+// once (the syncer reads up to four buckets concurrently; http.DefaultTransport keeps two per
+// host, so the others would reconnect every time). Go's TCP connections have TCP_NODELAY set
+// and keep-alive on by default, so small requests on a kept connection do not wait.
+var transport = func() *http.Transport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConnsPerHost = 8
+	return t
+}()
+
 // New returns a client for the aw-server at baseURL (e.g. "http://127.0.0.1:5600").
 func New(baseURL string, opts ...Option) *Client {
 	c := &Client{
 		base:      strings.TrimRight(strings.TrimSpace(baseURL), "/"),
-		http:      &http.Client{},
+		http:      &http.Client{Transport: transport},
 		timeout:   DefaultTimeout,
 		pieceSize: DefaultPieceSize,
 	}

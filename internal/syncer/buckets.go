@@ -2,9 +2,11 @@ package syncer
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/awcal/awcal/internal/activity"
@@ -73,24 +75,62 @@ func selectBuckets(ctx context.Context, src Source, aw config.ActivityWatch) ([]
 	return SelectBuckets(all, aw, host)
 }
 
-// fetchBuckets reads the buckets' events over [from, to], adding the malformed counts to
-// malformed.
+// fetchConcurrency bounds how many buckets are read at once.
+const fetchConcurrency = 4
+
+// fetchBuckets reads the buckets' events over [from, to], up to fetchConcurrency buckets at
+// once, adding the malformed counts to malformed. When reads fail, the error is the first
+// failing bucket's in the list's order, and the reads still under way are cancelled.
 func fetchBuckets(ctx context.Context, src Source, buckets []activity.Bucket, from, to time.Time, malformed map[string]int) ([]activity.BucketEvents, error) {
 	out := make([]activity.BucketEvents, 0, len(buckets))
 	if !from.Before(to) {
 		return out, nil
 	}
-	for _, b := range buckets {
-		evs, err := src.Events(ctx, b.ID, from, to)
-		if err != nil {
-			return nil, fmt.Errorf("reading activity: %w", err)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	results := make([]activitywatch.Events, len(buckets))
+	errs := make([]error, len(buckets))
+	sem := make(chan struct{}, fetchConcurrency)
+	var wg sync.WaitGroup
+	for i, b := range buckets {
+		sem <- struct{}{}
+		wg.Add(1)
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			if results[i], errs[i] = src.Events(ctx, b.ID, from, to); errs[i] != nil {
+				cancel()
+			}
+		}()
+	}
+	wg.Wait()
+	if err := firstError(errs); err != nil {
+		return nil, fmt.Errorf("reading activity: %w", err)
+	}
+	for i, b := range buckets {
+		if results[i].Malformed > 0 {
+			malformed[b.ID] += results[i].Malformed
 		}
-		if evs.Malformed > 0 {
-			malformed[b.ID] += evs.Malformed
-		}
-		out = append(out, activity.BucketEvents{Bucket: b, Events: evs.Events})
+		out = append(out, activity.BucketEvents{Bucket: b, Events: results[i].Events})
 	}
 	return out, nil
+}
+
+// firstError is the first error in errs that is not a cancellation (which another read's
+// failure causes); else the first error (the caller's context was cancelled).
+func firstError(errs []error) error {
+	var first error
+	for _, err := range errs {
+		if err == nil {
+			continue
+		}
+		if first == nil {
+			first = err
+		}
+		if !errors.Is(err, context.Canceled) {
+			return err
+		}
+	}
+	return first
 }
 
 // SelectBuckets picks the buckets a sync reads (ENGINE.md §1.2): the configured bucket ids in

@@ -28,6 +28,7 @@ import (
 	"net"
 	"net/http"
 	"slices"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -121,6 +122,33 @@ func (s *Handler) visible(b *bucket) []stored {
 type bucket struct {
 	meta   activity.Bucket
 	events []stored // in insertion order (aw-server's row order)
+	// byStart indexes events by start (as aw-server's database indexes them), so a query
+	// looks only at the events that can overlap it; it is rebuilt after events are added.
+	byStart []int32
+	maxDur  int64 // the longest event: none starting longer before a query's start reaches it
+}
+
+// overlapping returns the positions, ascending, of the events that start in
+// [from - the longest duration, to]: every event that can overlap [from, to].
+func (b *bucket) overlapping(from, to int64) []int32 {
+	if len(b.byStart) != len(b.events) {
+		b.byStart = make([]int32, len(b.events))
+		b.maxDur = 0
+		for i, e := range b.events {
+			b.byStart[i] = int32(i)
+			b.maxDur = max(b.maxDur, e.end-e.start)
+		}
+		slices.SortStableFunc(b.byStart, func(x, y int32) int { return cmp.Compare(b.events[x].start, b.events[y].start) })
+	}
+	lo := int64(math.MinInt64)
+	if from > math.MinInt64+b.maxDur {
+		lo = from - b.maxDur
+	}
+	i0 := sort.Search(len(b.byStart), func(i int) bool { return b.events[b.byStart[i]].start >= lo })
+	i1 := sort.Search(len(b.byStart), func(i int) bool { return b.events[b.byStart[i]].start > to })
+	out := slices.Clone(b.byStart[i0:max(i0, i1)])
+	slices.Sort(out)
+	return out
 }
 
 // stored is an event as aw-server-rust keeps it: integer nanoseconds.
@@ -341,7 +369,18 @@ func (s *Handler) query(b *bucket, start, end int64, limit int, trim bool) []map
 		}
 	}
 	sel := []stored{}
-	for _, e := range s.visible(b) {
+	now := int64(math.MaxInt64)
+	if s.now != nil {
+		now = s.now().UnixNano()
+	}
+	for _, k := range b.overlapping(start, end) {
+		e := b.events[k]
+		if s.now != nil { // as visible shows it
+			if e.start >= now {
+				continue
+			}
+			e.end = min(e.end, now)
+		}
 		if e.end >= start && e.start <= end && e.start >= cutoff {
 			sel = append(sel, e)
 		}
