@@ -75,6 +75,10 @@ type run struct {
 	ledgerDirty bool
 	// span is the whole derivation window and piece the part being processed, for Progress.
 	span, piece struct{ from, to time.Time }
+	// recording: a dry run keeps its pieces in req.Derived; replaying are the pieces a real
+	// run writes instead of reading and deriving (derived.go).
+	recording bool
+	replaying []derivedPiece
 }
 
 func (s *Syncer) newRun(cfg config.Config, req Request, rep *Report, now time.Time, ledger *corrections.File) (*run, error) {
@@ -142,6 +146,11 @@ func (r *run) do(ctx context.Context, st *config.State) error {
 			return fmt.Errorf("saving the sync state before the backfill: %w", err)
 		}
 	}
+	if custom {
+		if w, err = r.startDerived(from, to, w); err != nil {
+			return err
+		}
+	}
 	r.rep.Mode = w.mode
 	r.rep.From, r.rep.To = w.scope.From, w.scope.To
 	r.rep.DerivedFrom, r.rep.DerivedTo = w.from, w.to
@@ -149,6 +158,9 @@ func (r *run) do(ctx context.Context, st *config.State) error {
 	q, err := r.process(ctx, w)
 	if err != nil {
 		return err
+	}
+	if r.recording {
+		r.req.Derived.complete = true
 	}
 	if custom && !r.req.DryRun {
 		st.Backfill = nil
@@ -225,6 +237,9 @@ func (r *run) derive(data []activity.BucketEvents, from, to time.Time, seeds []e
 // process derives the window piece by piece and reconciles each piece. It returns the
 // quiescent point to save (zero when none is known).
 func (r *run) process(ctx context.Context, w window) (time.Time, error) {
+	if r.replaying != nil {
+		return r.replay(ctx, w)
+	}
 	cap := r.cfg.ContinuityCap()
 	c0, seeds, fromQuiescent := w.from, w.seeds, w.fromQuiescent
 	length := pieceLen
@@ -266,21 +281,29 @@ func (r *run) process(ctx context.Context, w window) (time.Time, error) {
 			blocks = endingBy(res.Blocks, cutAt)
 		}
 		data = nil // the piece's activity is no longer needed
-		sc := w.scope
-		if !first {
-			sc.From, sc.TrustFrom, sc.ExtendOnly = maxTime(sc.From, c0), c0, false
-		}
-		sc.To, sc.DerivedTo = minTime(sc.To, cutAt), cutAt
-		if sc.From.Before(sc.To) {
-			if err := r.reconcile(ctx, sc, blocks); err != nil {
-				return time.Time{}, err
-			}
+		r.keep(derivedPiece{c0: c0, c1: c1, cutAt: cutAt, q: q, blocks: blocks})
+		if err := r.reconcilePiece(ctx, w, first, c0, cutAt, blocks); err != nil {
+			return time.Time{}, err
 		}
 		if final {
 			return q, nil
 		}
 		c0, seeds = cutAt, nil
 	}
+}
+
+// reconcilePiece reconciles the blocks of the piece from c0, cut at cutAt, within the window's
+// scope (the first piece has the window's own).
+func (r *run) reconcilePiece(ctx context.Context, w window, first bool, c0, cutAt time.Time, blocks []engine.Block) error {
+	sc := w.scope
+	if !first {
+		sc.From, sc.TrustFrom, sc.ExtendOnly = maxTime(sc.From, c0), c0, false
+	}
+	sc.To, sc.DerivedTo = minTime(sc.To, cutAt), cutAt
+	if sc.From.Before(sc.To) {
+		return r.reconcile(ctx, sc, blocks)
+	}
+	return nil
 }
 
 // deriveFinal derives the last piece [c0, c1]. When settle is set it also finds the quiescent

@@ -320,6 +320,12 @@ func (s *Scheduler) Backfill(ctx context.Context, from, to time.Time, progress f
 	return s.manual(ctx, Request{Trigger: Manual, From: from, To: to, Progress: progress})
 }
 
+// BackfillDerived is Backfill writing what a dry run of the same range derived into d (when
+// it still applies: Request.Derived), instead of reading the range again.
+func (s *Scheduler) BackfillDerived(ctx context.Context, from, to time.Time, d *Derived, progress func(Progress)) (*Report, error) {
+	return s.manual(ctx, Request{Trigger: Manual, From: from, To: to, Progress: progress, Derived: d})
+}
+
 // ResetCorrections is Backfill with ForgetCorrections: the person's corrections in [from, to)
 // are forgotten and the range is written as derived.
 func (s *Scheduler) ResetCorrections(ctx context.Context, from, to time.Time, progress func(Progress)) (*Report, error) {

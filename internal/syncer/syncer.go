@@ -143,6 +143,10 @@ type Request struct {
 	// ForgetCorrections, with a custom range, forgets the person's corrections in it: the
 	// tombstones of deleted events go, and locked events are rewritten to the derived blocks.
 	ForgetCorrections bool
+	// Derived, with a custom range: a dry run fills it with what it derived; a real run of
+	// the same range and config within a few minutes writes that instead of reading and
+	// deriving the range again (derived.go).
+	Derived *Derived
 }
 
 // Phase names what a run is doing.

@@ -27,6 +27,8 @@ type SchedulerRuntime struct {
 
 	mu     sync.Mutex
 	lastOK RunSummary // the latest successful run seen, for "Last sync failed · previous 10:42"
+	// derived is what the latest preview derived, for the backfill that confirms it.
+	derived *syncer.Derived
 }
 
 // RuntimeOptions are what a SchedulerRuntime needs besides the scheduler.
@@ -122,14 +124,22 @@ func (r *SchedulerRuntime) backfill(ctx context.Context, from, to time.Time, dry
 	}
 	var rep *syncer.Report
 	var err error
+	r.mu.Lock()
+	derived := r.derived // the latest preview's, used (when it applies) by the backfill confirming it
+	r.derived = nil
+	r.mu.Unlock()
 	switch {
 	case dryRun:
+		d := &syncer.Derived{}
 		rep, err = r.dryRun.Run(ctx, syncer.Request{Trigger: syncer.Manual, From: from, To: to, DryRun: true, Progress: report,
-			ForgetCorrections: forget})
+			ForgetCorrections: forget, Derived: d})
+		r.mu.Lock()
+		r.derived = d
+		r.mu.Unlock()
 	case forget:
 		rep, err = r.sched.ResetCorrections(ctx, from, to, report)
 	default:
-		rep, err = r.sched.Backfill(ctx, from, to, report)
+		rep, err = r.sched.BackfillDerived(ctx, from, to, derived, report)
 	}
 	if err != nil {
 		return Plan{}, err

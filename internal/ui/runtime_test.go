@@ -23,6 +23,7 @@ import (
 type fakeRunner struct {
 	mu      sync.Mutex
 	reqs    []syncer.Request
+	derived []*syncer.Derived // each request's, which requests() leaves out
 	rep     syncer.Report
 	fail    error
 	hold    chan struct{}
@@ -32,6 +33,7 @@ type fakeRunner struct {
 func (f *fakeRunner) Run(ctx context.Context, req syncer.Request) (*syncer.Report, error) {
 	f.mu.Lock()
 	f.reqs = append(f.reqs, req)
+	f.derived = append(f.derived, req.Derived)
 	rep, fail, hold := f.rep, f.fail, f.hold
 	f.mu.Unlock()
 	if f.started != nil {
@@ -57,7 +59,7 @@ func (f *fakeRunner) requests() []syncer.Request {
 	defer f.mu.Unlock()
 	out := make([]syncer.Request, len(f.reqs))
 	for i, r := range f.reqs {
-		r.Progress, r.Allowed = nil, nil // functions do not compare
+		r.Progress, r.Allowed, r.Derived = nil, nil, nil // functions do not compare
 		out[i] = r
 	}
 	return out
@@ -349,4 +351,31 @@ func TestPhaseText(t *testing.T) {
 			assert.Equal(t, tc.want, phaseText(tc.phase))
 		})
 	}
+}
+
+func TestRuntimeConfirmWritesWhatThePreviewDerived(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := newRuntimeFixture(t, nil)
+		from := time.Date(2026, 3, 10, 0, 0, 0, 0, time.UTC)
+		to := from.Add(24 * time.Hour)
+		f.dry.set(syncer.Report{}, nil)
+		f.sched.set(syncer.Report{}, nil)
+		_, err := f.rt.Backfill(context.Background(), from, to, true, nil)
+		require.NoError(t, err)
+		_, err = f.rt.Backfill(context.Background(), from, to, false, nil)
+		require.NoError(t, err)
+		_, err = f.rt.Backfill(context.Background(), from, to, false, nil)
+		require.NoError(t, err)
+
+		f.dry.mu.Lock()
+		preview := f.dry.derived[0]
+		f.dry.mu.Unlock()
+		f.sched.mu.Lock()
+		confirms := append([]*syncer.Derived(nil), f.sched.derived...)
+		f.sched.mu.Unlock()
+		require.NotNil(t, preview, "the preview keeps what it derives")
+		require.Len(t, confirms, 2)
+		assert.Same(t, preview, confirms[0], "the confirming backfill gets the preview's derivation")
+		assert.Nil(t, confirms[1], "used once: a second backfill reads the range")
+	})
 }
