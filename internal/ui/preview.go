@@ -48,6 +48,8 @@ type Preview struct {
 	detail   *widget.Label
 	legend   *legend
 	details  *detailsPanel
+	// mini shows the blocks and the unassigned time of the day beside the rule editor.
+	mini *Timeline
 	root     fyne.CanvasObject
 
 	// OnMakeRule, when set, is offered for a clicked raw activity ("Make a rule…").
@@ -71,6 +73,9 @@ func NewPreview(deps Deps, input func() config.Config, onData func([]activity.Bu
 	p.day = midnight(now())
 	p.timeline = NewTimeline(p.day, p.day.AddDate(0, 0, 1))
 	p.timeline.SetLimits(p.day, p.day.AddDate(0, 0, 1))
+	p.mini = NewTimeline(p.day, p.day.AddDate(0, 0, 1))
+	p.mini.SetLimits(p.day, p.day.AddDate(0, 0, 1))
+	p.mini.OnDayStep = func(step int) { p.SetDay(p.day.AddDate(0, 0, step)) }
 	p.timeline.OnDayStep = func(step int) { p.SetDay(p.day.AddDate(0, 0, step)) }
 	p.timeline.OnSelect = func(s Segment) { p.details.show(s, p.shownCfg, p.shownBuckets) }
 	p.details = newDetailsPanel(func(s Segment) {
@@ -119,6 +124,10 @@ func NewPreview(deps Deps, input func() config.Config, onData func([]activity.Bu
 // Root is the preview's content.
 func (p *Preview) Root() fyne.CanvasObject { return p.root }
 
+// Mini is the compact timeline of the day (blocks and unassigned time) shown under the rule
+// editor.
+func (p *Preview) Mini() fyne.CanvasObject { return container.NewVScroll(p.mini) }
+
 // Timeline is the preview's timeline widget.
 func (p *Preview) Timeline() *Timeline { return p.timeline }
 
@@ -134,6 +143,8 @@ func (p *Preview) SetDay(d time.Time) {
 	}
 	p.timeline.SetLimits(p.day, p.day.AddDate(0, 0, 1))
 	p.timeline.SetRange(p.day, p.day.AddDate(0, 0, 1))
+	p.mini.SetLimits(p.day, p.day.AddDate(0, 0, 1))
+	p.mini.SetRange(p.day, p.day.AddDate(0, 0, 1))
 	p.Load()
 }
 
@@ -188,6 +199,7 @@ func (p *Preview) setStatus(text string) {
 // showError clears the timeline and shows why, in the error style.
 func (p *Preview) showError(err error) {
 	p.timeline.SetLanes(nil)
+	p.mini.SetLanes(nil)
 	p.legend.clear()
 	p.status.Importance = widget.DangerImportance
 	p.status.SetText(err.Error())
@@ -272,6 +284,7 @@ func (p *Preview) derive(gen int, cfg config.Config, raw []activity.BucketEvents
 				return
 			}
 			p.timeline.SetLanes(res.Lanes)
+			p.mini.SetLanes(res.Lanes[:min(2, len(res.Lanes))])
 			p.legend.show(res.Totals)
 			p.shownCfg, p.shownBuckets, p.shownTotals = cfg, res.Buckets, res.Totals
 			p.setStatus(previewSummary(day, res))

@@ -166,7 +166,7 @@ func (s *Settings) build() {
 	)
 	s.tabs.OnSelected = func(t *container.TabItem) {
 		switch t.Text {
-		case "Preview":
+		case "Preview", "Profiles":
 			s.preview.Load()
 		case "Week":
 			s.week.Load()
@@ -375,7 +375,11 @@ func (s *Settings) profilesTab() fyne.CanvasObject {
 	s.profiles.savedCalendar = func() config.Calendar { return s.savedCal }
 	s.profiles.statsFor = s.dayStats
 	s.profiles.ctx = s.life.Context
-	return s.profiles.root
+	// The rule editor above, the previewed day's blocks below: an edit shows its effect
+	// without a tab switch.
+	split := container.NewVSplit(s.profiles.root, s.preview.Mini())
+	split.Offset = 0.72
+	return split
 }
 
 // refreshChoices offers newly known fields and values in the rule editors.

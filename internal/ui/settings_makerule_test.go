@@ -95,3 +95,17 @@ func TestRuleStatisticsOnTheProfilesTab(t *testing.T) {
 		assert.Equal(t, "Tue 10 Mar: 0m in blocks.\nNo rule matches any event that day.", s.profiles.dayStats.Text)
 	})
 }
+
+func TestProfilesTabShowsTheDayBesideTheRules(t *testing.T) {
+	var saved []*config.Config
+	s := newTestSettings(t, baseConfig(), &saved)
+	s.preview.SetDay(day)
+	s.ShowTab("Profiles")
+	require.Len(t, s.preview.mini.lanes, 2)
+	assert.Equal(t, "Blocks", s.preview.mini.lanes[0].Name)
+	assert.Len(t, s.preview.mini.lanes[0].Segments, 2, "coding and research")
+
+	s.profiles.list.Select(1) // Research
+	s.profiles.primary.rows[0].pattern.SetText("nothing-matches")
+	assert.Len(t, s.preview.mini.lanes[0].Segments, 1, "an edit shows on the day below the editor at once")
+}
