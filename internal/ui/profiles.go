@@ -548,7 +548,8 @@ func keysText(keys []string) string {
 	for i, k := range keys {
 		parts[i] = "{" + k + "}"
 	}
-	return "Available: " + strings.Join(parts, " ")
+	return "Available: " + strings.Join(parts, " ") +
+		"; for the whole block: {project} (the project with most time), {site} (the site with most time)"
 }
 
 func titleDetailLabel(d profile.TitleDetail) string {
