@@ -26,7 +26,8 @@ import (
 // in front. A category without a regex (a parent, "Uncategorized") matches nothing and is left
 // out silently; one whose regex RE2 rejects (lookahead, backreferences) or whose id another
 // category already took is skipped. A sub-category without a colour inherits its nearest
-// ancestor's.
+// ancestor's; a colour too close to one another profile has becomes a shade of it of its own
+// (profile.Distinct), so the timeline and the calendar tell them apart.
 func Profiles(cats []activitywatch.Category, existing []profile.Profile) (added []profile.Profile, skipped []string) {
 	taken := map[string]bool{}
 	for _, p := range existing {
@@ -58,7 +59,8 @@ func Profiles(cats []activitywatch.Category, existing []profile.Profile) (added 
 		p := profile.New(append(slices.Clone(existing), added...))
 		p.ID, p.Name, p.Category = id, label, c.Name[0]
 		if col := inheritedColor(colors, c.Name); col != "" {
-			p.Color = col
+			// Sub-categories inherit their parent's colour: each still gets a shade of its own.
+			p.Color = profile.Distinct(col, usedColors(existing, added))
 		}
 		p.Primary = []profile.Rule{
 			{Bucket: "window", Field: "app", Pattern: pattern, Regex: true},
@@ -77,6 +79,17 @@ func Profiles(cats []activitywatch.Category, existing []profile.Profile) (added 
 }
 
 var hexColor = regexp.MustCompile(`^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$`)
+
+// usedColors lists the colours of the profiles so far.
+func usedColors(lists ...[]profile.Profile) []string {
+	var out []string
+	for _, ps := range lists {
+		for _, p := range ps {
+			out = append(out, p.Color)
+		}
+	}
+	return out
+}
 
 // inheritedColor is the category's colour, or its nearest ancestor's (aw-webui leaves a
 // sub-category's colour empty to inherit it).

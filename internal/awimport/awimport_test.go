@@ -1,6 +1,7 @@
 package awimport
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -51,6 +52,23 @@ func TestProfiles(t *testing.T) {
 		assert.Equal(t, "#0000FF", added[0].Color)
 		assert.Equal(t, "#FF0000", added[1].Color)
 	})
+	t.Run("sub-categories sharing a parent's colour get shades of their own", func(t *testing.T) {
+		cats := []activitywatch.Category{
+			{Name: []string{"Work"}, Rule: activitywatch.CategoryRule{Type: "none"}, Color: "#0000FF"},
+			{Name: []string{"Work", "Programming"}, Rule: activitywatch.CategoryRule{Type: "regex", Regex: "Code"}},
+			{Name: []string{"Work", "Docs"}, Rule: activitywatch.CategoryRule{Type: "regex", Regex: "Docs"}},
+			{Name: []string{"Work", "Mail"}, Rule: activitywatch.CategoryRule{Type: "regex", Regex: "Mail"}},
+		}
+		got, _ := Profiles(cats, nil)
+		require.Len(t, got, 3)
+		assert.Equal(t, "#0000FF", got[0].Color, "the first keeps the parent's colour")
+		seen := map[string]bool{}
+		for _, p := range got {
+			assert.False(t, seen[strings.ToLower(p.Color)], "%s repeats a colour", p.Name)
+			seen[strings.ToLower(p.Color)] = true
+			assert.Equal(t, p.Color, profile.Distinct(p.Color, colorsExcept(got, p.ID)), "%s is apart from the others", p.Name)
+		}
+	})
 	t.Run("a case-sensitive regex stays case-sensitive", func(t *testing.T) {
 		assert.Equal(t, "(?-i)YouTube", added[1].Primary[0].Pattern)
 		m, err := added[1].Primary[0].Compile()
@@ -80,4 +98,14 @@ func TestSlug(t *testing.T) {
 			assert.Equal(t, want, slug(in))
 		})
 	}
+}
+
+func colorsExcept(ps []profile.Profile, id string) []string {
+	var out []string
+	for _, p := range ps {
+		if p.ID != id {
+			out = append(out, p.Color)
+		}
+	}
+	return out
 }
