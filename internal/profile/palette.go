@@ -23,7 +23,7 @@ func Distinct(c string, used []string) string {
 	h, s, l := toHSL(r, g, b)
 	for _, dl := range []float64{0, 0.12, -0.12} {
 		for step := 0; step < 12; step++ {
-			cand := fromHSL(math.Mod(h+float64(step)*30, 360), s, math.Max(0.2, math.Min(0.8, l+dl)))
+			cand := ColorFromHSL(math.Mod(h+float64(step)*30, 360), s, math.Max(0.2, math.Min(0.8, l+dl)))
 			if far(cand, used) {
 				return cand
 			}
@@ -91,7 +91,9 @@ func toHSL(r, g, b float64) (h, s, l float64) {
 	return h * 60, s, l
 }
 
-func fromHSL(h, s, l float64) string {
+// ColorFromHSL is the "#rrggbb" colour of hue h (degrees, 0–360), saturation s and lightness
+// l (0–1).
+func ColorFromHSL(h, s, l float64) string {
 	c := (1 - math.Abs(2*l-1)) * s
 	x := c * (1 - math.Abs(math.Mod(h/60, 2)-1))
 	var r, g, b float64

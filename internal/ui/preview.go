@@ -50,7 +50,7 @@ type Preview struct {
 	details  *detailsPanel
 	// mini shows the blocks and the unassigned time of the day beside the rule editor.
 	mini *Timeline
-	root     fyne.CanvasObject
+	root fyne.CanvasObject
 
 	// OnMakeRule, when set, is offered for a clicked raw activity ("Make a rule…").
 	OnMakeRule func(Segment)

@@ -153,42 +153,7 @@ func hashColor(name string, s, l float64) color.Color {
 	return hsl(float64(h.Sum32()%360), s, l)
 }
 
-func hsl(h, s, l float64) color.NRGBA {
-	c := (1 - abs(2*l-1)) * s
-	hp := h / 60
-	x := c * (1 - abs(mod2(hp)-1))
-	var r, g, b float64
-	switch {
-	case hp < 1:
-		r, g = c, x
-	case hp < 2:
-		r, g = x, c
-	case hp < 3:
-		g, b = c, x
-	case hp < 4:
-		g, b = x, c
-	case hp < 5:
-		r, b = x, c
-	default:
-		r, b = c, x
-	}
-	m := l - c/2
-	return color.NRGBA{uint8((r + m) * 255), uint8((g + m) * 255), uint8((b + m) * 255), 255}
-}
-
-func abs(f float64) float64 {
-	if f < 0 {
-		return -f
-	}
-	return f
-}
-
-func mod2(f float64) float64 {
-	for f >= 2 {
-		f -= 2
-	}
-	return f
-}
+func hsl(h, s, l float64) color.Color { return parseHex(profile.ColorFromHSL(h, s, l)) }
 
 func clock(t time.Time) string { return t.Local().Format("15:04") }
 

@@ -78,24 +78,10 @@ func TestTodayLineSumsTodaysBlocks(t *testing.T) {
 	filtered, _ := flt.Apply(buckets)
 	var total time.Duration
 	for _, b := range eng.Derive(engine.Input{From: from.Add(-report.Lead), To: now, Buckets: filtered}).Blocks {
-		total += max(minT(b.End, now).Sub(maxT(b.Start, from)), 0)
+		total += overlapOf(b.Start, b.End, from, now)
 	}
 	require.Positive(t, total)
 	assert.Regexp(t, regexp.MustCompile(`^Today: `+regexp.QuoteMeta(report.Duration(total))+` — \S.* (\d+h \d\dm|\d+m)$`), line)
-}
-
-func minT(a, b time.Time) time.Time {
-	if a.Before(b) {
-		return a
-	}
-	return b
-}
-
-func maxT(a, b time.Time) time.Time {
-	if a.After(b) {
-		return a
-	}
-	return b
 }
 
 func TestTrayThisWeek(t *testing.T) {
