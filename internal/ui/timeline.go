@@ -6,6 +6,7 @@ import (
 	"image"
 	"image/color"
 	"image/draw"
+	"math"
 	"net/url"
 	"sort"
 	"strings"
@@ -382,10 +383,10 @@ func (t *Timeline) edgeAt(p fyne.Position) (Segment, bool, bool) {
 				if s.ID == "" {
 					continue
 				}
-				if abs(float64(t.xOf(s.Start, w)-p.X)) <= edgeGrab {
+				if math.Abs(float64(t.xOf(s.Start, w)-p.X)) <= edgeGrab {
 					return s, true, true
 				}
-				if abs(float64(t.xOf(s.End, w)-p.X)) <= edgeGrab {
+				if math.Abs(float64(t.xOf(s.End, w)-p.X)) <= edgeGrab {
 					return s, false, true
 				}
 			}
