@@ -325,7 +325,7 @@ func previewSummary(day time.Time, r PreviewResult) string {
 	for _, b := range r.Buckets {
 		events += len(b.Events)
 	}
-	parts = append(parts, fmt.Sprintf("%d events in %d buckets", events, len(r.Buckets)))
+	parts = append(parts, fmt.Sprintf("%s in %s", count(events, "event", ""), count(len(r.Buckets), "bucket", "")))
 	if r.Stats.Dropped+r.Stats.Redacted > 0 {
 		parts = append(parts, fmt.Sprintf("privacy: %d hidden, %d redacted", r.Stats.Dropped, r.Stats.Redacted))
 	}

@@ -247,17 +247,17 @@ func (e *profileEditor) offerPurge(id, name string) {
 // askPurge asks whether the deleted profile's n past events should go too.
 func (e *profileEditor) askPurge(p pendingPurge) {
 	d := dialog.NewConfirm("Delete its past events too?",
-		fmt.Sprintf("Also delete its %d past events from the calendar?\n\n"+
+		fmt.Sprintf("Also delete its %s from the calendar?\n\n"+
 			"They are deleted after you press Save, once %q is gone from the saved settings, so that "+
 			"no sync writes them again. Events of other profiles and events awcal did not write are never touched.",
-			p.Count, p.Name),
+			count(p.Count, "past event", ""), p.Name),
 		func(ok bool) {
 			if !ok {
 				e.status.SetText(fmt.Sprintf("The past events of %q stay in the calendar.", p.Name))
 				return
 			}
 			e.purges = append(e.purges, p)
-			e.status.SetText(fmt.Sprintf("The %d past events of %q will be deleted when you press Save.", p.Count, p.Name))
+			e.status.SetText(fmt.Sprintf("The %s of %q will be deleted when you press Save.", count(p.Count, "past event", ""), p.Name))
 		}, e.win)
 	d.SetConfirmText("Delete after Save")
 	d.SetDismissText("Keep them")
@@ -292,7 +292,7 @@ func (e *profileEditor) runPurges(cfg *config.Config) {
 						"'awcal profiles purge --profile %s' finishes the job.", p.Name, err, p.ID))
 					return
 				}
-				e.status.SetText(fmt.Sprintf("Deleted %d past events of %q from the calendar.", n, p.Name))
+				e.status.SetText(fmt.Sprintf("Deleted %s of %q from the calendar.", count(n, "past event", ""), p.Name))
 			})
 		})
 	}
@@ -382,7 +382,7 @@ func (e *profileEditor) addCategories(cats []activitywatch.Category) {
 	if len(added) == 0 {
 		msg = "No new categories to import."
 	} else {
-		msg = fmt.Sprintf("Imported %d categories as profiles, after yours (so yours win ties). Review their rules before saving.", len(added))
+		msg = fmt.Sprintf("Imported %s as profiles, after yours (so yours win ties). Review their rules before saving.", count(len(added), "category", "categories"))
 		e.profiles = append(e.profiles, added...)
 		e.changed()
 		e.list.Select(len(e.profiles) - len(added))

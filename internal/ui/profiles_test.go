@@ -129,7 +129,7 @@ func TestProfileEditorImportCategories(t *testing.T) {
 	assert.Equal(t, want, []profile.Profile{imported}, "the same conversion as the command line")
 	assert.Equal(t, 2, e.selected, "the first imported profile is shown")
 	assert.Equal(t, 1, *changes)
-	assert.Contains(t, e.status.Text, "Imported 1 categories")
+	assert.Contains(t, e.status.Text, "Imported 1 category as profiles")
 	assert.Contains(t, e.status.Text, "Skipped 1:\n• \"Lookahead\"")
 
 	t.Run("again adds nothing", func(t *testing.T) {
