@@ -83,7 +83,7 @@ type Row struct {
 	// Total is the time in blocks.
 	Total time.Duration
 	// Active is the active (non-AFK) time; First and Last are the first and last moments of
-	// activity, zero when there was none.
+	// activity of a day's row, zero when there was none and in week rows.
 	Active      time.Duration
 	First, Last time.Time
 }
@@ -142,6 +142,9 @@ func Build(blocks []engine.Block, active []Span, opts Options) Report {
 		for _, s := range active {
 			if d := overlap(s.Start, s.End, row.Start, row.End); d > 0 {
 				row.Active += d
+				if opts.Period != ByDay {
+					continue // first and last activity are a day's
+				}
 				if row.First.IsZero() {
 					row.First = maxTime(s.Start, row.Start)
 				}

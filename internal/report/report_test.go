@@ -93,6 +93,8 @@ func TestBuildByWeekAndCategory(t *testing.T) {
 	assert.Equal(t, at(2, 0, 0), r.Rows[1].Start)
 	assert.Equal(t, at(9, 0, 0), r.Rows[1].End)
 	assert.Equal(t, []Total{{"Work", 315 * time.Minute}, {Uncategorized, 75 * time.Minute}, {"p-gone", 30 * time.Minute}}, r.Rows[1].Totals)
+	assert.True(t, r.Rows[1].First.IsZero() && r.Rows[1].Last.IsZero(), "first and last activity are a day's, not a week's")
+	assert.Positive(t, r.Rows[1].Active)
 }
 
 func TestBuildAcrossClockChange(t *testing.T) {
