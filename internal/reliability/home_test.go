@@ -103,6 +103,9 @@ type result struct {
 	// (sampled every few milliseconds). Not rusage's ru_maxrss: Go starts children with
 	// vfork, and Linux then carries the test process's own peak into the child's.
 	maxRSS int64
+	// cpu is the process's user and system time: the machine is shared, and the wall clock
+	// measures the load as well.
+	cpu time.Duration
 }
 
 func (r result) String() string {
@@ -168,6 +171,7 @@ func (h *home) exec(t testing.TB, stdin string, after time.Duration, args ...str
 	}
 	r := result{args: args, began: start, wall: time.Since(start), stdout: stdout.String(), stderr: stderr.String(), maxRSS: peak()}
 	r.code = cmd.ProcessState.ExitCode()
+	r.cpu = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
 	if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
 		r.killed = ws.Signal() == syscall.SIGKILL
 	}

@@ -44,7 +44,7 @@ func sizes() scaleSizes {
 type backfillFigures struct {
 	days, events, owned, foreign int
 	started                      time.Time
-	wall                         time.Duration
+	wall, cpu                    time.Duration
 	maxRSS                       int64
 	calendarBytes                int64
 	requests                     map[string]string // CalDAV: method → "count in total time"
@@ -136,7 +136,7 @@ func runBackfill(t *testing.T, w *world, from, to time.Time) backfillFigures {
 	if os.Getenv("AWCAL_CHILD_GODEBUG") != "" {
 		t.Logf("stderr of the backfill:\n%s", r.stderr)
 	}
-	f := backfillFigures{started: r.began, wall: r.wall, maxRSS: r.maxRSS}
+	f := backfillFigures{started: r.began, wall: r.wall, cpu: r.cpu, maxRSS: r.maxRSS}
 	var rep struct{ Created, Updated, Deleted int }
 	require.NoError(t, json.Unmarshal([]byte(r.stdout), &rep), r.stdout)
 	evs := w.cal.owned(t)
@@ -159,7 +159,7 @@ func runBackfill(t *testing.T, w *world, from, to time.Time) backfillFigures {
 func (f backfillFigures) figures() map[string]any {
 	m := map[string]any{
 		"days": f.days, "events": f.events, "ownedEvents": f.owned, "foreignEvents": f.foreign,
-		"wall": f.wall.Round(10 * time.Millisecond), "peakRSS": mib(f.maxRSS), "peakRSSBytes": f.maxRSS,
+		"wall": f.wall.Round(10 * time.Millisecond), "cpu": f.cpu.Round(10 * time.Millisecond), "peakRSS": mib(f.maxRSS), "peakRSSBytes": f.maxRSS,
 		"calendarBytes": f.calendarBytes, "eventsPerSecond": int(float64(f.events) / f.wall.Seconds()),
 	}
 	for method, s := range f.requests {
