@@ -174,7 +174,7 @@ func passwordTest(ctx context.Context, env Env, cal config.Calendar, prefix stri
 		return ExitFailure
 	}
 	if cal.CalendarPath == "" {
-		fmt.Fprintf(env.Stdout, "OK: logged in to %s as %s. No calendar is chosen yet: choose one in Settings (calendar.calendarPath).\n",
+		fmt.Fprintf(env.Stdout, "OK: logged in to %s as %s. No calendar is chosen yet: press Discover in Settings → Calendar and pick one (calendar.calendarPath).\n",
 			cal.URL, cal.Username)
 	}
 	fmt.Fprintf(env.Stdout, "Calendars on the server:\n")

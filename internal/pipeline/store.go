@@ -36,7 +36,7 @@ func (f *Factory) OpenStore(ctx context.Context, cal config.Calendar, password s
 		return ics.Open(cal.Path)
 	case config.CalendarCalDAV:
 		if cal.URL == "" || cal.Username == "" || cal.CalendarPath == "" {
-			return nil, &ConfigError{Err: errors.New("the CalDAV calendar needs calendar.url, calendar.username and calendar.calendarPath: choose the calendar in Settings")}
+			return nil, &ConfigError{Err: errors.New("no CalDAV calendar chosen: in Settings → Calendar fill in the server URL and user name, press Discover and pick a calendar (calendar.url, calendar.username, calendar.calendarPath)")}
 		}
 		creds, opts, err := f.Connection(cal, password)
 		if err != nil {

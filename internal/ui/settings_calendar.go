@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -43,8 +44,8 @@ type calendarTab struct {
 	status       *widget.Label
 	// passwordSet is set once a password was typed since the last Save.
 	passwordSet bool
-	// discoverGen counts Discover presses and server edits: a discovery answers only if none
-	// came after it.
+	// discoverGen counts Discover presses, server edits and kind changes: a discovery or a
+	// test answers only if none came after it.
 	discoverGen int
 }
 
@@ -124,6 +125,9 @@ func newCalendarTab(f *form) *calendarTab {
 	t.status.Wrapping = fyne.TextWrapWord
 	test := widget.NewButtonWithIcon("Test", theme.ConfirmIcon(), t.testCalendar)
 	t.kind = widget.NewRadioGroup([]string{calendarICS, calendarCalDAV}, func(v string) {
+		// What Test or Discover said was about the other kind; a late answer is dropped.
+		t.discoverGen++
+		t.showStatus("", nil)
 		if v == calendarCalDAV {
 			c.Kind = config.CalendarCalDAV
 			t.icsBox.Hide()
@@ -166,7 +170,7 @@ func (t *calendarTab) discover() {
 		return
 	}
 	cal, pass := t.cfg.Calendar, t.davPass.Text
-	t.status.SetText("Looking for calendars…")
+	t.showStatus("Looking for calendars…", nil)
 	t.discoverGen++
 	gen := t.discoverGen
 	ctx := t.life.Context()
@@ -179,7 +183,7 @@ func (t *calendarTab) discover() {
 				return // another server, user or Discover since: this answer is stale
 			}
 			if err != nil {
-				t.status.SetText(err.Error())
+				t.showStatus("", err)
 				return
 			}
 			t.davCals = cals
@@ -188,7 +192,7 @@ func (t *calendarTab) discover() {
 				names[i] = c.Name
 			}
 			t.davCal.SetOptions(names)
-			t.status.SetText(fmt.Sprintf("Found %s; pick one.", count(len(cals), "calendar", "")))
+			t.showStatus(fmt.Sprintf("Found %s; pick one.", count(len(cals), "calendar", "")), nil)
 			if len(cals) == 1 {
 				t.davCal.SetSelected(names[0])
 			}
@@ -204,18 +208,32 @@ func (t *calendarTab) testCalendar() {
 	if t.passwordSet {
 		pass = t.davPass.Text
 	}
-	t.status.SetText("Testing…")
+	if cal.Kind == config.CalendarCalDAV && cal.CalendarPath == "" {
+		t.showStatus("", errors.New("no calendar chosen: press Discover, then pick one of the server's calendars"))
+		return
+	}
+	t.showStatus("Testing…", nil)
+	gen := t.discoverGen
 	ctx := t.life.Context()
 	t.async(func() {
 		ctx, cancel := context.WithTimeout(ctx, 20*time.Second)
 		defer cancel()
 		err := t.deps.TestCalendar(ctx, cal, pass)
 		fyne.Do(func() {
-			if err != nil {
-				t.status.SetText(err.Error())
-				return
+			if gen != t.discoverGen {
+				return // another kind, server or user since: this answer is stale
 			}
-			t.status.SetText("The calendar works.")
+			t.showStatus("The calendar works.", err)
 		})
 	})
+}
+
+// showStatus shows what Test or Discover found: err in the error style, else text.
+func (t *calendarTab) showStatus(text string, err error) {
+	t.status.Importance = widget.MediumImportance
+	if err != nil {
+		t.status.Importance = widget.DangerImportance
+		text = err.Error()
+	}
+	t.status.SetText(text)
 }
