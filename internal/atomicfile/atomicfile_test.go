@@ -107,12 +107,8 @@ func TestWriteJSON(t *testing.T) {
 	data, err := os.ReadFile(path)
 	require.NoError(t, err)
 	assert.Equal(t, "{\n  \"a\": 1\n}\n", string(data))
-	info, err := os.Stat(path)
-	require.NoError(t, err)
-	assert.Equal(t, os.FileMode(0o600), info.Mode().Perm())
-	dir, err := os.Stat(filepath.Dir(path))
-	require.NoError(t, err)
-	assert.Equal(t, os.FileMode(0o700), dir.Mode().Perm())
+	assertPerm(t, path, 0o600)
+	assertPerm(t, filepath.Dir(path), 0o700)
 	assert.Error(t, WriteJSON(path, func() {}), "a value JSON cannot hold")
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -166,7 +167,7 @@ func TestPrivacyRules(t *testing.T) {
 			}
 			// Every imported rule is one the config accepts and the filter compiles.
 			cfg := config.Default(func(string) string { return "" })
-			cfg.Calendar.Path = "/tmp/activity.ics"
+			cfg.Calendar.Path = filepath.Join(t.TempDir(), "activity.ics") // a full path on every OS
 			cfg.Privacy.Rules = append(tt.existing, got...)
 			require.NoError(t, cfg.Validate())
 			_, err := privacy.New(cfg.Privacy)
