@@ -3,6 +3,7 @@ package ui
 import (
 	"testing"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -108,4 +109,27 @@ func TestProfilesTabShowsTheDayBesideTheRules(t *testing.T) {
 	s.profiles.list.Select(1) // Research
 	s.profiles.primary.rows[0].pattern.SetText("nothing-matches")
 	assert.Len(t, s.preview.mini.lanes[0].Segments, 1, "an edit shows on the day below the editor at once")
+}
+
+// TestMakeRuleThroughTheWindow clicks a raw activity on the timeline, then "Make a rule…",
+// reads the live change in the dialog and adds the rule with its button.
+func TestMakeRuleThroughTheWindow(t *testing.T) {
+	var saved []*config.Config
+	s := newTestSettings(t, baseConfig(), &saved)
+	s.deps.Derive = realDerive
+	s.preview.deps.Derive = realDerive
+	s.ShowDay(day)
+	tl := s.preview.timeline
+	tl.Resize(fyne.NewSize(tlLabelWidth+960, tl.MinSize().Height)) // 40 units an hour
+	appsY := float32(tlAxis + tlBlockLane + tlGap + tlLane + tlGap + tlLane/2)
+	test.TapAt(tl, fyne.NewPos(tlLabelWidth+40*10, appsY)) // Firefox, 09:50–10:10
+	require.True(t, s.preview.details.makeRule.Visible())
+	test.Tap(s.preview.details.makeRule)
+
+	text := dialogText(s.win)
+	assert.Contains(t, text, "This day: Coding +20m · Research −20m", "the dialog shows the change before anything is added")
+	tapDialogButton(t, s.win, "Add rule")
+	coding := s.cfg.Profiles[0]
+	require.Len(t, coding.Primary, 2)
+	assert.Equal(t, profile.Rule{Bucket: "window", Field: "app", Pattern: "^Firefox$", Regex: true}, coding.Primary[1])
 }
