@@ -335,8 +335,7 @@ func (g *gui) showReview() {
 func (g *gui) pendingCount() (int, error) {
 	ctx, cancel := context.WithTimeout(g.runCtx, time.Minute)
 	defer cancel()
-	pending, err := g.syncer.Pending(ctx, time.Time{}, time.Time{})
-	return len(pending), err
+	return g.syncer.PendingCount(ctx)
 }
 
 // tryDemo replaces this first-start app with "awcal demo": a separate process with its own

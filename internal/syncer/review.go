@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/awcal/awcal/internal/calendar"
+	"github.com/awcal/awcal/internal/config"
 	"github.com/awcal/awcal/internal/corrections"
 	"github.com/awcal/awcal/internal/profile"
 	"github.com/awcal/awcal/internal/review"
@@ -70,6 +71,36 @@ func (s *Syncer) pending(ctx context.Context, from, to time.Time) (*review.File,
 		return strings.Compare(a.UID, b.UID)
 	})
 	return held, out, nil
+}
+
+// countWindow is how far back PendingCount looks for tentative events in the calendar.
+const countWindow = 90 * 24 * time.Hour
+
+// PendingCount counts the proposals waiting for review cheaply enough to run after every sync
+// (the tray's "Review N pending…"): the held ones, and in review mode "tentative" the tentative
+// events of the last 90 days. The calendar is not read at all in the other modes.
+func (s *Syncer) PendingCount(ctx context.Context) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	held, err := review.Load(s.proposalsPath)
+	if err != nil {
+		return 0, &ConfigError{Err: err}
+	}
+	n := len(held.Pending(time.Time{}, time.Time{}))
+	if s.config().Sync.Review != config.ReviewTentative {
+		return n, nil
+	}
+	now := s.now()
+	evs, err := s.store.Owned(ctx, now.Add(-countWindow), now.Add(time.Hour))
+	if err != nil {
+		return 0, fmt.Errorf("reading the calendar: %w", err)
+	}
+	for _, e := range evs {
+		if e.Status == calendar.StatusTentative && !e.Locked {
+			n++
+		}
+	}
+	return n, nil
 }
 
 // ShortID is the id the review shows for a proposal: the first 8 characters of its UID. Any

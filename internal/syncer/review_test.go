@@ -256,3 +256,22 @@ func TestSplitMergeAndUndo(t *testing.T) {
 		})
 	}
 }
+
+func TestPendingCount(t *testing.T) {
+	for _, mode := range []string{config.ReviewHold, config.ReviewTentative, config.ReviewOff} {
+		t.Run(mode, func(t *testing.T) {
+			w := newWorld(t, coding, meetings)
+			w.cfg.Sync.Review = mode
+			w.window(hm(9, 0), hm(10, 0), "Code", "main.go")
+			w.window(hm(10, 0), hm(10, 30), "zoom", "Standup")
+			w.mustSync(hm(11, 0))
+			n, err := w.syncer().PendingCount(context.Background())
+			require.NoError(t, err)
+			want := 2
+			if mode == config.ReviewOff {
+				want = 0
+			}
+			assert.Equal(t, want, n)
+		})
+	}
+}
