@@ -8,7 +8,9 @@
 //     CPython's json.load of the same file (/usr/bin/python3), and its peak RSS against the
 //     file's size + 40 MB;
 //   - the privacy filter's share of a derivation (go test benchmarks);
-//   - 1,000 profiles against 10 on the same week (go test benchmarks).
+//   - 1,000 profiles against 10 on the same week (go test benchmarks);
+//   - `awcal preview` against the fake aw-server (aw-server-rust's and the Python flavour) on
+//     14 heavy days, against the HTTP floor: the same requests fetched with curl.
 //
 // Every figure is the best of three runs. Wall-clock times are printed with the CPU time
 // (user + system) beside them: on a shared machine the first measures the load too.
@@ -49,6 +51,12 @@ func run() error {
 		}
 		rows = append(rows, r...)
 	}
+	fmt.Fprintf(os.Stderr, "preview from the fake aw-server (both flavours), %d heavy days…\n", serverDays)
+	srv, err := measureServer(awcal, dir)
+	if err != nil {
+		return err
+	}
+	rows = append(rows, srv...)
 	fmt.Fprintln(os.Stderr, "go test benchmarks (privacy, engine)…")
 	r, err := measureBenchmarks()
 	if err != nil {
