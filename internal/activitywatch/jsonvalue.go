@@ -141,11 +141,6 @@ func isNullish(raw []byte) bool {
 	return false
 }
 
-// value decodes any raw value as encoding/json decodes into an interface.
-func (d *valueDecoder) value(raw []byte) (any, error) {
-	return d.parseValue(&cursor{b: raw})
-}
-
 // object decodes a raw object; dropNull leaves out the keys whose value is null, as event and
 // bucket data are read.
 func (d *valueDecoder) object(raw []byte, dropNull bool) (map[string]any, error) {
