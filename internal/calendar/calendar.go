@@ -115,3 +115,19 @@ func (e *DuplicateUIDError) Error() string {
 
 // Is makes the error match ErrNotOwned.
 func (e *DuplicateUIDError) Is(target error) bool { return target == ErrNotOwned }
+
+// UIDTakenError: a Create named a UID the calendar already holds (awcal's, or a copy another
+// program made). It matches ErrConflict: the caller re-reads, and finds the event when it is
+// awcal's; when it is not, re-reading cannot show it, and the caller must choose another UID.
+type UIDTakenError struct {
+	UID string
+	// Where names what holds it (a file, a resource path).
+	Where string
+}
+
+func (e *UIDTakenError) Error() string {
+	return fmt.Sprintf("creating event %s: the calendar already holds that UID (%s): %v", e.UID, e.Where, ErrConflict)
+}
+
+// Is makes the error match ErrConflict.
+func (e *UIDTakenError) Is(target error) bool { return target == ErrConflict }

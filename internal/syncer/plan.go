@@ -72,8 +72,11 @@ type planner struct {
 	newUID   func() string
 	// blockUID, when set, names new events by block identity (calendar.BlockUID), so that a
 	// second sync racing to create the same block conflicts instead of duplicating it. A name
-	// the events read already use falls back to newUID.
+	// the events read already use, or one in avoid, falls back to newUID.
 	blockUID func(profileID string, start time.Time) string
+	// avoid are UIDs a create found taken (calendar.UIDTakenError): when a re-read does not show
+	// them as awcal's, something the run cannot see holds them.
+	avoid map[string]bool
 	// taken are spans the person took away from awcal (tombstones of deleted events and
 	// rejected proposals): nothing is written into them.
 	taken []span
@@ -114,6 +117,9 @@ func (pl planner) makePlan(blocks []engine.Block, owned []calendar.Event) plan {
 		used: make(map[string]bool, len(owned))}
 	for _, e := range owned {
 		b.used[e.UID] = true
+	}
+	for uid := range pl.avoid {
+		b.used[uid] = true
 	}
 	b.dropUnmatched(wants, scoped, sc)
 	b.place(pl.candidates(wants, scoped, sc), pl.profiles)

@@ -340,14 +340,24 @@ func (r *run) reconcile(ctx context.Context, sc scope, blocks []engine.Block) er
 		readTo = maxTime(readTo, roundSecond(b.End))
 	}
 	pl := planner{scope: sc, profiles: r.live, newUID: r.s.newUID, forget: r.req.ForgetCorrections, status: r.status}
+	// New events are named by block identity. A UID a create found taken is avoided from then
+	// on: when another run took it, the re-read shows its event, which the plan then keeps;
+	// when something the read cannot see holds it (a foreign copy), a random UID is used. Such a
+	// conflict is not counted as an attempt: each UID is taken once at most, and each means the
+	// other run got on, so two runs writing the same blocks at once both finish.
+	pl.blockUID = calendar.BlockUID
 	for attempt := 1; ; attempt++ {
-		// New events are named by block identity, except on the last attempt: a name held by
-		// an event the read cannot see (a foreign copy) must not stop the sync.
-		pl.blockUID = nil
-		if attempt < maxAttempts {
-			pl.blockUID = calendar.BlockUID
-		}
 		err := r.attempt(ctx, pl, blocks, readFrom, readTo)
+		var taken *calendar.UIDTakenError
+		if errors.As(err, &taken) && !pl.avoid[taken.UID] {
+			if pl.avoid == nil {
+				pl.avoid = map[string]bool{}
+			}
+			pl.avoid[taken.UID] = true
+			r.s.log.Info("a new event's UID was taken meanwhile; reading the calendar again", "uid", taken.UID)
+			attempt--
+			continue
+		}
 		var dup *calendar.DuplicateUIDError
 		if errors.As(err, &dup) && !pl.frozen[dup.UID] {
 			// Leave both copies alone, say so, and sync everything else; not an attempt.

@@ -18,6 +18,9 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/awcal/awcal/internal/calendar"
+	"github.com/awcal/awcal/internal/calendar/caldav"
+	"github.com/awcal/awcal/internal/calendar/caldav/caldavtest"
 	"github.com/awcal/awcal/internal/calendar/ics"
 	"github.com/awcal/awcal/internal/config"
 	"github.com/awcal/awcal/internal/fakedata"
@@ -39,37 +42,93 @@ func stressRounds(t *testing.T) int {
 	return 4
 }
 
-// TestConcurrencyLoop is issue 13's crash and concurrency loop: on a generated heavy day in an
-// .ics file, rounds of two runs meeting — sync against sync, sync against a backfill, and sync
-// against another program appending events — each round at a random clock, with the first run
-// paused at a random step of its use of the calendar (the n-th read, write or end of a write)
-// while the other runs, and in the outside-writer rounds a second writer appending all along.
-// Every round must end with both runs successful, no two owned events overlapping (a
-// duplicated block overlaps its twin) and every appended foreign event still in the file.
-// docs/RELIABILITY.md has the figures.
+// TestConcurrencyLoop is issue 13's crash and concurrency loop: on a generated heavy day, rounds
+// of two runs meeting — sync against sync and sync against a backfill, on an .ics file and on
+// CalDAV, and sync against another program appending events to an .ics file — each round at a
+// random clock, with the first run paused at a random step of its use of the calendar (the n-th
+// read, write or end of a write) while the other runs, and in the outside-writer rounds a second
+// writer appending all along. Every round must end with both runs successful, no block written
+// twice, every appended foreign event still in the file, and no two owned events overlapping
+// after one more sync — on .ics, right after the two runs too (a duplicated block overlaps its
+// twin). docs/RELIABILITY.md has the figures.
 func TestConcurrencyLoop(t *testing.T) {
 	data, day, _ := dayOf(fakedata.Heavy, 13)
 	rounds := stressRounds(t)
-	for _, kind := range []string{"sync vs sync", "sync vs backfill", "sync vs outside writer"} {
-		t.Run(kind, func(t *testing.T) {
+	for _, tc := range []struct{ kind, store string }{
+		{"sync vs sync", "ics"}, {"sync vs backfill", "ics"}, {"sync vs outside writer", "ics"},
+		{"sync vs sync", "caldav"}, {"sync vs backfill", "caldav"},
+	} {
+		kind := tc.kind
+		t.Run(kind+" on "+tc.store, func(t *testing.T) {
 			w := newWorld(t, profile.Starters()...)
 			rp := newReplay(w.aw, data)
 			rp.advance(day.Add(24 * time.Hour))
-			rng := rand.New(rand.NewPCG(13, uint64(len(kind))))
-			var dups, lost, appended, paused int
+			rng := rand.New(rand.NewPCG(13, uint64(len(kind+tc.store))))
+			var srv *caldavtest.Server
+			if tc.store == "caldav" {
+				srv = caldavtest.StartMemory(t, caldavtest.MemoryOptions{})
+			}
+			var sum roundResult
 			for round := range rounds {
 				r := stressRound{t: t, w: w, rng: rng, day: day, dir: t.TempDir()}
-				name := fmt.Sprintf("%s round %d", kind, round)
-				d, l, a, p := r.run(kind)
-				if d > 0 || l > 0 {
-					t.Errorf("%s: %d duplicated blocks, %d lost foreign events", name, d, l)
+				if srv != nil {
+					// Each round on a calendar of its own; no lock, so block identity alone
+					// keeps the runs from writing a block twice.
+					calPath := srv.NewCalendar(t, fmt.Sprintf("round%d", round), "round", "")
+					r.open = func() syncer.Store {
+						st, err := caldav.Open(context.Background(), srv.URL, calPath, srv.Creds(), caldav.Options{HTTPClient: srv.Client})
+						require.NoError(t, err)
+						return st
+					}
 				}
-				dups, lost, appended, paused = dups+d, lost+l, appended+a, paused+p
+				name := fmt.Sprintf("%s on %s round %d", kind, tc.store, round)
+				res := r.run(kind)
+				if res.twins > 0 || res.lost > 0 || res.settled > 0 || tc.store == "ics" && res.overlaps > 0 {
+					t.Errorf("%s: %+v", name, res)
+				}
+				sum.add(res)
 			}
-			t.Logf("%s: %d interleavings (%d with the first run paused mid-way), %d foreign events appended; %d duplicates, %d lost foreign events",
-				kind, rounds, paused, appended, dups, lost)
+			t.Logf("%s on %s: %d interleavings (%d with the first run paused mid-way), %d foreign events appended; "+
+				"%d blocks written twice, %d lost foreign events; %d overlapping pairs right after, %d after the next sync",
+				kind, tc.store, rounds, sum.paused, sum.appended, sum.twins, sum.lost, sum.overlaps, sum.settled)
 		})
 	}
+}
+
+// roundResult is what a round left. twins are blocks written twice (two owned events of one
+// profile with the same start: the same block identity); overlaps, pairs of owned events that
+// overlap right after the two runs (on .ics there must be none: a duplicated block overlaps its
+// twin); settled, the overlapping pairs after one more sync.
+type roundResult struct {
+	twins, overlaps, settled, lost, appended, paused int
+}
+
+func (a *roundResult) add(b roundResult) {
+	a.twins += b.twins
+	a.overlaps += b.overlaps
+	a.settled += b.settled
+	a.lost += b.lost
+	a.appended += b.appended
+	a.paused += b.paused
+}
+
+// overlapping counts the pairs of events that overlap, and those of one profile and one start.
+func overlapping(owned []calendar.Event) (pairs, twins int) {
+	// Owned is sorted by start: an event overlaps the later ones that start before it ends.
+	for i, a := range owned {
+		for _, b := range owned[i+1:] {
+			if !b.Start.Before(a.End) {
+				break
+			}
+			if a.Start.Before(a.End) && b.Start.Before(b.End) {
+				pairs++
+				if a.ProfileID == b.ProfileID && a.Start.Equal(b.Start) {
+					twins++
+				}
+			}
+		}
+	}
+	return pairs, twins
 }
 
 // stressRound is one meeting of two runs on a fresh calendar and state.
@@ -79,18 +138,23 @@ type stressRound struct {
 	rng *rand.Rand
 	day time.Time
 	dir string
+	// open connects to the round's calendar (its .ics file in dir when nil).
+	open func() syncer.Store
 }
 
 // run plays one round of kind and returns the duplicated blocks, the lost foreign events, the
 // foreign events appended, and whether the first run was paused mid-way (0 or 1).
-func (r stressRound) run(kind string) (dups, lost, appended, paused int) {
+func (r stressRound) run(kind string) (res roundResult) {
 	t := r.t
 	path := filepath.Join(r.dir, "cal.ics")
 	statePath := filepath.Join(r.dir, "state.json")
-	open := func() syncer.Store {
-		st, err := ics.Open(path)
-		require.NoError(t, err)
-		return st
+	open := r.open
+	if open == nil {
+		open = func() syncer.Store {
+			st, err := ics.Open(path)
+			require.NoError(t, err)
+			return st
+		}
 	}
 	at := r.day.Add(8*time.Hour + time.Duration(r.rng.IntN(11*60))*time.Minute)
 	if r.rng.IntN(2) == 0 {
@@ -167,7 +231,7 @@ func (r stressRound) run(kind string) (dups, lost, appended, paused int) {
 	}
 	select {
 	case <-ga.paused:
-		paused = 1
+		res.paused = 1
 	default:
 	}
 
@@ -177,25 +241,20 @@ func (r stressRound) run(kind string) (dups, lost, appended, paused int) {
 	}
 	for _, uid := range uids {
 		if !strings.Contains(string(raw), "\r\nUID:"+uid+"\r\n") {
-			lost++
+			res.lost++
 		}
 	}
-	st, err := ics.Open(path)
-	require.NoError(t, err)
-	owned, err := st.Owned(context.Background(), r.day.Add(-24*time.Hour), r.day.Add(48*time.Hour))
-	require.NoError(t, err)
-	// Owned is sorted by start: an event overlaps the later ones that start before it ends.
-	for i, a := range owned {
-		for _, b := range owned[i+1:] {
-			if !b.Start.Before(a.End) {
-				break
-			}
-			if a.Start.Before(a.End) && b.Start.Before(b.End) {
-				dups++
-			}
-		}
+	read := func() []calendar.Event {
+		owned, err := open().Owned(context.Background(), r.day.Add(-24*time.Hour), r.day.Add(48*time.Hour))
+		require.NoError(t, err)
+		return owned
 	}
-	return dups, lost, len(uids), paused
+	res.overlaps, res.twins = overlapping(read())
+	_, err = r.syncer(open(), statePath, later.Add(time.Minute)).Run(context.Background(), syncer.Request{Trigger: syncer.Manual})
+	require.NoError(t, err, "the next sync")
+	res.settled, _ = overlapping(read())
+	res.appended = len(uids)
+	return res
 }
 
 // syncer is a syncer on st with its own clock, sharing the round's state file.

@@ -225,7 +225,7 @@ func (s *Store) apply(ctx context.Context, c calendar.Change, held map[string]ho
 		}
 		switch {
 		case c.Op == calendar.Create && found:
-			return fmt.Errorf("%w: the calendar already holds an event with this UID, at %s", calendar.ErrConflict, h.href)
+			return &calendar.UIDTakenError{UID: uid, Where: h.href}
 		case c.Op == calendar.Create:
 			href = s.cal.Path + ResourceName(uid)
 		case !found:
@@ -265,6 +265,10 @@ func (s *Store) apply(ctx context.Context, c calendar.Change, held map[string]ho
 		}
 		if c.Op != calendar.Create && errors.Is(err, ErrNotFound) {
 			return fmt.Errorf("%w: it is gone from the server: %w", calendar.ErrConflict, err)
+		}
+		if c.Op == calendar.Create && errors.Is(err, calendar.ErrConflict) {
+			// If-None-Match refused it: something is at the UID's resource name already.
+			return fmt.Errorf("%w: %w", &calendar.UIDTakenError{UID: uid, Where: u.Path}, err)
 		}
 		return err
 	}

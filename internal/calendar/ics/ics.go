@@ -465,7 +465,7 @@ func (s *Store) plan(f *file, changes []calendar.Change) (*plan, error) {
 		uid, i := c.Event.UID, ownedAt[j]
 		switch {
 		case c.Op == calendar.Create && (i >= 0 || foreign[j]):
-			return nil, fmt.Errorf("creating event %s in %s: it already exists: %w", uid, s.path, calendar.ErrConflict)
+			return nil, &calendar.UIDTakenError{UID: uid, Where: s.path}
 		case c.Op == calendar.Create:
 			e, err := p.render(c.Event, stamp, f.lf)
 			if err != nil {

@@ -88,7 +88,7 @@ func (s *Store) apply(c calendar.Change) error {
 		_, isOwned := s.owned[uid]
 		_, isForeign := s.foreign[uid]
 		if isOwned || isForeign {
-			return fmt.Errorf("creating event %s: it already exists: %w", uid, calendar.ErrConflict)
+			return &calendar.UIDTakenError{UID: uid, Where: "the memory calendar"}
 		}
 		s.put(c.Event)
 		return nil
