@@ -166,3 +166,23 @@ func TestProfilesPurgeEnabledProfile(t *testing.T) {
 		assert.False(t, strings.HasPrefix(s, p.ID+": "), "%s is left", s)
 	}
 }
+
+func TestProfilesPurgeKeepsEditedEvents(t *testing.T) {
+	cfgPath, icsPath := purgeSetup(t)
+	raw, err := os.ReadFile(icsPath)
+	require.NoError(t, err)
+	edited := strings.Replace(string(raw), "SUMMARY:Old morning", "SUMMARY:Old morning (my notes)", 1)
+	require.NotEqual(t, string(raw), edited)
+	require.NoError(t, os.WriteFile(icsPath, []byte(edited), 0o600))
+
+	code, stdout, stderr := runCmd(t, nil, "profiles", "purge", "--config", cfgPath, "--profile", "p-old")
+	require.Equal(t, ExitOK, code, stderr)
+	assert.Contains(t, stdout, "Kept 1 events of profile p-old that you edited or approved (--include-edited deletes them too).")
+	assert.Contains(t, stdout, "Deleted 2 events")
+	assert.Equal(t, []string{"p-old: Old morning (my notes)", "p-keep: Kept morning"}, ownedTitles(t, icsPath))
+
+	code, stdout, stderr = runCmd(t, nil, "profiles", "purge", "--config", cfgPath, "--profile", "p-old", "--include-edited")
+	require.Equal(t, ExitOK, code, stderr)
+	assert.Contains(t, stdout, "Deleted 1 events")
+	assert.Equal(t, []string{"p-keep: Kept morning"}, ownedTitles(t, icsPath))
+}
