@@ -4,8 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"regexp"
-	"strconv"
 	"strings"
 	"time"
 
@@ -423,23 +421,6 @@ func (s *Settings) revalidate() {
 		s.summary.SetText(strings.Join(lines[:3], "\n") + fmt.Sprintf("\n… and %d more", len(lines)-3))
 		s.save.Disable()
 	}
-}
-
-var profilePath = regexp.MustCompile(`^\$\.profiles\[(\d+)\]\.?`)
-
-// describe names a problem for people: a profile by its name rather than its index.
-func (s *Settings) describe(p config.Problem) string {
-	if m := profilePath.FindStringSubmatch(p.Path); m != nil {
-		i, _ := strconv.Atoi(m[1])
-		if i < len(s.cfg.Profiles) {
-			rest := strings.TrimPrefix(p.Path, m[0])
-			if rest != "" {
-				rest = " " + rest
-			}
-			return fmt.Sprintf("Profile %q%s: %s", s.cfg.Profiles[i].Name, rest, p.Message)
-		}
-	}
-	return strings.TrimPrefix(p.Path, "$.") + ": " + p.Message
 }
 
 // Save validates and writes the config, stores a new CalDAV password in the keyring and

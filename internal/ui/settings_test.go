@@ -117,7 +117,7 @@ func TestSettingsInlineValidation(t *testing.T) {
 		row := s.profiles.primary.rows[0]
 		tapCheck(row.regex)
 		row.pattern.SetText("(code")
-		assert.Contains(t, s.summary.Text, `Profile "Coding"`)
+		assert.Contains(t, s.summary.Text, "Coding → primary rule 1: pattern: invalid regex", "named as the window shows it, not as a config path")
 		assert.True(t, s.save.Disabled())
 		row.pattern.SetText("code")
 		assert.Empty(t, s.summary.Text)
@@ -243,9 +243,21 @@ func TestSettingsAutostart(t *testing.T) {
 func TestDescribeNamesProfiles(t *testing.T) {
 	var saved []*config.Config
 	s := newTestSettings(t, baseConfig(), &saved)
-	assert.Equal(t, `Profile "Research" primary[0].pattern: bad`,
-		s.describe(config.Problem{Path: "$.profiles[1].primary[0].pattern", Message: "bad"}))
-	assert.Equal(t, "sync.intervalMinutes: bad", s.describe(config.Problem{Path: "$.sync.intervalMinutes", Message: "bad"}))
+	for path, want := range map[string]string{
+		"$.profiles[1].primary[0].pattern": "Research → primary rule 1: pattern: bad",
+		"$.profiles[0].hardBreak[2].field": "Coding → hard-break rule 3: field: bad",
+		"$.profiles[0].supporting[1]":      "Coding → supporting rule 2: bad",
+		"$.profiles[1].softBreak":          "Research → soft break: bad",
+		"$.profiles[1]":                    "Research: bad",
+		"$.profiles[7].name":               "Profile 8 → name: bad",
+		"$.sync.intervalMinutes":           "Sync → every (minutes): bad",
+		"$.activitywatch.url":              "ActivityWatch → aw-server URL: bad",
+		"$.privacy.rules[1].pattern":       "Privacy → rule 2: pattern: bad",
+		"$.browsers[0].apps[1]":            "Sync → browser 1: apps: bad",
+		"$.somethingNew":                   "somethingNew: bad",
+	} {
+		assert.Equal(t, want, s.describe(config.Problem{Path: path, Message: "bad"}), path)
+	}
 }
 
 func TestSettingsImportPrivacyFilters(t *testing.T) {
