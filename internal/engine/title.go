@@ -101,6 +101,10 @@ func (d *derivation) title(p *profile.Profile, bs []blockSlice) string {
 		}
 	}
 	block := blockKeys{d: d, evidence: evidence}
+	if onlyBlockKeys(tmpl) {
+		// "Coding · {project}": the same for every group, so rendered once.
+		return cleanTitle(d.render(tmpl, -1, nil, &block), p.Name)
+	}
 	groups := d.groups(evidence)
 	if len(groups) == 0 {
 		// No evidence at all (a seeded block before its first slice) leaves placeholders empty.

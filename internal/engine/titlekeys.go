@@ -20,6 +20,29 @@ type blockKeys struct {
 	site     string
 }
 
+// onlyBlockKeys reports whether every placeholder of tmpl is block-wide ({project}, {site}):
+// such a template renders the same for every evidence group.
+func onlyBlockKeys(tmpl string) bool {
+	rest := tmpl
+	for {
+		open := strings.IndexByte(rest, '{')
+		if open < 0 {
+			return true
+		}
+		end := strings.IndexAny(rest[open+1:], "{}")
+		if end <= 0 || rest[open+1+end] == '{' {
+			rest = rest[open+1:]
+			continue
+		}
+		switch strings.ToLower(rest[open+1 : open+1+end]) {
+		case "project", "site":
+		default:
+			return false
+		}
+		rest = rest[open+2+end:]
+	}
+}
+
 // value returns a block-wide placeholder; ok is false for other keys.
 func (k *blockKeys) value(key string) (string, bool) {
 	switch strings.ToLower(key) {

@@ -90,3 +90,11 @@ func TestTitleFromDominantEvidence(t *testing.T) {
 		assert.Equal(t, "Research · en.wikipedia.org", res.Blocks[0].Title)
 	})
 }
+
+func TestOnlyBlockKeys(t *testing.T) {
+	assert.True(t, onlyBlockKeys("Coding · {project}"))
+	assert.True(t, onlyBlockKeys("Research · {SITE} {}"))
+	assert.True(t, onlyBlockKeys("Plain"))
+	assert.False(t, onlyBlockKeys("Meeting · {title}"))
+	assert.False(t, onlyBlockKeys("{project} {app}"))
+}
