@@ -129,6 +129,9 @@ type ruleList struct {
 	privacy  bool
 	choices  *choices
 	onChange func()
+	// fresh is the index of a rule just added and not typed in yet (-1: none): its row shows
+	// no error until the person types.
+	fresh int
 
 	rows []*ruleRow
 	add  *widget.Button
@@ -148,13 +151,13 @@ type ruleRow struct {
 }
 
 func newRuleList(title string, rules []profile.Rule, c *choices, onChange func()) *ruleList {
-	l := &ruleList{rules: rules, choices: c, onChange: onChange}
+	l := &ruleList{rules: rules, choices: c, onChange: onChange, fresh: -1}
 	l.build(title)
 	return l
 }
 
 func newPrivacyRuleList(rules []privacy.Rule, c *choices, onChange func()) *ruleList {
-	l := &ruleList{privacy: true, choices: c, onChange: onChange}
+	l := &ruleList{privacy: true, choices: c, onChange: onChange, fresh: -1}
 	for _, r := range rules {
 		l.rules = append(l.rules, profile.Rule{Bucket: r.Bucket, Field: r.Field, Pattern: r.Pattern, Regex: r.Regex})
 		l.actions = append(l.actions, r.Action)
@@ -170,8 +173,10 @@ func (l *ruleList) build(title string) {
 		if l.privacy {
 			l.actions = append(l.actions, privacy.Drop)
 		}
+		l.fresh = len(l.rules) - 1
 		l.rebuild()
 		l.changed()
+		l.focusFresh()
 	})
 	add.Importance = widget.LowImportance
 	l.add = add
@@ -198,6 +203,19 @@ func (l *ruleList) appendPrivacyRules(rs []privacy.Rule) {
 	l.rebuild()
 	l.changed()
 }
+
+// focusFresh puts the focus in the new rule's pattern, the field to type first.
+func (l *ruleList) focusFresh() {
+	if l.fresh < 0 || l.fresh >= len(l.rows) {
+		return
+	}
+	if c := fyne.CurrentApp().Driver().CanvasForObject(l.box); c != nil {
+		c.Focus(l.rows[l.fresh].pattern)
+	}
+}
+
+// freshRule is the index of the rule just added and not typed in yet, or -1.
+func (l *ruleList) freshRule() int { return l.fresh }
 
 func (l *ruleList) changed() {
 	if l.onChange != nil {
@@ -243,6 +261,9 @@ func (l *ruleList) newRow(i int) *ruleRow {
 	row.pattern.SetPlaceHolder("pattern")
 	row.pattern.SetText(r.Pattern)
 	row.pattern.Validator = func(string) error {
+		if i == l.fresh {
+			return nil // not typed in yet
+		}
 		if p := ruleProblem(l.rules[i]); p != "" {
 			return errors.New(p)
 		}
@@ -255,6 +276,9 @@ func (l *ruleList) newRow(i int) *ruleRow {
 	row.problem.Wrapping = fyne.TextWrapWord
 
 	update := func() {
+		if l.fresh == i {
+			l.fresh = -1 // typed in: its problems show from now on
+		}
 		l.rules[i] = profile.Rule{
 			Bucket: row.bucket.Text, Field: row.field.Text, Pattern: row.pattern.Text,
 			Regex: row.regex.Checked, Negate: row.negate != nil && row.negate.Checked,
@@ -294,6 +318,7 @@ func (l *ruleList) newRow(i int) *ruleRow {
 	row.down = widget.NewButtonWithIcon("", theme.MoveDownIcon(), func() { l.move(i, 1) })
 	row.del = widget.NewButtonWithIcon("", theme.DeleteIcon(), func() {
 		l.rules = append(l.rules[:i], l.rules[i+1:]...)
+		l.fresh = -1
 		if l.privacy {
 			l.actions = append(l.actions[:i], l.actions[i+1:]...)
 		}
@@ -316,7 +341,11 @@ func (l *ruleList) newRow(i int) *ruleRow {
 	head := container.NewBorder(nil, nil, container.NewHBox(
 		container.NewGridWrap(choice, row.bucket), container.NewGridWrap(choice, row.field)), buttons)
 	row.content = container.NewVBox(head, row.pattern, row.problem, widget.NewSeparator())
-	l.showProblem(row, r)
+	if i == l.fresh {
+		row.problem.Hide()
+	} else {
+		l.showProblem(row, r)
+	}
 	return row
 }
 
@@ -339,6 +368,7 @@ func (l *ruleList) move(i, d int) {
 		return
 	}
 	l.rules[i], l.rules[j] = l.rules[j], l.rules[i]
+	l.fresh = -1
 	if l.privacy {
 		l.actions[i], l.actions[j] = l.actions[j], l.actions[i]
 	}

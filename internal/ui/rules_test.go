@@ -92,7 +92,8 @@ func TestRuleListEditing(t *testing.T) {
 		test.Tap(l.add)
 		require.Len(t, l.rules, 3)
 		assert.Equal(t, profile.Rule{Bucket: "window", Field: "app"}, l.rules[2], "a new rule starts on window apps")
-		assert.True(t, l.rows[2].problem.Visible(), "and asks for its pattern")
+		assert.False(t, l.rows[2].problem.Visible(), "and shows no error before any typing")
+		assert.Equal(t, 2, l.freshRule())
 	})
 }
 

@@ -400,17 +400,28 @@ func (s *Settings) changed() {
 func (s *Settings) revalidate() {
 	s.problems = map[string]string{}
 	var lines []string
+	waiting := false // only a rule just added, not typed in yet, holds Save back
 	var ve *config.ValidationError
 	if err := s.cfg.Validate(); errors.As(err, &ve) {
+		fresh := s.freshRules()
 		for _, p := range ve.Problems {
 			s.problems[p.Path] = p.Message
+			if underAny(p.Path, fresh) {
+				waiting = true
+				continue
+			}
 			lines = append(lines, s.describe(p))
 		}
 	}
 	for _, e := range s.bound {
 		_ = e.Validate()
 	}
+	s.summary.Importance = widget.DangerImportance
 	switch {
+	case len(lines) == 0 && waiting:
+		s.summary.Importance = widget.MediumImportance
+		s.summary.SetText("Type the new rule's pattern; Save waits for it.")
+		s.save.Disable()
 	case len(lines) == 0:
 		s.summary.SetText("")
 		s.save.Enable()
@@ -421,6 +432,38 @@ func (s *Settings) revalidate() {
 		s.summary.SetText(strings.Join(lines[:3], "\n") + fmt.Sprintf("\n… and %d more", len(lines)-3))
 		s.save.Disable()
 	}
+}
+
+// freshRules are the config paths of rules just added and not typed in yet, whose problems
+// are not errors yet.
+func (s *Settings) freshRules() []string {
+	var out []string
+	if i := s.priv.rules.freshRule(); i >= 0 {
+		out = append(out, fmt.Sprintf("$.privacy.rules[%d]", i))
+	}
+	e := s.profiles
+	if e == nil || e.selected < 0 {
+		return out
+	}
+	for _, g := range []struct {
+		name string
+		list *ruleList
+	}{{"primary", e.primary}, {"supporting", e.supporting}, {"hardBreak", e.hardBreak}} {
+		if g.list != nil && g.list.freshRule() >= 0 {
+			out = append(out, fmt.Sprintf("$.profiles[%d].%s[%d]", e.selected, g.name, g.list.freshRule()))
+		}
+	}
+	return out
+}
+
+// underAny tells whether path is one of roots or inside one.
+func underAny(path string, roots []string) bool {
+	for _, r := range roots {
+		if path == r || strings.HasPrefix(path, r+".") {
+			return true
+		}
+	}
+	return false
 }
 
 // Save validates and writes the config, stores a new CalDAV password in the keyring and
