@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/awcal/awcal/internal/calendar"
@@ -217,3 +218,35 @@ func TestTwoSyncsNeverDuplicate(t *testing.T) { raceEveryStep(t, syncRun, syncRu
 
 // TestSyncAndBackfillNeverDuplicate: a backfill of the morning and a sync meet in the same way.
 func TestSyncAndBackfillNeverDuplicate(t *testing.T) { raceEveryStep(t, backfillRun, syncRun) }
+
+// refusing is a store that says every create's UID is taken, as a server answering 412 to
+// every write does.
+type refusing struct {
+	syncer.Store
+	applies int
+}
+
+func (s *refusing) Apply(_ context.Context, changes []calendar.Change) error {
+	s.applies++
+	for _, c := range changes {
+		if c.Op == calendar.Create {
+			return &calendar.UIDTakenError{UID: c.Event.UID, Where: "a server that refuses everything"}
+		}
+	}
+	return nil
+}
+
+// TestTakenUIDsEndInAFailure: a UID found taken is retried without counting as an attempt
+// only once per block identity, so a calendar that refuses every create ends the run with
+// the conflict instead of looping.
+func TestTakenUIDsEndInAFailure(t *testing.T) {
+	w := newWorld(t, coding, meetings)
+	st := &refusing{Store: w.store}
+	w.store = st
+	w.window(hm(9, 0), hm(10, 0), "Code", "main.go")
+	w.window(hm(10, 0), hm(10, 40), "zoom", "Planning")
+	_, err := w.sync(hm(11, 0))
+	require.ErrorIs(t, err, calendar.ErrConflict)
+	assert.LessOrEqual(t, st.applies, 2+3, "one free retry per block, then three attempts")
+	assert.Empty(t, w.owned())
+}

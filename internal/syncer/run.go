@@ -75,6 +75,8 @@ type run struct {
 	ledgerDirty bool
 	// span is the whole derivation window and piece the part being processed, for Progress.
 	span, piece struct{ from, to time.Time }
+	// planned are the changes of the latest attempt's plan.
+	planned []calendar.Change
 	// recording: a dry run keeps its pieces in req.Derived; replaying are the pieces a real
 	// run writes instead of reading and deriving (derived.go).
 	recording bool
@@ -342,9 +344,10 @@ func (r *run) reconcile(ctx context.Context, sc scope, blocks []engine.Block) er
 	pl := planner{scope: sc, profiles: r.live, newUID: r.s.newUID, forget: r.req.ForgetCorrections, status: r.status}
 	// New events are named by block identity. A UID a create found taken is avoided from then
 	// on: when another run took it, the re-read shows its event, which the plan then keeps;
-	// when something the read cannot see holds it (a foreign copy), a random UID is used. Such a
-	// conflict is not counted as an attempt: each UID is taken once at most, and each means the
-	// other run got on, so two runs writing the same blocks at once both finish.
+	// when something the read cannot see holds it (a foreign copy), a random UID is used. When
+	// the taken UID named a block's identity, the conflict is not counted as an attempt: each
+	// such UID is taken once at most, and each means another run got on, so two runs writing
+	// the same blocks at once both finish.
 	pl.blockUID = calendar.BlockUID
 	for attempt := 1; ; attempt++ {
 		err := r.attempt(ctx, pl, blocks, readFrom, readTo)
@@ -354,9 +357,11 @@ func (r *run) reconcile(ctx context.Context, sc scope, blocks []engine.Block) er
 				pl.avoid = map[string]bool{}
 			}
 			pl.avoid[taken.UID] = true
-			r.s.log.Info("a new event's UID was taken meanwhile; reading the calendar again", "uid", taken.UID)
-			attempt--
-			continue
+			if r.namedByBlock(taken.UID) {
+				r.s.log.Info("a new event's UID was taken meanwhile; reading the calendar again", "uid", taken.UID)
+				attempt--
+				continue
+			}
 		}
 		var dup *calendar.DuplicateUIDError
 		if errors.As(err, &dup) && !pl.frozen[dup.UID] {
@@ -375,6 +380,16 @@ func (r *run) reconcile(ctx context.Context, sc scope, blocks []engine.Block) er
 		}
 		return err
 	}
+}
+
+// namedByBlock reports whether the latest plan created uid as a block identity (BlockUID).
+func (r *run) namedByBlock(uid string) bool {
+	for _, c := range r.planned {
+		if c.Op == calendar.Create && c.Event.UID == uid {
+			return calendar.BlockUID(c.Event.ProfileID, c.Event.Start) == uid
+		}
+	}
+	return false
 }
 
 // attempt is one read → plan → write of reconcile. A store that can lock (calendar.Locker)
@@ -401,6 +416,7 @@ func (r *run) attempt(ctx context.Context, pl planner, blocks []engine.Block, re
 		return &ConfigError{Err: err}
 	}
 	p := pl.makePlan(blocks, owned)
+	r.planned = p.Changes
 	if r.req.DryRun {
 		r.rep.Changes = append(r.rep.Changes, p.Changes...)
 		r.rep.Counts.add(p.Counts)
