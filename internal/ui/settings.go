@@ -178,7 +178,9 @@ func (s *Settings) build() {
 	s.save = widget.NewButtonWithIcon("Save", theme.DocumentSaveIcon(), s.Save)
 	s.save.Importance = widget.HighImportance
 	closeBtn := widget.NewButton("Close", s.close)
-	bottom := container.NewBorder(nil, nil, nil, container.NewHBox(s.saveStatus, closeBtn, s.save), s.summary)
+	// The buttons keep their height at the top of the bar however many lines the summary has.
+	buttons := container.NewVBox(container.NewHBox(s.saveStatus, closeBtn, s.save))
+	bottom := container.NewBorder(nil, nil, nil, buttons, s.summary)
 
 	top := container.NewVBox(s.demo, s.syncStatus, s.backfillHint)
 	s.welcome = nil
