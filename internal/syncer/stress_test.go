@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -60,6 +61,12 @@ func TestConcurrencyLoop(t *testing.T) {
 	} {
 		kind := tc.kind
 		t.Run(kind+" on "+tc.store, func(t *testing.T) {
+			if kind == "sync vs outside writer" && runtime.GOOS == "windows" {
+				// Windows refuses a rename over a file another program has open, and an open of a
+				// file being replaced (sharing violations): both sides fail there instead of
+				// interleaving, which this loop does not model yet.
+				t.Skip("outside writers replacing the calendar during a sync fail with sharing violations on Windows")
+			}
 			w := newWorld(t, profile.Starters()...)
 			rp := newReplay(w.aw, data)
 			rp.advance(day.Add(24 * time.Hour))
