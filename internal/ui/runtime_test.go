@@ -333,6 +333,10 @@ func TestRuntimeBackfillGoesThroughTheScheduler(t *testing.T) {
 			<-f.sched.started
 			cancel()
 			assert.ErrorIs(t, <-errc, context.Canceled)
+			synctest.Wait()
+			st := f.rt.Status()
+			assert.NotEqual(t, StateError, st.State, "a cancelled backfill is no failure: the tray notifies none")
+			assert.Empty(t, st.Error)
 		}
 	})
 }

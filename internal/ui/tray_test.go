@@ -122,3 +122,17 @@ func TestTrayIcons(t *testing.T) {
 		seen[r] = s
 	}
 }
+
+func TestTrayNotifiesFailuresNotCancels(t *testing.T) {
+	a := test.NewTempApp(t)
+	tr := NewTray(a, newFakeRuntime(), TrayActions{}, time.Now)
+	last := RunSummary{At: time.Date(2026, 3, 10, 10, 42, 0, 0, time.Local)}
+	test.AssertNotificationSent(t, nil, func() {
+		// What the runtime reports after a cancelled backfill: the last outcome, no error.
+		tr.Apply(Status{State: StateSyncing, Last: last})
+		tr.Apply(Status{State: StateIdle, Last: last})
+	})
+	test.AssertNotificationSent(t, fyne.NewNotification("awcal: sync failed", "aw-server is not reachable"), func() {
+		tr.Apply(Status{State: StateError, Last: last, Error: "aw-server is not reachable"})
+	})
+}
