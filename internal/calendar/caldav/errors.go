@@ -123,3 +123,12 @@ func redactURL(req *http.Request) string {
 	u.User = nil
 	return u.String()
 }
+
+// uidConflict reports whether err is a server's refusal of a resource whose UID another
+// resource of the calendar holds (RFC 4791 §5.3.2.1, the no-uid-conflict precondition, which
+// servers answer with 403 or 409).
+func uidConflict(err error) bool {
+	var he *HTTPError
+	return errors.As(err, &he) && (he.Status == http.StatusForbidden || he.Status == http.StatusConflict) &&
+		strings.Contains(he.Detail, "no-uid-conflict")
+}

@@ -85,23 +85,30 @@ func TestServerErrors(t *testing.T) {
 		wrap     func(http.Handler) http.Handler
 		sentinel []error
 		says     string
+		// update sends an update of an event the store has not seen, which looks its UID up
+		// with a REPORT first (a create sends only its PUT).
+		update bool
 	}{
 		{"quota full on PUT", failing(http.MethodPut, 0, http.StatusInsufficientStorage, "quota exceeded"),
-			[]error{caldav.ErrInsufficientStorage, caldav.ErrServer}, "out of storage"},
+			[]error{caldav.ErrInsufficientStorage, caldav.ErrServer}, "out of storage", false},
 		{"internal error on PUT", failing(http.MethodPut, 0, http.StatusInternalServerError, "boom"),
-			[]error{caldav.ErrServer}, "try again later"},
+			[]error{caldav.ErrServer}, "try again later", false},
 		{"unavailable on REPORT", failing("REPORT", 0, http.StatusServiceUnavailable, "maintenance"),
-			[]error{caldav.ErrServer}, "maintenance"},
+			[]error{caldav.ErrServer}, "maintenance", true},
 		{"forbidden PUT", failing(http.MethodPut, 0, http.StatusForbidden, "read-only calendar"),
-			[]error{caldav.ErrForbidden}, "rights"},
+			[]error{caldav.ErrForbidden}, "rights", false},
 		{"conflict on PUT", failing(http.MethodPut, 0, http.StatusConflict, "no-uid-conflict"),
-			[]error{calendar.ErrConflict}, "changed on the CalDAV server"},
+			[]error{calendar.ErrConflict}, "changed on the CalDAV server", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			srv := caldavtest.StartMemory(t, caldavtest.MemoryOptions{Wrap: tt.wrap})
 			store := open(t, srv, srv.CalendarPath)
-			err := store.Apply(t.Context(), []calendar.Change{{Op: calendar.Create, Event: event("x", 9*time.Hour, 10*time.Hour)}})
+			change := calendar.Change{Op: calendar.Create, Event: event("x", 9*time.Hour, 10*time.Hour)}
+			if tt.update {
+				change.Op, change.Event.Version = calendar.Update, "1"
+			}
+			err := store.Apply(t.Context(), []calendar.Change{change})
 			require.Error(t, err)
 			for _, s := range tt.sentinel {
 				assert.ErrorIs(t, err, s)

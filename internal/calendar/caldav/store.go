@@ -170,14 +170,15 @@ func (s *Store) Apply(ctx context.Context, changes []calendar.Change) error {
 	if err := calendar.ValidateChanges(changes); err != nil {
 		return err
 	}
-	// Creates, and changes of UIDs this Store has not seen, need to know what holds their UID.
-	// A few are looked up one by one; more (a backfill) with one listing of the calendar,
-	// because servers without a UID index (Radicale) read the whole collection to answer
-	// each lookup, which made a backfill quadratic in the calendar's size.
+	// A create goes to the resource named after its UID with If-None-Match, and the server's
+	// answer says whether the UID is taken (RFC 4791's no-uid-conflict), so it needs no lookup.
+	// An update or delete of a UID this Store has not seen must know what holds it: a few are
+	// looked up one by one, more with one listing of the calendar, because servers without a
+	// UID index (Radicale) read the whole collection to answer each lookup.
 	lookups := 0
 	s.mu.Lock()
 	for _, c := range changes {
-		if _, known := s.hrefs[c.Event.UID]; c.Op == calendar.Create || !known {
+		if _, known := s.hrefs[c.Event.UID]; c.Op != calendar.Create && !known {
 			lookups++
 		}
 	}
@@ -209,10 +210,13 @@ func (s *Store) apply(ctx context.Context, c calendar.Change, held map[string]ho
 	s.mu.Lock()
 	href, known := s.hrefs[uid]
 	s.mu.Unlock()
-	if c.Op == calendar.Create || !known {
-		// Ask the server what holds the UID: a create must not collide with any event (a
-		// server need not enforce RFC 4791's no-uid-conflict), and an update or delete must
-		// not touch an event that is not awcal's, wherever it lives.
+	switch {
+	case c.Op == calendar.Create:
+		// A server that enforces one UID per calendar refuses a UID held elsewhere; the
+		// If-None-Match below refuses one held at this name.
+		href = s.cal.Path + ResourceName(uid)
+	case !known:
+		// An update or delete must not touch an event that is not awcal's, wherever it lives.
 		var h holder
 		var found bool
 		if held != nil {
@@ -224,17 +228,12 @@ func (s *Store) apply(ctx context.Context, c calendar.Change, held map[string]ho
 			}
 		}
 		switch {
-		case c.Op == calendar.Create && found:
-			return &calendar.UIDTakenError{UID: uid, Where: h.href}
-		case c.Op == calendar.Create:
-			href = s.cal.Path + ResourceName(uid)
 		case !found:
 			return fmt.Errorf("%w: the event is gone from the calendar", calendar.ErrConflict)
 		case !h.owned:
 			return fmt.Errorf("the calendar holds it at %s, but not as awcal's: %w", h.href, calendar.ErrNotOwned)
-		default:
-			href = h.href
 		}
+		href = h.href
 	}
 	u := s.cal.ResolveReference(&url.URL{Path: href})
 
@@ -266,8 +265,9 @@ func (s *Store) apply(ctx context.Context, c calendar.Change, held map[string]ho
 		if c.Op != calendar.Create && errors.Is(err, ErrNotFound) {
 			return fmt.Errorf("%w: it is gone from the server: %w", calendar.ErrConflict, err)
 		}
-		if c.Op == calendar.Create && errors.Is(err, calendar.ErrConflict) {
-			// If-None-Match refused it: something is at the UID's resource name already.
+		if c.Op == calendar.Create && (errors.Is(err, calendar.ErrConflict) || uidConflict(err)) {
+			// If-None-Match refused it (something is at the UID's resource name already), or
+			// the server holds the UID in another resource.
 			return fmt.Errorf("%w: %w", &calendar.UIDTakenError{UID: uid, Where: u.Path}, err)
 		}
 		return err
