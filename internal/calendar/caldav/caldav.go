@@ -1,7 +1,7 @@
 // Package caldav keeps awcal's blocks in a calendar on a CalDAV server (RFC 4791): discovery
 // of the user's calendars (RFC 6764 well-known URL, RFC 5397 current-user-principal, the
 // calendar home set), and a calendar.Store that reads owned events with a time-range REPORT
-// and writes one resource per event with conditional PUT and DELETE (RFC 7232 If-Match /
+// (filtered on awcal's marker property, so foreign events are not sent) and writes one resource per event with conditional PUT and DELETE (RFC 7232 If-Match /
 // If-None-Match), so that an event changed by another client is reported as
 // calendar.ErrConflict and never overwritten blindly.
 //

@@ -86,11 +86,15 @@ func (s *Store) WebURL() string {
 // for a little more and applies the contract's overlap test itself.
 const queryPad = time.Hour
 
-// queryBody is a calendar-query (RFC 4791 §7.8) for the VEVENTs overlapping a time range.
+// queryBody is a calendar-query (RFC 4791 §7.8) for the VEVENTs overlapping a time range that
+// carry awcal's marker property: the server sends the data of those resources only, so the
+// foreign events of a busy calendar are never sent whole just to be skipped. The marker is
+// still checked here, and every resource is parsed as before.
 const queryBody = `<C:calendar-query xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav">` +
 	`<D:prop><D:getetag/><C:calendar-data/></D:prop>` +
 	`<C:filter><C:comp-filter name="VCALENDAR"><C:comp-filter name="VEVENT">` +
 	`<C:time-range start="%s" end="%s"/>` +
+	`<C:prop-filter name="` + calendar.MarkerProperty + `"/>` +
 	`</C:comp-filter></C:comp-filter></C:filter></C:calendar-query>`
 
 const icalUTC = "20060102T150405Z"
