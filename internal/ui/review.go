@@ -153,6 +153,7 @@ func (r *Review) ShowDay(day time.Time) {
 			}
 			r.proposals = pending
 			r.timeline.SetLanes(r.lanes(acts))
+			r.root.Refresh() // lay out again: the lanes made the timeline taller
 			switch {
 			case aerr != nil:
 				r.status.SetText(fmt.Sprintf("%d pending. The activity cannot be shown: %v", len(pending), aerr))

@@ -260,3 +260,32 @@ func TestReviewTrimByDraggingAnEdge(t *testing.T) {
 	assert.Equal(t, reviewDay, lo, "dragging an edge does not pan")
 	assert.Equal(t, reviewDay.AddDate(0, 0, 1), hi)
 }
+
+// TestReviewMakesRoomForLanesLoadedAfterTheWindowShows: the day's lanes arrive after the window
+// is laid out (the real window loads them in the background); the list and the actions must
+// then start below the taller timeline instead of being drawn under it.
+func TestReviewMakesRoomForLanesLoadedAfterTheWindowShows(t *testing.T) {
+	test.NewTempApp(t)
+	f := &fakeReviewer{pending: []syncer.Proposal{
+		pendingProposal("u1", "p-code", "Code - main.go", reviewAt(9, 0), reviewAt(10, 0)),
+	}}
+	var later []func()
+	orig := reviewAsync
+	reviewAsync = func(fn func()) { later = append(later, fn) }
+	t.Cleanup(func() { reviewAsync = orig })
+	r := NewReview(f, ReviewOptions{Profiles: testProfiles,
+		Activity: func(context.Context, time.Time, time.Time) ([]activity.BucketEvents, error) { return sampleDay(), nil }},
+		reviewAt(12, 0))
+	w := test.NewWindow(r.Root())
+	t.Cleanup(w.Close)
+	w.Resize(fyne.NewSize(980, 640))
+	require.NotEmpty(t, later, "the day is loaded in the background")
+	for _, fn := range later {
+		fn()
+	}
+	require.Greater(t, len(r.timeline.lanes), 1)
+	d := fyne.CurrentApp().Driver()
+	timelineBottom := d.AbsolutePositionForObject(r.timeline).Y + r.timeline.Size().Height
+	assert.GreaterOrEqual(t, r.timeline.Size().Height, r.timeline.MinSize().Height, "every lane is shown")
+	assert.GreaterOrEqual(t, d.AbsolutePositionForObject(r.list).Y, timelineBottom, "the list starts below the timeline")
+}
