@@ -1,6 +1,8 @@
-// Package awimport turns the categories of ActivityWatch's web UI (aw-server's settings) into
-// awcal profiles. It is the one conversion behind `awcal profiles import-aw` and the settings
-// window's "Import ActivityWatch categories"; it does no I/O (the caller reads the settings).
+// Package awimport turns what ActivityWatch's web UI keeps in aw-server's settings into awcal's
+// config: categories into profiles and the always-active pattern (behind `awcal profiles
+// import-aw` and the Profiles tab's import), privacy filters into privacy rules (behind `awcal
+// privacy import-aw` and the Privacy tab's import). It does no I/O (the caller reads the
+// settings).
 package awimport
 
 import (

@@ -16,7 +16,9 @@ const profilesUsage = `import-aw [--config FILE] [--dry-run]
              the regex on the window's app and title, and whose supporting rule matches it on
              the browser tab's title. Profile ids come from the category names ("aw-work-
              programming"), so importing again adds only new categories and never changes a
-             profile that exists. --dry-run prints the profiles and saves nothing.
+             profile that exists. aw-webui's always-active pattern (windows that count as
+             active while you are away, such as calls) becomes alwaysActivePattern.
+             --dry-run prints the profiles and saves nothing.
   purge      deletes the calendar events awcal wrote for the profile with this id (its
              X-AWCAL-PROFILE marker), for instance after deleting the profile: syncs never do.
              Events of other profiles and events awcal did not write are never touched. --from
@@ -65,7 +67,14 @@ func runProfilesImportAW(ctx context.Context, env Env, args []string) int {
 	for _, s := range skipped {
 		fmt.Fprintf(env.Stderr, "Skipped %s\n", s)
 	}
-	if len(added) == 0 {
+	always, note, alwaysChanged := awimport.AlwaysActive(settings.AlwaysActivePattern, cfg.AlwaysActivePattern)
+	switch {
+	case note != "" && !alwaysChanged:
+		fmt.Fprintln(env.Stderr, "Skipped "+note)
+	case alwaysChanged && *dryRun:
+		fmt.Fprintf(env.Stdout, "Dry run: the always-active pattern would be set to /%s/.\n", always)
+	}
+	if len(added) == 0 && !alwaysChanged {
 		fmt.Fprintln(env.Stdout, "No new categories to import.")
 		return ExitOK
 	}
@@ -77,8 +86,16 @@ func runProfilesImportAW(ctx context.Context, env Env, args []string) int {
 		return ExitOK
 	}
 	cfg.Profiles = append(cfg.Profiles, added...)
+	cfg.AlwaysActivePattern = always
 	if err := config.Save(path, cfg); err != nil {
 		return fail(ExitFailure, "%v", err)
+	}
+	if alwaysChanged {
+		fmt.Fprintln(env.Stdout, note)
+	}
+	if len(added) == 0 {
+		fmt.Fprintln(env.Stdout, "No new categories to import.")
+		return ExitOK
 	}
 	fmt.Fprintf(env.Stdout, "Added %d profiles to %s. Review them in Settings › Profiles: imported profiles run after the ones you had.\n", len(added), path)
 	return ExitOK

@@ -32,7 +32,7 @@ func profileByID(ps []profile.Profile, id string) (profile.Profile, bool) {
 
 func TestProfilesImportAW(t *testing.T) {
 	aw, cfgPath, cfg := syncSetup(t)
-	aw.SetSettings(map[string]any{"classes": awCategories})
+	aw.SetSettings(map[string]any{"classes": awCategories, "always_active_pattern": "zoom|Microsoft Teams"})
 	starters := len(cfg.Profiles)
 
 	before, err := os.ReadFile(cfgPath)
@@ -41,6 +41,7 @@ func TestProfilesImportAW(t *testing.T) {
 	require.Equal(t, ExitOK, code, stderr)
 	assert.Contains(t, stdout, "aw-work-programming")
 	assert.Contains(t, stdout, "Dry run: 2 profiles would be added")
+	assert.Contains(t, stdout, "the always-active pattern would be set to /zoom|Microsoft Teams/")
 	after, err := os.ReadFile(cfgPath)
 	require.NoError(t, err)
 	assert.Equal(t, before, after, "a dry run saves nothing")
@@ -48,10 +49,12 @@ func TestProfilesImportAW(t *testing.T) {
 	code, stdout, stderr = runCmd(t, nil, "profiles", "import-aw", "--config", cfgPath)
 	require.Equal(t, ExitOK, code, stderr)
 	assert.Contains(t, stdout, "Added 2 profiles")
+	assert.Contains(t, stdout, "Always-active pattern set to /zoom|Microsoft Teams/")
 	assert.Contains(t, stderr, `Skipped "Lookahead"`, "a JavaScript-only regex is reported, not imported")
 	got, err := config.Load(cfgPath)
 	require.NoError(t, err)
 	require.Len(t, got.Profiles, starters+2)
+	assert.Equal(t, "zoom|Microsoft Teams", got.AlwaysActivePattern, "aw-webui's always-active pattern is imported")
 
 	prog, ok := profileByID(got.Profiles, "aw-work-programming")
 	require.True(t, ok)
@@ -103,4 +106,18 @@ func TestProfilesImportAWErrors(t *testing.T) {
 	code, _, stderr = runCmd(t, nil, "profiles", "import-aw", "--config", cfgPath)
 	assert.Equal(t, ExitFailure, code)
 	assert.Contains(t, stderr, "500")
+}
+
+func TestProfilesImportAWAlwaysActiveRE2Refuses(t *testing.T) {
+	aw, cfgPath, _ := syncSetup(t)
+	aw.SetSettings(map[string]any{"always_active_pattern": "call(?!back)"})
+	before, err := os.ReadFile(cfgPath)
+	require.NoError(t, err)
+	code, stdout, stderr := runCmd(t, nil, "profiles", "import-aw", "--config", cfgPath)
+	require.Equal(t, ExitOK, code, stderr)
+	assert.Contains(t, stderr, "Skipped always-active pattern /call(?!back)/ not imported", "a JavaScript-only pattern is reported")
+	assert.Contains(t, stdout, "No new categories")
+	after, err := os.ReadFile(cfgPath)
+	require.NoError(t, err)
+	assert.Equal(t, before, after, "nothing to import saves nothing")
 }

@@ -68,6 +68,9 @@ type profileEditor struct {
 	// statsFor (set by the settings window) writes that text, "" before a day is loaded.
 	dayStats *widget.Label
 	statsFor func(p profile.Profile) string
+	// importAlwaysActive (set by the settings window) takes aw-server's always-active pattern
+	// into the config when categories are imported, and says what it did ("" = nothing).
+	importAlwaysActive func(pattern string) string
 	// savedCalendar is the calendar of the config as last saved, the one PurgeProfile reads.
 	savedCalendar func() config.Calendar
 	// purges are deleted profiles whose past events go after the next successful Save.
@@ -366,6 +369,11 @@ func (e *profileEditor) importCategories() {
 				return
 			}
 			e.addCategories(st.Categories)
+			if e.importAlwaysActive != nil {
+				if note := e.importAlwaysActive(st.AlwaysActivePattern); note != "" {
+					e.status.SetText(e.status.Text + "\n" + note)
+				}
+			}
 		})
 	})
 }

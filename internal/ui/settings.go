@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/awcal/awcal/internal/activity"
+	"github.com/awcal/awcal/internal/awimport"
 	"github.com/awcal/awcal/internal/config"
 )
 
@@ -374,6 +375,14 @@ func (s *Settings) profilesTab() fyne.CanvasObject {
 		})
 	s.profiles.savedCalendar = func() config.Calendar { return s.savedCal }
 	s.profiles.statsFor = s.dayStats
+	s.profiles.importAlwaysActive = func(pattern string) string {
+		next, note, changed := awimport.AlwaysActive(pattern, s.cfg.AlwaysActivePattern)
+		if changed {
+			s.cfg.AlwaysActivePattern = next
+			s.changed()
+		}
+		return note
+	}
 	s.profiles.ctx = s.life.Context
 	// The rule editor above, the previewed day's blocks below: an edit shows its effect
 	// without a tab switch.

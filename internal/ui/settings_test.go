@@ -611,3 +611,29 @@ func TestSettingsReviewSelector(t *testing.T) {
 	require.Len(t, saved, 1, "summary: %s", s.summary.Text)
 	assert.Equal(t, config.ReviewHold, saved[0].Sync.Review)
 }
+
+func TestSettingsImportAlwaysActivePattern(t *testing.T) {
+	var saved []*config.Config
+	s := newTestSettings(t, baseConfig(), &saved)
+	cats := []activitywatch.Category{{Name: []string{"Calls"}, Rule: activitywatch.CategoryRule{Type: "regex", Regex: "zoom"}}}
+	// The profile editor keeps its own copy of the window's services.
+	s.profiles.deps.Activity = func(string) ActivitySource {
+		return fakeSource{buckets: sampleDay(), settings: activitywatch.Settings{Categories: cats, AlwaysActivePattern: "zoom|Jitsi Meet"}}
+	}
+
+	test.Tap(s.profiles.importAW)
+	assert.Equal(t, "zoom|Jitsi Meet", s.cfg.AlwaysActivePattern, "the Import button takes aw-webui's always-active pattern too")
+	assert.Contains(t, s.profiles.status.Text, "Always-active pattern set to /zoom|Jitsi Meet/ (was the built-in default for calls).")
+	s.Save()
+	require.Len(t, saved, 1, s.summary.Text)
+	assert.Equal(t, "zoom|Jitsi Meet", saved[0].AlwaysActivePattern)
+
+	t.Run("a pattern RE2 refuses is named and not taken", func(t *testing.T) {
+		s.profiles.deps.Activity = func(string) ActivitySource {
+			return fakeSource{buckets: sampleDay(), settings: activitywatch.Settings{Categories: cats, AlwaysActivePattern: "call(?=ing)"}}
+		}
+		test.Tap(s.profiles.importAW)
+		assert.Equal(t, "zoom|Jitsi Meet", s.cfg.AlwaysActivePattern)
+		assert.Contains(t, s.profiles.status.Text, "always-active pattern /call(?=ing)/ not imported")
+	})
+}
