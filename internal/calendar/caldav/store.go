@@ -269,9 +269,13 @@ func (s *Store) apply(ctx context.Context, c calendar.Change, held map[string]ho
 		if c.Op != calendar.Create && errors.Is(err, ErrNotFound) {
 			return fmt.Errorf("%w: it is gone from the server: %w", calendar.ErrConflict, err)
 		}
-		if c.Op == calendar.Create && (errors.Is(err, calendar.ErrConflict) || uidConflict(err)) {
-			// If-None-Match refused it (something is at the UID's resource name already), or
-			// the server holds the UID in another resource.
+		if c.Op == calendar.Create && uidConflict(err) {
+			// The server holds the UID in another resource of the calendar.
+			where := "a resource of " + s.cal.Redacted() + " other than " + ResourceName(uid)
+			return fmt.Errorf("%w: %w", &calendar.UIDTakenError{UID: uid, Where: where}, err)
+		}
+		if c.Op == calendar.Create && errors.Is(err, calendar.ErrConflict) {
+			// If-None-Match refused it: something is at the UID's resource name already.
 			return fmt.Errorf("%w: %w", &calendar.UIDTakenError{UID: uid, Where: u.Path}, err)
 		}
 		return err
