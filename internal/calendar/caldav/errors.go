@@ -132,3 +132,11 @@ func uidConflict(err error) bool {
 	return errors.As(err, &he) && (he.Status == http.StatusForbidden || he.Status == http.StatusConflict) &&
 		strings.Contains(he.Detail, "no-uid-conflict")
 }
+
+// unsupportedFilter reports whether err is a server's refusal of a calendar-query filter it
+// does not support: 403 with the supported-filter precondition (RFC 4791 §7.7), or 501.
+func unsupportedFilter(err error) bool {
+	var he *HTTPError
+	return errors.As(err, &he) && (he.Status == http.StatusNotImplemented ||
+		he.Status == http.StatusForbidden && strings.Contains(he.Detail, "supported-filter"))
+}

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"io"
 	"net/http"
+	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -13,6 +15,7 @@ import (
 
 	"github.com/awcal/awcal/internal/calendar"
 	"github.com/awcal/awcal/internal/calendar/caldav"
+	"github.com/awcal/awcal/internal/calendar/caldav/caldavtest"
 )
 
 // reportRecorder keeps the bodies of the REPORT answers a client received.
@@ -74,4 +77,43 @@ func TestOwnedNeverFetchesForeignEvents(t *testing.T) {
 			assert.NotContains(t, rec.answers[0], "dentist.ics", "nor is the foreign resource listed")
 		})
 	}
+}
+
+// A server that cannot filter on awcal's marker says so (403 with supported-filter); Owned then
+// asks for every event of the range and still returns the owned ones only.
+func TestOwnedWithoutServerSideFilter(t *testing.T) {
+	var filtered, plain atomic.Int32
+	srv := caldavtest.StartMemory(t, caldavtest.MemoryOptions{Wrap: func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Method == "REPORT" {
+				body, _ := io.ReadAll(r.Body)
+				r.Body = io.NopCloser(bytes.NewReader(body))
+				if strings.Contains(string(body), "prop-filter") {
+					filtered.Add(1)
+					w.Header().Set("Content-Type", "application/xml; charset=utf-8")
+					w.WriteHeader(http.StatusForbidden)
+					_, _ = io.WriteString(w, `<?xml version="1.0"?><D:error xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav"><C:supported-filter/></D:error>`)
+					return
+				}
+				plain.Add(1)
+			}
+			next.ServeHTTP(w, r)
+		})
+	}})
+	store := open(t, srv, srv.CalendarPath)
+	status, body, _ := srv.Do(t, http.MethodPut, srv.CalendarPath+"dentist.ics",
+		http.Header{"Content-Type": {"text/calendar; charset=utf-8"}},
+		"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Other//EN\r\nBEGIN:VEVENT\r\nUID:dentist@example.com"+
+			"\r\nDTSTAMP:20260301T080000Z\r\nDTSTART:20260302T093000Z\r\nDTEND:20260302T100000Z\r\nSUMMARY:Dentist"+
+			"\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
+	require.Contains(t, []int{http.StatusCreated, http.StatusNoContent}, status, body)
+	mine := event("Coding", 9*time.Hour, 10*time.Hour)
+	require.NoError(t, store.Apply(t.Context(), []calendar.Change{{Op: calendar.Create, Event: mine}}))
+
+	got, err := store.Owned(t.Context(), day, day.Add(24*time.Hour))
+	require.NoError(t, err)
+	require.Len(t, got, 1)
+	assert.Equal(t, mine.UID, got[0].UID)
+	assert.EqualValues(t, 1, filtered.Load(), "the filtered query was tried")
+	assert.EqualValues(t, 1, plain.Load(), "then the range without the filter")
 }

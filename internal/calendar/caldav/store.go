@@ -87,23 +87,31 @@ func (s *Store) WebURL() string {
 const queryPad = time.Hour
 
 // queryBody is a calendar-query (RFC 4791 §7.8) for the VEVENTs overlapping a time range that
-// carry awcal's marker property: the server sends the data of those resources only, so the
-// foreign events of a busy calendar are never sent whole just to be skipped. The marker is
-// still checked here, and every resource is parsed as before.
+// carry awcal's marker property (markerFilter): the server sends the data of those resources
+// only, so the foreign events of a busy calendar are never sent whole just to be skipped. The
+// marker is still checked here, and every resource is parsed as before.
 const queryBody = `<C:calendar-query xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav">` +
 	`<D:prop><D:getetag/><C:calendar-data/></D:prop>` +
 	`<C:filter><C:comp-filter name="VCALENDAR"><C:comp-filter name="VEVENT">` +
-	`<C:time-range start="%s" end="%s"/>` +
-	`<C:prop-filter name="` + calendar.MarkerProperty + `"/>` +
+	`<C:time-range start="%s" end="%s"/>%s` +
 	`</C:comp-filter></C:comp-filter></C:filter></C:calendar-query>`
+
+// markerFilter narrows a calendar-query to the VEVENTs that have awcal's marker property.
+const markerFilter = `<C:prop-filter name="` + calendar.MarkerProperty + `"/>`
 
 const icalUTC = "20060102T150405Z"
 
 // Owned returns the events awcal owns that overlap [from, to), sorted by start then UID,
 // each with its ETag as Version.
 func (s *Store) Owned(ctx context.Context, from, to time.Time) ([]calendar.Event, error) {
-	body := fmt.Sprintf(queryBody, from.Add(-queryPad).UTC().Format(icalUTC), to.Add(queryPad).UTC().Format(icalUTC))
-	ms, err := s.t.multistatus(ctx, "REPORT", s.cal, "1", body)
+	start, end := from.Add(-queryPad).UTC().Format(icalUTC), to.Add(queryPad).UTC().Format(icalUTC)
+	ms, err := s.t.multistatus(ctx, "REPORT", s.cal, "1", fmt.Sprintf(queryBody, start, end, markerFilter))
+	if unsupportedFilter(err) {
+		// A server that cannot filter on a property says so (RFC 4791 §7.7: 403 with
+		// supported-filter, or 501): ask for every event of the range, as the marker is
+		// checked here anyway.
+		ms, err = s.t.multistatus(ctx, "REPORT", s.cal, "1", fmt.Sprintf(queryBody, start, end, ""))
+	}
 	if err != nil {
 		return nil, fmt.Errorf("reading the events of %s: %w", s.cal.Redacted(), err)
 	}
