@@ -611,4 +611,5 @@ func TestLoadKeepsSavedStarterProfiles(t *testing.T) {
 	assert.Equal(t, "{app} - {title}", c.Profiles[0].TitleTemplate)
 	assert.NotEqual(t, profile.Starters()[0].TitleTemplate, c.Profiles[0].TitleTemplate, "the starter changed since")
 	assert.Equal(t, 3.0, c.Profiles[0].SoftBreak)
+	assert.NotEqual(t, profile.Starters()[0].SoftBreak, c.Profiles[0].SoftBreak, "the starter's soft break changed since")
 }

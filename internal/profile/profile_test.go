@@ -247,6 +247,7 @@ func TestStarters(t *testing.T) {
 	ids := map[string]bool{}
 	for _, p := range ps {
 		assert.True(t, p.Enabled, p.ID)
+		assert.Equal(t, 5.0, p.SoftBreak, "%s: a starter session survives a five-minute detour (issue 16)", p.ID)
 		assert.Regexp(t, regexp.MustCompile(`^[a-z]+$`), p.ID)
 		assert.False(t, ids[p.ID], "ids are unique")
 		ids[p.ID] = true

@@ -22,12 +22,13 @@ const (
 // saved with: changing the starters changes new installs and "Add starter profiles", never
 // existing profiles. They have stable ids so that re-adding a starter never orphans its past
 // events. They are ordered so that, on equal evidence, the more specific profile wins
-// (ENGINE.md §5: ties go to the profile listed first).
+// (ENGINE.md §5: ties go to the profile listed first). Their soft break is 5 minutes: a short
+// detour (a chat message, a look at the mail) does not split a session (issue 16).
 func Starters() []Profile {
 	return []Profile{
 		{
 			ID: "coding", Name: "Coding", Category: "Work", Color: "#4c8bf5",
-			Threshold: 5, SoftBreak: 3, TitleTemplate: "Coding · {project}", Enabled: true,
+			Threshold: 5, SoftBreak: 5, TitleTemplate: "Coding · {project}", Enabled: true,
 			Primary: []Rule{
 				{Bucket: "window", Field: "app", Pattern: `^(` + editorApps + `)(\.exe)?$`, Regex: true},
 				{Bucket: "window", Field: "app", Pattern: `^(` + terminalApps + `)(\.exe)?$`, Regex: true},
@@ -43,7 +44,7 @@ func Starters() []Profile {
 		},
 		{
 			ID: "meetings", Name: "Meetings", Category: "Meetings", Color: "#d93025",
-			Threshold: 2, SoftBreak: 3, TitleTemplate: "Meeting · {title}", Enabled: true,
+			Threshold: 2, SoftBreak: 5, TitleTemplate: "Meeting · {title}", Enabled: true,
 			Primary: []Rule{
 				{Bucket: "window", Field: "app", Pattern: `^(zoom|zoom\.us|zoom workplace|teams|ms-teams|teams-for-linux|microsoft teams|` +
 					`webex|ciscowebexstart|skype|jitsi meet)(\.exe)?$`, Regex: true},
@@ -54,7 +55,7 @@ func Starters() []Profile {
 		},
 		{
 			ID: "communication", Name: "Communication", Category: "Communication", Color: "#1e8e3e",
-			Threshold: 3, SoftBreak: 2, TitleTemplate: "{app}", Enabled: true,
+			Threshold: 3, SoftBreak: 5, TitleTemplate: "{app}", Enabled: true,
 			Primary: []Rule{
 				{Bucket: "window", Field: "app", Pattern: `^(slack|thunderbird|thunderbird-esr|betterbird|discord|signal|` +
 					`signal-desktop|telegram|telegram-desktop|telegramdesktop|element|mattermost|outlook|olk|evolution|` +
@@ -66,7 +67,7 @@ func Starters() []Profile {
 		},
 		{
 			ID: "research", Name: "Research", Category: "Work", Color: "#a142f4",
-			Threshold: 10, SoftBreak: 3, TitleTemplate: "Research · {site}", Enabled: true,
+			Threshold: 10, SoftBreak: 5, TitleTemplate: "Research · {site}", Enabled: true,
 			Primary: []Rule{
 				// Any tab of the focused browser (ENGINE.md §2 admits only those) that belongs
 				// to no other starter: those profiles should own that time.
@@ -83,7 +84,7 @@ func Starters() []Profile {
 		},
 		{
 			ID: "writing", Name: "Writing", Category: "Work", Color: "#e8710a",
-			Threshold: 5, SoftBreak: 3, TitleTemplate: "{app} - {title}", Enabled: true,
+			Threshold: 5, SoftBreak: 5, TitleTemplate: "{app} - {title}", Enabled: true,
 			Primary: []Rule{
 				{Bucket: "window", Field: "app", Pattern: `^(libreoffice|soffice|soffice\.bin|libreoffice-writer|` +
 					`libreoffice writer|writer|obsidian|typora|ghostwriter|marktext|zettlr|logseq|joplin|notion|` +

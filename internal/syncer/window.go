@@ -72,7 +72,11 @@ func (r *run) lastCheckedWindow(ctx context.Context, st config.State) (window, e
 			return window{}, err
 		}
 		if valid {
-			anchor := c.Start.Add(-tolerance)
+			first, err := r.sessionStart(ctx, c, b.Add(-limit))
+			if err != nil {
+				return window{}, err
+			}
+			anchor := first.Add(-tolerance)
 			return window{
 				mode: ModeContinuity, from: anchor, to: end, settle: true,
 				scope: scope{From: anchor, To: end, TrustFrom: anchor},
@@ -145,6 +149,33 @@ func (r *run) latestOwned(evs []calendar.Event) (calendar.Event, bool) {
 		}
 	}
 	return best, found
+}
+
+// sessionStart is where the continuity rewrite of c must derive from: c's start, or, when an
+// owned event of a live profile ends exactly where c starts, that event's start, and so on back
+// (not before floor). Two owned events that touch were cut apart by allocation (ENGINE.md §5:
+// contested time goes to the fitter candidate), so c's start is not where its session began;
+// a derivation from it cannot re-decide that contest, and an earlier run, which saw a shorter
+// session, may have given the time to the neighbour. Deriving from the first of the touching
+// events lets the contest be decided again, as one derivation over the whole day decides it.
+func (r *run) sessionStart(ctx context.Context, c calendar.Event, floor time.Time) (time.Time, error) {
+	if !c.Start.After(floor) {
+		return c.Start, nil
+	}
+	evs, err := r.store.Owned(ctx, floor, c.Start)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("reading the calendar: %w", err)
+	}
+	start := c.Start
+	for moved := true; moved; {
+		moved = false
+		for _, e := range evs {
+			if _, ok := r.live[e.ProfileID]; ok && e.End.Equal(start) && e.Start.Before(start) && !e.Start.Before(floor) {
+				start, moved = e.Start, true
+			}
+		}
+	}
+	return start, nil
 }
 
 // boundaryEvent is the owned event that overlaps b within the tolerance, with a title and not

@@ -25,7 +25,8 @@ import (
 )
 
 // TestContinuityRewrite: without a quiescent point, the latest owned event near lastSyncTime
-// is validated by re-deriving it, and the run re-anchors at its start.
+// is validated by re-deriving it, and the run re-anchors at the start of the owned events that
+// touch it (here the coding event, which ends where the meeting starts).
 func TestContinuityRewrite(t *testing.T) {
 	w := newWorld(t, coding, meetings)
 	w.window(hm(9, 0), hm(10, 0), "Code", "main.go")
@@ -42,7 +43,7 @@ func TestContinuityRewrite(t *testing.T) {
 	w.setState(config.State{LastSyncTime: &last}) // the quiescent point is unknown
 	rep := w.mustSync(hm(11, 30))
 	assert.Equal(t, syncer.ModeContinuity, rep.Mode)
-	assert.Equal(t, hm(10, 0).Add(-time.Minute), rep.DerivedFrom, "anchored a minute before the validated event")
+	assert.Equal(t, hm(9, 0).Add(-time.Minute), rep.DerivedFrom, "anchored a minute before the first of the touching events")
 	after := w.owned()
 	assert.Equal(t, []brief{
 		{"coding", "Code - main.go", hm(9, 0), hm(10, 0)},
@@ -50,7 +51,7 @@ func TestContinuityRewrite(t *testing.T) {
 		{"coding", "Code - sync.go", hm(10, 40), hm(11, 30)},
 	}, briefs(after))
 	assert.Equal(t, before[1].UID, after[1].UID, "the rewritten event keeps its identity")
-	assert.Equal(t, before[0].Version, after[0].Version, "events before the anchor are not touched")
+	assert.Equal(t, before[0].Version, after[0].Version, "an event derived again unchanged is not rewritten")
 
 	t.Run("a candidate that does not validate falls back to the warm start", func(t *testing.T) {
 		w := newWorld(t, coding, meetings)
@@ -72,6 +73,47 @@ func TestContinuityRewrite(t *testing.T) {
 			{"meetings", "Planning", hm(10, 0), hm(10, 40)},
 		}, briefs(w.owned()))
 	})
+}
+
+// TestContinuityRedecidesACutSession: two owned events that touch were cut apart by
+// allocation, and the earlier run, which saw a shorter coding session, gave the contested
+// minutes to the meeting. The continuity rewrite derives from the first of the touching events,
+// so the contest is decided again as one derivation of the whole morning decides it. Anchored
+// at the coding event's own start, the meeting kept 08:40–08:43 (three minutes off a backfill:
+// heavy day 105 of TestConvergence with a 5-minute soft break).
+func TestContinuityRedecidesACutSession(t *testing.T) {
+	activity := func(w *world) {
+		w.window(hm(8, 0), hm(8, 40), "zoom", "Standup")
+		w.window(hm(8, 40), hm(8, 41), "Code", "main.go")
+		w.window(hm(8, 41), hm(8, 43), "zoom", "Standup")
+		w.window(hm(8, 43), hm(9, 0), "Code", "main.go")
+	}
+	w := newWorld(t, coding, meetings)
+	activity(w)
+	w.mustSync(hm(9, 0))
+	require.Equal(t, []brief{
+		{"meetings", "Standup", hm(8, 0), hm(8, 43)},
+		{"coding", "Code - main.go", hm(8, 43), hm(9, 0)},
+	}, briefs(w.owned()), "20 minutes of coding lose the contested minutes to 42 of meeting")
+
+	w.window(hm(9, 0), hm(10, 0), "Code", "main.go")
+	last := hm(9, 0)
+	w.setState(config.State{LastSyncTime: &last}) // the quiescent point is unknown
+	rep := w.mustSync(hm(10, 0))
+	assert.Equal(t, syncer.ModeContinuity, rep.Mode)
+	assert.Equal(t, hm(8, 0).Add(-time.Minute), rep.DerivedFrom, "anchored before the touching meeting")
+	want := []brief{
+		{"meetings", "Standup", hm(8, 0), hm(8, 40)},
+		{"coding", "Code - main.go", hm(8, 40), hm(10, 0)},
+	}
+	assert.Equal(t, want, briefs(w.owned()))
+
+	ref := newWorld(t, coding, meetings)
+	activity(ref)
+	ref.window(hm(9, 0), hm(10, 0), "Code", "main.go")
+	_, err := ref.backfill(hm(12, 0), hm(7, 0), hm(10, 0))
+	require.NoError(t, err)
+	assert.Equal(t, want, briefs(ref.owned()), "a backfill decides the contest the same way")
 }
 
 // TestLongCustomRangeInPieces backfills three generated days in one range: it is processed in
