@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"cmp"
 	"regexp"
 	"slices"
 	"testing"
@@ -35,7 +36,7 @@ func softBreakFigures(t *testing.T, ps []profile.Profile, days int) (perSession,
 		return slices.ContainsFunc(appRules, func(re *regexp.Regexp) bool { return re.MatchString(s) })
 	}
 	var blocks, sessions int
-	var inBlocks, leaked time.Duration
+	var inBlocks, leaked int64 // µs
 	for day := range days {
 		opts := fakedata.Options{Days: 1, Seed: 1000 + int64(day), Intensity: fakedata.Heavy, Location: time.UTC}
 		data := fakedata.Generate(opts)
@@ -45,14 +46,14 @@ func softBreakFigures(t *testing.T, ps []profile.Profile, days int) (perSession,
 			kind := activity.KindOf(be.Bucket)
 			for _, ev := range be.Events {
 				if kind == activity.KindAFK && ev.Data["status"] == "afk" {
-					away = append(away, span{ev.Timestamp, ev.End()})
+					away = append(away, span{ev.Timestamp.UnixMicro(), ev.End().UnixMicro()})
 				}
 				if kind == activity.KindWindow && ev.Duration > 0 && isCoding(ev.Data["app"]) {
-					coding = append(coding, span{ev.Timestamp, ev.End()})
+					coding = append(coding, span{ev.Timestamp.UnixMicro(), ev.End().UnixMicro()})
 				}
 			}
 		}
-		sessions += countSessions(coding, 15*time.Minute, 5*time.Minute)
+		sessions += countSessions(coding, (15 * time.Minute).Microseconds(), (5 * time.Minute).Microseconds())
 		for _, b := range e.Derive(Input{From: from.Add(-6 * time.Hour), To: to.Add(6 * time.Hour), Buckets: data}).Blocks {
 			if b.ProfileID == "coding" {
 				blocks++
@@ -60,56 +61,40 @@ func softBreakFigures(t *testing.T, ps []profile.Profile, days int) (perSession,
 			if b.ProfileID == "meetings" {
 				continue
 			}
-			inBlocks += b.End.Sub(b.Start)
+			bs, be := b.Start.UnixMicro(), b.End.UnixMicro()
+			inBlocks += be - bs
 			for _, a := range away {
-				if s, en := later(a.from, b.Start), earlier(a.to, b.End); en.After(s) {
-					leaked += en.Sub(s)
-				}
+				leaked += max(0, min(a.to, be)-max(a.from, bs))
 			}
 		}
 	}
 	require.Positive(t, sessions)
 	require.Positive(t, inBlocks)
-	return float64(blocks) / float64(sessions), leaked.Seconds() / inBlocks.Seconds()
+	return float64(blocks) / float64(sessions), float64(leaked) / float64(inBlocks)
 }
 
-type span struct{ from, to time.Time }
+type span struct{ from, to int64 } // µs
 
 // countSessions counts the stretches of spans with no gap of at least gap between them that
 // hold at least least of spans.
-func countSessions(spans []span, gap, least time.Duration) int {
-	slices.SortFunc(spans, func(a, b span) int { return a.from.Compare(b.from) })
+func countSessions(spans []span, gap, least int64) int {
+	slices.SortFunc(spans, func(a, b span) int { return cmp.Compare(a.from, b.from) })
 	n := 0
-	var end time.Time
-	var held time.Duration
+	var end, held int64
 	for i, s := range spans {
-		if i > 0 && s.from.Sub(end) >= gap {
+		if i > 0 && s.from-end >= gap {
 			if held >= least {
 				n++
 			}
 			held = 0
 		}
-		held += s.to.Sub(s.from)
-		end = later(end, s.to)
+		held += s.to - s.from
+		end = max(end, s.to)
 	}
 	if held >= least {
 		n++
 	}
 	return n
-}
-
-func later(a, b time.Time) time.Time {
-	if a.After(b) {
-		return a
-	}
-	return b
-}
-
-func earlier(a, b time.Time) time.Time {
-	if a.Before(b) {
-		return a
-	}
-	return b
 }
 
 // TestStarterSoftBreak: the starters' 5-minute soft break (issue 16) splits coding sessions
