@@ -142,7 +142,7 @@ type ruleList struct {
 // ruleRow is one rule's widgets.
 type ruleRow struct {
 	bucket, field *widget.SelectEntry
-	pattern       *widget.Entry
+	pattern       *patternEntry
 	regex, negate *widget.Check
 	action        *widget.Select
 	up, down, del *widget.Button
@@ -257,7 +257,7 @@ func (l *ruleList) newRow(i int) *ruleRow {
 	row.field = widget.NewSelectEntry(l.choices.fieldOptions(r.Bucket))
 	row.field.SetPlaceHolder("field (auto)")
 	row.field.SetText(r.Field)
-	row.pattern = widget.NewEntry()
+	row.pattern = newPatternEntry()
 	row.pattern.SetPlaceHolder("pattern")
 	row.pattern.SetText(r.Pattern)
 	row.pattern.Validator = func(string) error {
@@ -291,7 +291,10 @@ func (l *ruleList) newRow(i int) *ruleRow {
 		update()
 	}
 	row.field.OnChanged = func(string) { update() }
-	row.pattern.OnChanged = func(string) { update() }
+	row.pattern.OnChanged = func(string) {
+		update()
+		row.pattern.showFull()
+	}
 	row.regex.OnChanged = func(bool) { update() }
 
 	toggles := []fyne.CanvasObject{row.regex}
@@ -336,11 +339,12 @@ func (l *ruleList) newRow(i int) *ruleRow {
 	}
 	buttons := container.NewHBox(append(toggles, row.up, row.down, row.del)...)
 	// Bucket and field are short words beside the toggles and buttons; the pattern has a line
-	// of its own, so a long regex shows whole (at least 40 characters at the default size).
+	// of its own (at least 40 characters at the default size), and a longer one shows whole
+	// under it while it is edited.
 	choice := fyne.NewSize(118, row.pattern.MinSize().Height)
 	head := container.NewBorder(nil, nil, container.NewHBox(
 		container.NewGridWrap(choice, row.bucket), container.NewGridWrap(choice, row.field)), buttons)
-	row.content = container.NewVBox(head, row.pattern, row.problem, widget.NewSeparator())
+	row.content = container.NewVBox(head, row.pattern, row.pattern.full, row.problem, widget.NewSeparator())
 	if i == l.fresh {
 		row.problem.Hide()
 	} else {
