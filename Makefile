@@ -76,7 +76,7 @@ test: deps-test ## run every test: core (also with CGO_ENABLED=0), UI, keyring, 
 # request until the client hangs up, which Wine 8 never tells the server, so its cleanup waits an
 # hour (the fake server is test equipment; its users' tests run). .ci/wine/ prepares the prefix
 # and Go's RemoveAll.
-WINE_PKGS := $(filter-out %/internal/reliability %/internal/config %/internal/privacy %/internal/syncer %/internal/wincheck %/internal/benchtable %/internal/activitywatch/awtest,$(CORE))
+WINE_PKGS := $(filter-out %/internal/reliability %/internal/config %/internal/syncer %/internal/wincheck %/internal/benchtable %/internal/activitywatch/awtest,$(CORE))
 WINE_TEST := GOOS=windows GOARCH=amd64 CGO_ENABLED=0 WINEPREFIX=$(CURDIR)/bin/wine $(GO) test -count=1 \
 	-overlay $$(.ci/wine/overlay $(CURDIR)/bin/wine-overlay) -exec $(CURDIR)/.ci/wine/exec
 
