@@ -197,7 +197,39 @@ func (r *Review) profiles() []profile.Profile {
 }
 
 func (r *Review) line(p syncer.Proposal) string {
-	return fmt.Sprintf("%s–%s  %s  (%s)", clock(p.Start), clock(p.End), p.Title, p.ProfileID)
+	return fmt.Sprintf("%s–%s  %s  (%s)", clock(p.Start), clock(p.End), p.Title, r.profileLabel(p.ProfileID))
+}
+
+// profileLabel is how the profile with this id shows in the list and the selector: its name,
+// with the id beside it when another profile has the same name (or the id alone when it has
+// no name, or is no longer configured).
+func (r *Review) profileLabel(id string) string {
+	ps := r.profiles()
+	name := ""
+	for _, p := range ps {
+		if p.ID == id {
+			name = p.Name
+		}
+	}
+	if name == "" {
+		return id
+	}
+	for _, p := range ps {
+		if p.ID != id && p.Name == name {
+			return name + " (" + id + ")"
+		}
+	}
+	return name
+}
+
+// profileID is the id of the profile the selector shows as label.
+func (r *Review) profileID(label string) string {
+	for _, p := range r.profiles() {
+		if r.profileLabel(p.ID) == label {
+			return p.ID
+		}
+	}
+	return label
 }
 
 // choose shows proposal i in the editor (-1: none) and enables the actions that apply.
@@ -205,7 +237,7 @@ func (r *Review) choose(i int) {
 	r.selected = i
 	var names []string
 	for _, p := range r.profiles() {
-		names = append(names, p.ID)
+		names = append(names, r.profileLabel(p.ID))
 	}
 	r.profile.Options = names
 	has := i >= 0 && i < len(r.proposals)
@@ -240,7 +272,7 @@ func (r *Review) choose(i int) {
 	}
 	p := r.proposals[i]
 	r.title.SetText(p.Title)
-	r.profile.SetSelected(p.ProfileID)
+	r.profile.SetSelected(r.profileLabel(p.ProfileID))
 	r.start.SetText(clock(p.Start))
 	r.end.SetText(clock(p.End))
 	r.splitAt.SetText(clock(p.Start.Add(p.End.Sub(p.Start) / 2)))
@@ -312,7 +344,7 @@ func (r *Review) SaveEdit() {
 		r.status.SetText(err.Error())
 		return
 	}
-	edit := syncer.ProposalEdit{Title: strings.TrimSpace(r.title.Text), ProfileID: r.profile.Selected, Start: start, End: end}
+	edit := syncer.ProposalEdit{Title: strings.TrimSpace(r.title.Text), ProfileID: r.profileID(r.profile.Selected), Start: start, End: end}
 	r.act("Saving", func(ctx context.Context) (syncer.ReviewResult, error) { return r.rv.Edit(ctx, p.UID, edit) })
 }
 

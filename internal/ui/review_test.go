@@ -15,6 +15,7 @@ import (
 
 	"github.com/awcal/awcal/internal/activity"
 	"github.com/awcal/awcal/internal/calendar"
+	"github.com/awcal/awcal/internal/profile"
 	"github.com/awcal/awcal/internal/syncer"
 )
 
@@ -173,7 +174,8 @@ func TestReviewActions(t *testing.T) {
 			[]string{"Code - main.go", "Docs"}},
 		{"rename, change profile and trim, by typing", func(r *Review, _ fyne.Window) {
 			r.title.SetText("Pairing")
-			r.profile.SetSelected("p-web")
+			assert.Equal(t, []string{"Coding", "Research"}, r.profile.Options, "profiles show by name")
+			r.profile.SetSelected("Research")
 			r.start.SetText("09:10")
 			r.end.SetText("09:50")
 			test.Tap(r.save)
@@ -288,4 +290,16 @@ func TestReviewMakesRoomForLanesLoadedAfterTheWindowShows(t *testing.T) {
 	timelineBottom := d.AbsolutePositionForObject(r.timeline).Y + r.timeline.Size().Height
 	assert.GreaterOrEqual(t, r.timeline.Size().Height, r.timeline.MinSize().Height, "every lane is shown")
 	assert.GreaterOrEqual(t, d.AbsolutePositionForObject(r.list).Y, timelineBottom, "the list starts below the timeline")
+}
+
+func TestReviewProfileLabels(t *testing.T) {
+	test.NewTempApp(t)
+	ps := []profile.Profile{{ID: "a", Name: "Coding"}, {ID: "b", Name: "Coding"}, {ID: "c", Name: "Meetings"}, {ID: "d"}}
+	r := newReviewInline(&fakeReviewer{}, ReviewOptions{Profiles: func() []profile.Profile { return ps }}, reviewAt(12, 0))
+	for id, want := range map[string]string{"a": "Coding (a)", "b": "Coding (b)", "c": "Meetings", "d": "d", "gone": "gone"} {
+		assert.Equal(t, want, r.profileLabel(id), id)
+		if id != "gone" {
+			assert.Equal(t, id, r.profileID(want), "a label leads back to its profile")
+		}
+	}
 }
