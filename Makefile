@@ -51,8 +51,9 @@ windows: ## cross-build dist/awcal-windows-amd64.zip (awcal.exe with its icon) w
 	  rc=$$?; rm -f FyneApp.toml; exit $$rc
 	mkdir -p dist/windows
 	mv app/awcal.exe dist/windows/awcal.exe
+	cp LICENSE dist/windows/LICENSE.txt
 	rm -f dist/awcal-windows-amd64.zip
-	cd dist/windows && zip -q ../awcal-windows-amd64.zip awcal.exe
+	cd dist/windows && zip -q ../awcal-windows-amd64.zip awcal.exe LICENSE.txt
 
 windows-check: windows ## run dist's awcal.exe under Wine: version, preview --export and sync must match this build
 	WINEPREFIX=$(CURDIR)/bin/wine .ci/wine/with-server env AWCAL_WINDOWS_EXE=$(CURDIR)/dist/windows/awcal.exe AWCAL_WINE_EXEC=$(CURDIR)/.ci/wine/exec \
