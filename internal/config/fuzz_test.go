@@ -6,8 +6,9 @@ import (
 	"testing"
 )
 
-// FuzzLoad feeds arbitrary bytes to Load's parser (seeded from every fixture): it must never
-// panic, and whatever it accepts must be a valid config that survives a save and reload.
+// FuzzLoad feeds arbitrary bytes to Load's parser (seeded from every fixture, its paths
+// expanded): it must never panic, and whatever it accepts must be a valid config that survives
+// a save and reload.
 func FuzzLoad(f *testing.F) {
 	for _, pattern := range []string{"testdata/valid/*.json", "testdata/migrations/*.json"} {
 		files, err := filepath.Glob(pattern)
@@ -19,10 +20,10 @@ func FuzzLoad(f *testing.F) {
 			if err != nil {
 				f.Fatal(err)
 			}
-			f.Add(data)
+			f.Add(expandRoot(f, data))
 		}
 	}
-	f.Add([]byte(`{"version": 1, "calendar": {"kind": "ics", "path": "/a.ics"}, "sync": {"strategy": "custom", "autoSync": true}}`))
+	f.Add(expandRoot(f, []byte(`{"version": 1, "calendar": {"kind": "ics", "path": "@ROOT@/a.ics"}, "sync": {"strategy": "custom", "autoSync": true}}`)))
 	f.Add([]byte(`{"caldav": {"url": "https://x/", "password": "p"}, "icsFile": 3}`))
 	f.Add([]byte(`[{"version": null}]`))
 	f.Fuzz(func(t *testing.T, data []byte) {

@@ -23,11 +23,12 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
-// writeFile writes a config into a fresh temp folder and returns its path.
+// writeFile writes a config, its "@ROOT@" paths expanded (see abs), into a fresh temp folder
+// and returns its path.
 func writeFile(t *testing.T, content string) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "config.json")
-	require.NoError(t, os.WriteFile(path, []byte(content), 0o600))
+	require.NoError(t, os.WriteFile(path, expandRoot(t, []byte(content)), 0o600))
 	return path
 }
 
@@ -45,7 +46,7 @@ func TestLoadValidFixtures(t *testing.T) {
 	require.NotEmpty(t, files)
 	for _, f := range files {
 		t.Run(filepath.Base(f), func(t *testing.T) {
-			c, err := Load(f)
+			c, err := Load(fixture(t, "valid/"+filepath.Base(f)))
 			require.NoError(t, err)
 			assert.Equal(t, CurrentVersion, c.Version)
 			assert.NoError(t, c.Validate(), "a loaded config is valid")
@@ -54,7 +55,7 @@ func TestLoadValidFixtures(t *testing.T) {
 }
 
 func TestLoadFullFixtureValues(t *testing.T) {
-	c, err := Load("testdata/valid/full.json")
+	c, err := Load(fixture(t, "valid/full.json"))
 	require.NoError(t, err)
 	start := time.Date(2025, 3, 1, 7, 0, 0, 0, time.UTC)
 	assert.Equal(t, "http://localhost:5600", c.ActivityWatch.URL)
@@ -77,14 +78,14 @@ func TestLoadFullFixtureValues(t *testing.T) {
 }
 
 func TestLoadMissingKeysTakeDefaults(t *testing.T) {
-	c, err := Load("testdata/valid/minimal.json")
+	c, err := Load(fixture(t, "valid/minimal.json"))
 	require.NoError(t, err)
-	want := defaults("/home/ann/.local/share/awcal/activity.ics")
+	want := defaults(abs("/home/ann/.local/share/awcal/activity.ics"))
 	assert.Equal(t, want, *c)
 }
 
 func TestLoadProfileElementDefaults(t *testing.T) {
-	path := writeFile(t, `{"version": 1, "calendar": {"kind": "ics", "path": "/a.ics"},
+	path := writeFile(t, `{"version": 1, "calendar": {"kind": "ics", "path": "@ROOT@/a.ics"},
 		"profiles": [{"id": "p1", "name": "Coding", "primary": [{"bucket": "window", "pattern": "code"}]}]}`)
 	c, err := Load(path)
 	require.NoError(t, err)
@@ -99,7 +100,7 @@ func TestLoadProfileElementDefaults(t *testing.T) {
 }
 
 func TestLoadProblems(t *testing.T) {
-	const ics = `"calendar": {"kind": "ics", "path": "/a.ics"}`
+	const ics = `"calendar": {"kind": "ics", "path": "@ROOT@/a.ics"}`
 	tests := []struct {
 		name string
 		json string
@@ -234,8 +235,8 @@ func TestLoadRejectsPasswords(t *testing.T) {
 		name, json, path string
 	}{
 		{"in calendar", `{"version": 1, "calendar": {"kind": "caldav", "url": "https://dav.example.com/", "password": "` + secret + `"}}`, "$.calendar.password"},
-		{"at the top", `{"version": 1, "calendar": {"kind": "ics", "path": "/a.ics"}, "caldavPassword": "` + secret + `"}`, "$.caldavPassword"},
-		{"in a list element", `{"version": 1, "calendar": {"kind": "ics", "path": "/a.ics"}, "browsers": [{"name": "x", "apps": ["x"], "Password": "` + secret + `"}]}`, "$.browsers[0].Password"},
+		{"at the top", `{"version": 1, "calendar": {"kind": "ics", "path": "@ROOT@/a.ics"}, "caldavPassword": "` + secret + `"}`, "$.caldavPassword"},
+		{"in a list element", `{"version": 1, "calendar": {"kind": "ics", "path": "@ROOT@/a.ics"}, "browsers": [{"name": "x", "apps": ["x"], "Password": "` + secret + `"}]}`, "$.browsers[0].Password"},
 		{"in an old config", `{"caldav": {"url": "https://dav.example.com/", "password": "` + secret + `"}}`, "$.calendar.password"},
 		{"in a url", `{"version": 1, "calendar": {"kind": "caldav", "url": "https://ann:` + secret + `@dav.example.com/"}}`, "$.calendar.url"},
 	}
@@ -304,25 +305,29 @@ func TestMigrations(t *testing.T) {
 		}
 		seen = append(seen, f)
 		t.Run(filepath.Base(f), func(t *testing.T) {
-			before, err := os.ReadFile(f)
+			path := fixture(t, "migrations/"+filepath.Base(f))
+			before, err := os.ReadFile(path)
 			require.NoError(t, err)
-			c, err := Load(f)
+			c, err := Load(path)
 			require.NoError(t, err)
-			after, err := os.ReadFile(f)
+			after, err := os.ReadFile(path)
 			require.NoError(t, err)
 			assert.Equal(t, before, after, "Load never rewrites the file")
 
 			got, err := marshal(c)
 			require.NoError(t, err)
-			golden := strings.TrimSuffix(f, ".json") + ".golden.json"
+			golden := strings.TrimSuffix(filepath.Base(f), ".json") + ".golden.json"
 			if *update {
-				require.NoError(t, os.WriteFile(golden, got, 0o644))
+				require.NotEqual(t, "windows", runtime.GOOS, "update the golden files on Linux: their paths are written back as @ROOT@/home/…")
+				unexpanded := strings.ReplaceAll(string(got), `"/home/`, `"`+rootPlaceholder+`/home/`)
+				require.NoError(t, os.WriteFile(filepath.Join("testdata", "migrations", golden), []byte(unexpanded), 0o644))
 			}
-			want, err := os.ReadFile(golden)
+			goldenPath := fixture(t, "migrations/"+golden)
+			want, err := os.ReadFile(goldenPath)
 			require.NoError(t, err, "run go test -update to create the golden file")
 			assert.Equal(t, string(want), string(got))
 
-			reloaded, err := Load(golden)
+			reloaded, err := Load(goldenPath)
 			require.NoError(t, err, "the migrated config loads as the current version")
 			assert.Equal(t, c, reloaded)
 		})
@@ -337,9 +342,9 @@ func TestMigrationConflicts(t *testing.T) {
 	tests := []struct {
 		name, json, want string
 	}{
-		{"caldav and icsFile", `{"caldav": {"url": "https://x/"}, "icsFile": "/a.ics"}`, `$.icsFile: an old config cannot have both`},
-		{"caldav and calendar", `{"caldav": {"url": "https://x/"}, "calendar": {"kind": "ics", "path": "/a.ics"}}`, `$.calendar: an old config cannot have "calendar"`},
-		{"caldav not an object", `{"caldav": "https://x/", "calendar": {"kind": "ics", "path": "/a.ics"}}`, `$.calendar: an old config cannot have "calendar"`},
+		{"caldav and icsFile", `{"caldav": {"url": "https://x/"}, "icsFile": "@ROOT@/a.ics"}`, `$.icsFile: an old config cannot have both`},
+		{"caldav and calendar", `{"caldav": {"url": "https://x/"}, "calendar": {"kind": "ics", "path": "@ROOT@/a.ics"}}`, `$.calendar: an old config cannot have "calendar"`},
+		{"caldav not an object", `{"caldav": "https://x/", "calendar": {"kind": "ics", "path": "@ROOT@/a.ics"}}`, `$.calendar: an old config cannot have "calendar"`},
 		{"caldav a string", `{"caldav": "https://x/"}`, `$.caldav: must be an object`},
 	}
 	for _, tt := range tests {
@@ -355,13 +360,13 @@ func TestMigrationConflicts(t *testing.T) {
 func TestSaveLoadRoundTrip(t *testing.T) {
 	start := time.Date(2025, 3, 1, 8, 0, 0, 0, time.UTC)
 	end := start.Add(10 * time.Hour)
-	full, err := Load("testdata/valid/full.json")
+	full, err := Load(fixture(t, "valid/full.json"))
 	require.NoError(t, err)
 	configs := map[string]Config{
-		"default": Default(mapEnv{"HOME": "/home/ann"}.get),
+		"default": Default(annEnv().get),
 		"full":    *full,
 		"custom": func() Config {
-			c := defaults("/a.ics")
+			c := defaults(abs("/a.ics"))
 			c.SetStrategy(StrategyCustom)
 			c.Sync.CustomStart, c.Sync.CustomEnd = &start, &end
 			c.AlwaysActivePattern = `<zoom> & "teams"`
@@ -395,7 +400,7 @@ func TestSaveLoadRoundTrip(t *testing.T) {
 
 func TestSaveRejectsInvalidAndWritesNothing(t *testing.T) {
 	path := writeFile(t, "previous content")
-	c := defaults("/a.ics")
+	c := defaults(abs("/a.ics"))
 	c.Sync.IntervalMinutes = 0
 	c.ActivityWatch.URL = "not a url"
 	err := Save(path, &c)
@@ -409,7 +414,7 @@ func TestSaveRejectsInvalidAndWritesNothing(t *testing.T) {
 }
 
 func TestStrategyContract(t *testing.T) {
-	const customFile = `{"version": 1, "calendar": {"kind": "ics", "path": "/a.ics"},
+	const customFile = `{"version": 1, "calendar": {"kind": "ics", "path": "@ROOT@/a.ics"},
 		"sync": {"strategy": "custom", "autoSync": true, "customStart": "2025-01-01T00:00:00Z", "customEnd": "2025-01-02T00:00:00Z"}}`
 
 	t.Run("after Load", func(t *testing.T) {
@@ -419,7 +424,7 @@ func TestStrategyContract(t *testing.T) {
 		assert.False(t, c.AutoSyncEnabled())
 	})
 	t.Run("after SetStrategy", func(t *testing.T) {
-		c := defaults("/a.ics")
+		c := defaults(abs("/a.ics"))
 		require.True(t, c.AutoSyncEnabled())
 		c.SetStrategy(StrategyCustom)
 		assert.False(t, c.Sync.AutoSync)
@@ -431,7 +436,7 @@ func TestStrategyContract(t *testing.T) {
 	})
 	t.Run("after Save", func(t *testing.T) {
 		start, end := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2025, 1, 2, 0, 0, 0, 0, time.UTC)
-		c := defaults("/a.ics")
+		c := defaults(abs("/a.ics"))
 		c.Sync.Strategy = StrategyCustom // set directly, as a careless UI might
 		c.Sync.AutoSync = true
 		c.Sync.CustomStart, c.Sync.CustomEnd = &start, &end
@@ -462,7 +467,8 @@ func TestAutoSyncEnabled(t *testing.T) {
 }
 
 func TestLoadOrCreate(t *testing.T) {
-	env := mapEnv{"HOME": "/home/ann", "XDG_DATA_HOME": "/data"}
+	env := annEnv()
+	env["XDG_DATA_HOME"] = abs("/data")
 
 	t.Run("first run writes the default", func(t *testing.T) {
 		path := filepath.Join(t.TempDir(), "awcal", "config.json")
@@ -470,7 +476,9 @@ func TestLoadOrCreate(t *testing.T) {
 		require.NoError(t, err)
 		assert.True(t, created)
 		assert.Equal(t, Default(env.get), *c)
-		assert.Equal(t, "/data/awcal/activity.ics", c.Calendar.Path)
+		assert.Equal(t, perOS(filepath.Join(abs("/data"), "awcal", "activity.ics"),
+			filepath.Join(abs("/home/ann"), "Library", "Application Support", "awcal", "activity.ics"),
+			`C:\Users\ann\AppData\Local\awcal\activity.ics`), c.Calendar.Path)
 		if runtime.GOOS != "windows" {
 			fi, err := os.Stat(path)
 			require.NoError(t, err)
@@ -514,10 +522,13 @@ func TestLoadOrCreate(t *testing.T) {
 }
 
 func TestDefault(t *testing.T) {
-	c := Default(mapEnv{"HOME": "/home/ann"}.get)
+	c := Default(annEnv().get)
 	assert.Equal(t, CurrentVersion, c.Version)
 	assert.Equal(t, "http://127.0.0.1:5600", c.ActivityWatch.URL)
-	assert.Equal(t, Calendar{Kind: CalendarICS, Path: filepath.Join("/home/ann", ".local", "share", "awcal", "activity.ics")}, c.Calendar)
+	wantPath := perOS(filepath.Join(abs("/home/ann"), ".local", "share", "awcal", "activity.ics"),
+		filepath.Join(abs("/home/ann"), "Library", "Application Support", "awcal", "activity.ics"),
+		`C:\Users\ann\AppData\Local\awcal\activity.ics`)
+	assert.Equal(t, Calendar{Kind: CalendarICS, Path: wantPath}, c.Calendar)
 	assert.Equal(t, Sync{Strategy: StrategyLastChecked, AutoSync: true, IntervalMinutes: 10, FirstSyncLookbackHours: 24, ContinuityCapHours: 6, Review: ReviewOff}, c.Sync)
 	assert.Equal(t, 10*time.Minute, c.Interval())
 	assert.Equal(t, 24*time.Hour, c.FirstSyncLookback())
@@ -601,7 +612,7 @@ func TestValidationErrorMessage(t *testing.T) {
 // TestLoadKeepsSavedStarterProfiles: a config saved with the starter profiles of an earlier
 // version keeps them as they were (templates, soft breaks) when the starters change.
 func TestLoadKeepsSavedStarterProfiles(t *testing.T) {
-	path := writeFile(t, `{"version": 1, "calendar": {"kind": "ics", "path": "/a.ics"},
+	path := writeFile(t, `{"version": 1, "calendar": {"kind": "ics", "path": "@ROOT@/a.ics"},
 		"profiles": [{"id": "coding", "name": "Coding", "category": "Work", "threshold": 5, "softBreak": 3,
 		"titleTemplate": "{app} - {title}", "enabled": true,
 		"primary": [{"bucket": "window", "field": "app", "pattern": "^(code)$", "regex": true}]}]}`)

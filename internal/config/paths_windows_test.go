@@ -10,8 +10,8 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// The other tests' fixtures hold Unix paths, which are not full paths on Windows; these run
-// there (make test-windows runs them under Wine).
+// These tests check Windows itself (make test-windows runs the whole package under Wine): the
+// real %APPDATA% and %LOCALAPPDATA%, and a config edited with CRLF line ends.
 
 func TestWindowsFoldersComeFromAppData(t *testing.T) {
 	appData, localAppData := os.Getenv("APPDATA"), os.Getenv("LOCALAPPDATA")
