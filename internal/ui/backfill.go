@@ -42,6 +42,8 @@ type Backfill struct {
 	started time.Time
 
 	from, to *widget.DateEntry
+	// form holds the dates (and reset); setState refreshes it so its labels follow them.
+	form *widget.Form
 	// reset, shown when the runtime can, forgets the person's corrections in the range.
 	reset                        *widget.Check
 	summary                      *widget.Label
@@ -87,14 +89,14 @@ func NewBackfill(bf Backfiller, now time.Time) *Backfill {
 		"awcal shows what would change before it writes anything. A backfill never moves the " +
 		"\"last checked\" point of automatic sync, and blocks crossing the range's edges are kept whole.")
 	intro.Wrapping = fyne.TextWrapWord
-	form := widget.NewForm(widget.NewFormItem("From", b.from), widget.NewFormItem("To (inclusive)", b.to))
+	b.form = widget.NewForm(widget.NewFormItem("From", b.from), widget.NewFormItem("To (inclusive)", b.to))
 	if _, ok := bf.(CorrectionsResetter); ok {
 		b.reset = widget.NewCheck("Reset corrections in this range: rewrite the events I edited, bring back the blocks I deleted",
 			func(bool) { b.edited() })
-		form.Append("", b.reset)
+		b.form.Append("", b.reset)
 	}
 	b.root = container.NewBorder(
-		container.NewVBox(intro, form),
+		container.NewVBox(intro, b.form),
 		container.NewVBox(b.changes, b.phase, b.progress,
 			container.NewHBox(layout.NewSpacer(), b.stop, b.preview, b.confirm, b.done)),
 		nil, nil, container.NewVScroll(b.summary))
@@ -139,6 +141,7 @@ func (b *Backfill) setState(s backfillState) {
 	if b.reset != nil {
 		setEnabled(b.reset, !busy)
 	}
+	b.form.Refresh() // the form greys a disabled field's label, and redraws it only on its own refresh
 	if busy {
 		b.progress.Show()
 	} else {

@@ -62,7 +62,9 @@ type Review struct {
 	title, start, end, splitAt                              *widget.Entry
 	profile                                                 *widget.Select
 	approve, approveAll, reject, save, split, merge, undoBn *widget.Button
-	root                                                    fyne.CanvasObject
+	// edit holds the title, profile and times; choose refreshes it so its labels follow them.
+	edit *widget.Form
+	root fyne.CanvasObject
 }
 
 // reviewAsync runs a Review's background work; tests make it synchronous.
@@ -103,7 +105,7 @@ func NewReview(rv Reviewer, opts ReviewOptions, day time.Time) *Review {
 	prev := widget.NewButtonWithIcon("", theme.NavigateBackIcon(), func() { r.ShowDay(r.day.AddDate(0, 0, -1)) })
 	next := widget.NewButtonWithIcon("", theme.NavigateNextIcon(), func() { r.ShowDay(r.day.AddDate(0, 0, 1)) })
 	header := container.NewBorder(nil, nil, prev, next, r.dayLabel)
-	edit := widget.NewForm(
+	r.edit = widget.NewForm(
 		widget.NewFormItem("Title", r.title),
 		widget.NewFormItem("Profile", r.profile),
 		widget.NewFormItem("Start", r.start),
@@ -111,7 +113,7 @@ func NewReview(rv Reviewer, opts ReviewOptions, day time.Time) *Review {
 	)
 	actions := container.NewVBox(
 		container.NewGridWithColumns(2, r.approve, r.reject),
-		r.detail, edit, r.save,
+		r.detail, r.edit, r.save,
 		container.NewBorder(nil, nil, widget.NewLabel("Split at"), r.split, r.splitAt),
 		r.merge, widget.NewSeparator(), r.approveAll, r.undoBn,
 	)
@@ -248,6 +250,7 @@ func (r *Review) choose(i int) {
 			w.Disable()
 		}
 	}
+	r.edit.Refresh() // the form greys a disabled field's label, and redraws it only on its own refresh
 	if has && i+1 < len(r.proposals) {
 		r.merge.Enable()
 	} else {

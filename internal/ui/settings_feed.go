@@ -18,11 +18,13 @@ type feedSection struct {
 	*form
 	root    fyne.CanvasObject
 	enabled *widget.Check
-	port    *widget.Entry
-	token   *widget.Check
-	url     *widget.Label
-	copy    *widget.Button
-	status  *widget.Label
+	// fields holds the port and the token; refresh refreshes it so its labels follow them.
+	fields *widget.Form
+	port   *widget.Entry
+	token  *widget.Check
+	url    *widget.Label
+	copy   *widget.Button
+	status *widget.Label
 }
 
 func newFeedSection(f *form) *feedSection {
@@ -64,10 +66,11 @@ func newFeedSection(f *form) *feedSection {
 	s.copy = widget.NewButtonWithIcon("Copy subscription URL", theme.ContentCopyIcon(), func() {
 		s.status.SetText(CopyFeedURL(fyne.CurrentApp(), *f.cfg))
 	})
+	s.fields = widget.NewForm(widget.NewFormItem("Port", s.port), widget.NewFormItem("", s.token))
 	s.root = container.NewVBox(
 		widget.NewSeparator(),
 		s.enabled,
-		widget.NewForm(widget.NewFormItem("Port", s.port), widget.NewFormItem("", s.token)),
+		s.fields,
 		s.url,
 		container.NewHBox(s.copy),
 		s.status,
@@ -89,6 +92,7 @@ func (s *feedSection) refresh() {
 			w.Disable()
 		}
 	}
+	s.fields.Refresh() // the form draws a disabled field's label grey, and only redraws it on its own refresh
 	if on {
 		s.url.SetText(feed.URL(s.cfg.Feed))
 	} else {
