@@ -88,12 +88,13 @@ func newSyncTab(f *form, openBackfill func()) *syncTab {
 		f.changed()
 	})
 
+	review := widget.NewFormItem("Review", t.review)
+	review.HintText = "approve, reject and correct pending blocks in the tray's Review item or with awcal review"
 	items := []*widget.FormItem{
-		widget.NewFormItem("", t.custom),
 		widget.NewFormItem("", t.autoSync),
 		widget.NewFormItem("Every (minutes)", t.interval),
 		widget.NewFormItem("First sync looks back (hours)", t.lookback),
-		widget.NewFormItem("Review", t.review),
+		review,
 		widget.NewFormItem("", t.afk),
 	}
 	if f.deps.Autostart != nil {
@@ -102,9 +103,10 @@ func newSyncTab(f *form, openBackfill func()) *syncTab {
 		items = append(items, widget.NewFormItem("", t.autostart))
 	}
 	t.fields = widget.NewForm(items...)
-	t.fields.Items[4].HintText = "approve, reject and correct pending blocks in the tray's Review item or with awcal review"
+	// The custom-range notice sits above the form, not in a row of it: a form keeps a hidden
+	// row's (empty) label, which would leave an empty band above Sync automatically.
 	t.root = container.NewVScroll(container.NewPadded(container.NewVBox(
-		t.fields, widget.NewSeparator(),
+		t.custom, t.fields, widget.NewSeparator(),
 		widget.NewLabelWithStyle("Backfill", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		hint("Rebuild the blocks of past days, for example after changing profiles. It shows what would change "+
 			"before it writes, never moves the last-checked point and leaves automatic sync as it is."),
