@@ -15,23 +15,43 @@
 // Every figure is the best of three runs. Wall-clock times are printed with the CPU time
 // (user + system) beside them: on a shared machine the first measures the load too.
 //
-// Run it from the repository root: go run ./internal/benchtable
+// Run it from the repository root: go run ./internal/benchtable. With -only and a
+// comma-separated list of export, server and gobench, it measures only those groups of rows
+// (e.g. -only server for the server rows, a few seconds).
 package main
 
 import (
+	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 )
 
+// groups are the names -only takes.
+var groups = []string{"export", "server", "gobench"}
+
 func main() {
-	if err := run(); err != nil {
+	only := flag.String("only", "", "measure only these groups of rows, comma-separated: "+strings.Join(groups, ", "))
+	flag.Parse()
+	if err := run(*only); err != nil {
 		fmt.Fprintf(os.Stderr, "benchtable: %v\n", err)
 		os.Exit(1)
 	}
 }
 
-func run() error {
+func run(only string) error {
+	want := func(string) bool { return true }
+	if only != "" {
+		picked := strings.Split(only, ",")
+		for _, g := range picked {
+			if !slices.Contains(groups, g) {
+				return fmt.Errorf("-only %s: %q is not a group of rows; pick among %s", only, g, strings.Join(groups, ", "))
+			}
+		}
+		want = func(g string) bool { return slices.Contains(picked, g) }
+	}
 	dir, err := os.MkdirTemp("", "awcal-bench-")
 	if err != nil {
 		return fmt.Errorf("making a work folder: %w", err)
@@ -44,6 +64,9 @@ func run() error {
 	}
 	var rows []row
 	for _, w := range exportWorkloads {
+		if !want("export") {
+			break
+		}
 		fmt.Fprintf(os.Stderr, "preview --export, %d heavy days…\n", w.days)
 		r, err := measurePreview(awcal, dir, w)
 		if err != nil {
@@ -51,18 +74,22 @@ func run() error {
 		}
 		rows = append(rows, r...)
 	}
-	fmt.Fprintf(os.Stderr, "preview from the fake aw-server (both flavours), %d heavy days…\n", serverDays)
-	srv, err := measureServer(awcal, dir)
-	if err != nil {
-		return err
+	if want("server") {
+		fmt.Fprintf(os.Stderr, "preview from the fake aw-server (both flavours), %d heavy days…\n", serverDays)
+		srv, err := measureServer(awcal, dir)
+		if err != nil {
+			return err
+		}
+		rows = append(rows, srv...)
 	}
-	rows = append(rows, srv...)
-	fmt.Fprintln(os.Stderr, "go test benchmarks (privacy, engine)…")
-	r, err := measureBenchmarks()
-	if err != nil {
-		return err
+	if want("gobench") {
+		fmt.Fprintln(os.Stderr, "go test benchmarks (privacy, engine)…")
+		r, err := measureBenchmarks()
+		if err != nil {
+			return err
+		}
+		rows = append(rows, r...)
 	}
-	rows = append(rows, r...)
 	printTable(os.Stdout, rows)
 	return nil
 }
