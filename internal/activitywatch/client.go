@@ -23,9 +23,16 @@ import (
 
 // Defaults for the options.
 const (
-	DefaultTimeout   = 30 * time.Second
+	DefaultTimeout = 30 * time.Second
+	// DefaultPieceSize is the first piece of an event range, and the unit of the later ones.
 	DefaultPieceSize = 24 * time.Hour
+	// DefaultPieceEvents is how many events a later piece aims to hold.
+	DefaultPieceEvents = 10_000
 )
+
+// maxPieceUnits bounds a piece to this many units (31 days by default), however sparse the
+// activity: one answer never spans more.
+const maxPieceUnits = 31
 
 // maxErrorBody bounds how much of an error answer is kept for the message.
 const maxErrorBody = 4 << 10
@@ -37,6 +44,9 @@ type Client struct {
 	http      *http.Client
 	timeout   time.Duration
 	pieceSize time.Duration
+	// pieceEvents is how many events a piece after the first aims to hold; zero keeps every
+	// piece pieceSize long.
+	pieceEvents int
 }
 
 // Option configures a Client.
@@ -63,11 +73,19 @@ func WithTimeout(d time.Duration) Option {
 	return func(c *Client) { c.timeout = d }
 }
 
-// WithPieceSize sets the length of the pieces an event range is fetched in (DefaultPieceSize
-// otherwise), so that one answer never holds an unbounded number of events. Zero or negative
-// fetches a range in one request.
+// WithPieceSize fetches event ranges in pieces of d, every piece as long. Zero or negative
+// fetches a range in one request. Without it (or WithPiecesByDensity), the first piece is
+// DefaultPieceSize and the later ones follow the density, for about DefaultPieceEvents events.
 func WithPieceSize(d time.Duration) Option {
-	return func(c *Client) { c.pieceSize = d }
+	return func(c *Client) { c.pieceSize, c.pieceEvents = d, 0 }
+}
+
+// WithPiecesByDensity fetches event ranges in pieces sized by the activity's density, so that
+// one answer holds a bounded number of events and a sparse range takes few requests: the first
+// piece is first long; each later one is a whole number of firsts (up to 31) sized to hold about
+// events events at the density of the piece before it.
+func WithPiecesByDensity(first time.Duration, events int) Option {
+	return func(c *Client) { c.pieceSize, c.pieceEvents = first, events }
 }
 
 // transport is the default transport with room for an idle connection per bucket read at
@@ -83,10 +101,11 @@ var transport = func() *http.Transport {
 // New returns a client for the aw-server at baseURL (e.g. "http://127.0.0.1:5600").
 func New(baseURL string, opts ...Option) *Client {
 	c := &Client{
-		base:      strings.TrimRight(strings.TrimSpace(baseURL), "/"),
-		http:      &http.Client{Transport: transport},
-		timeout:   DefaultTimeout,
-		pieceSize: DefaultPieceSize,
+		base:        strings.TrimRight(strings.TrimSpace(baseURL), "/"),
+		http:        &http.Client{Transport: transport},
+		timeout:     DefaultTimeout,
+		pieceSize:   DefaultPieceSize,
+		pieceEvents: DefaultPieceEvents,
 	}
 	for _, o := range opts {
 		o(c)
@@ -115,12 +134,41 @@ func (c *Client) checkBase() error {
 // get fetches path (already escaped, e.g. "/api/0/buckets/") with query (may be nil) and
 // returns the whole body of a 2xx answer.
 func (c *Client) get(ctx context.Context, path string, query url.Values) ([]byte, error) {
+	var body []byte
+	err := c.read(ctx, path, query, func(r io.Reader) error {
+		var err error
+		body, err = io.ReadAll(r)
+		return err
+	})
+	return body, err
+}
+
+// bodyReader is a 2xx answer's body that remembers its read error, so that an answer cut
+// off (a transport failure) is told apart from one that arrived whole but unreadable.
+type bodyReader struct {
+	r   io.Reader
+	err error
+}
+
+func (b *bodyReader) Read(p []byte) (int, error) {
+	n, err := b.r.Read(p)
+	if err != nil && err != io.EOF && b.err == nil {
+		b.err = err
+	}
+	return n, err
+}
+
+// read fetches path (already escaped, e.g. "/api/0/buckets/") with query (may be nil) and
+// hands the body of a 2xx answer to decode as it arrives (within the request's timeout). When
+// reading the body fails, that is reported as a transport failure whatever decode returned;
+// else decode's error comes back as it is.
+func (c *Client) read(ctx context.Context, path string, query url.Values, decode func(io.Reader) error) error {
 	if err := c.checkBase(); err != nil {
-		return nil, err
+		return err
 	}
 	u, err := url.Parse(c.base + path)
 	if err != nil {
-		return nil, fmt.Errorf("building request for aw-server at %s: %w", c.URL(), err)
+		return fmt.Errorf("building request for aw-server at %s: %w", c.URL(), err)
 	}
 	if query != nil {
 		// Encode escapes '+' as %2B: an offset sent raw would arrive as a space.
@@ -135,7 +183,7 @@ func (c *Client) get(ctx context.Context, path string, query url.Values) ([]byte
 	}
 	req, err := http.NewRequestWithContext(reqCtx, http.MethodGet, u.String(), nil)
 	if err != nil {
-		return nil, fmt.Errorf("building request for aw-server at %s: %w", c.URL(), err)
+		return fmt.Errorf("building request for aw-server at %s: %w", c.URL(), err)
 	}
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("User-Agent", "awcal")
@@ -145,23 +193,24 @@ func (c *Client) get(ctx context.Context, path string, query url.Values) ([]byte
 
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return nil, c.transportError(ctx, path, err)
+		return c.transportError(ctx, path, err)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
-		return nil, &HTTPError{
+		return &HTTPError{
 			URL:        c.URL(),
 			Path:       path,
 			StatusCode: resp.StatusCode,
 			Message:    serverMessage(body),
 		}
 	}
-	body, err := io.ReadAll(resp.Body)
-	if err != nil {
-		return nil, c.transportError(ctx, path, err)
+	body := &bodyReader{r: resp.Body}
+	err = decode(body)
+	if body.err != nil {
+		return c.transportError(ctx, path, body.err)
 	}
-	return body, nil
+	return err
 }
 
 // transportError turns a failed exchange into an error that says what to do. ctx is the

@@ -184,22 +184,21 @@ func TestEventsPagingMatchesUnpaged(t *testing.T) {
 
 	tests := []struct {
 		name       string
-		piece      time.Duration
+		opts       []activitywatch.Option
 		wantPieces int
 	}{
-		{"one request", -1, 1},
-		{"default 24h pieces", 0, 4},
-		{"hour pieces", time.Hour, 95},
-		{"odd pieces", 7*time.Minute + 13*time.Second + 1, 786},
+		{"one request", []activitywatch.Option{activitywatch.WithPieceSize(-1)}, 1},
+		{"default: a day, then the rest (under 10,000 events)", nil, 2},
+		{"day pieces", []activitywatch.Option{activitywatch.WithPieceSize(24 * time.Hour)}, 4},
+		{"hour pieces", []activitywatch.Option{activitywatch.WithPieceSize(time.Hour)}, 95},
+		{"odd pieces", []activitywatch.Option{activitywatch.WithPieceSize(7*time.Minute + 13*time.Second + 1)}, 786},
+		{"by density, from an hour, about 600 events each", []activitywatch.Option{activitywatch.WithPiecesByDensity(time.Hour, 600)}, 12},
+		{"by density, from odd pieces, about 150 events each", []activitywatch.Option{activitywatch.WithPiecesByDensity(7*time.Minute+13*time.Second+1, 150)}, 61},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var opts []activitywatch.Option
-			if tt.piece != 0 {
-				opts = append(opts, activitywatch.WithPieceSize(tt.piece))
-			}
 			before := s.Requests()
-			paged, err := activitywatch.New(s.URL(), opts...).Events(context.Background(), "w", from, to)
+			paged, err := activitywatch.New(s.URL(), tt.opts...).Events(context.Background(), "w", from, to)
 			require.NoError(t, err)
 			assert.Equal(t, tt.wantPieces, s.Requests()-before, "requests")
 			require.Equal(t, len(unpaged.Events), len(paged.Events))
@@ -212,9 +211,11 @@ func TestEventsPagingMatchesUnpaged(t *testing.T) {
 		hc := &http.Client{Transport: stripIDs{http.DefaultTransport}}
 		want := activitywatch.Events{Events: rawEvents(t, hc, s.URL()+"/api/0/buckets/w/events", from, to)}
 		require.Zero(t, want.Events[0].ID)
-		got, err := activitywatch.New(s.URL(), activitywatch.WithPieceSize(time.Hour), activitywatch.WithHTTPClient(hc)).Events(context.Background(), "w", from, to)
-		require.NoError(t, err)
-		assert.Equal(t, want, got)
+		for _, o := range []activitywatch.Option{activitywatch.WithPieceSize(time.Hour), activitywatch.WithPiecesByDensity(time.Hour, 150)} {
+			got, err := activitywatch.New(s.URL(), o, activitywatch.WithHTTPClient(hc)).Events(context.Background(), "w", from, to)
+			require.NoError(t, err)
+			assert.Equal(t, want, got)
+		}
 	})
 }
 
@@ -234,10 +235,14 @@ func TestEventsPagingOnThePythonServer(t *testing.T) {
 	// A range whose ends are not whole milliseconds.
 	from, to := t0.Add(1234567), t0.Add(days*24*time.Hour-90*time.Minute+7654321)
 	want := rawEvents(t, http.DefaultClient, rust.URL()+"/api/0/buckets/w/events", from, to)
-	for _, piece := range []time.Duration{-1, 0, time.Hour, 7*time.Minute + 13*time.Second + 1} {
-		got, err := activitywatch.New(py.URL(), activitywatch.WithPieceSize(piece)).Events(context.Background(), "w", from, to)
+	for i, opts := range [][]activitywatch.Option{
+		{activitywatch.WithPieceSize(-1)}, {activitywatch.WithPieceSize(0)}, {activitywatch.WithPieceSize(time.Hour)},
+		{activitywatch.WithPieceSize(7*time.Minute + 13*time.Second + 1)}, nil,
+		{activitywatch.WithPiecesByDensity(time.Hour, 100)}, {activitywatch.WithPiecesByDensity(7*time.Minute+13*time.Second+1, 30)},
+	} {
+		got, err := activitywatch.New(py.URL(), opts...).Events(context.Background(), "w", from, to)
 		require.NoError(t, err)
-		assert.Equal(t, byStartAndID(want), byStartAndID(got.Events), "piece %v", piece)
+		assert.Equal(t, byStartAndID(want), byStartAndID(got.Events), "options %d", i)
 	}
 }
 
@@ -268,14 +273,22 @@ func TestEventsCoverTheStartOfEveryPiece(t *testing.T) {
 			for _, offset := range []time.Duration{0, 7 * time.Hour, 13*time.Hour + 30*time.Minute, 30 * time.Hour} {
 				from := friday.Add(7*time.Hour + 20*time.Minute + offset) // Saturday 00:00 + offset
 				to := back.Add(30 * time.Minute)
-				for _, piece := range []time.Duration{0, 5 * time.Hour} {
-					got, err := activitywatch.New(s.URL(), activitywatch.WithPieceSize(piece)).Events(context.Background(), "afk", from, to)
+				for _, pieces := range []struct {
+					name string
+					opt  activitywatch.Option
+				}{
+					{"one request", activitywatch.WithPieceSize(0)},
+					{"5 h pieces", activitywatch.WithPieceSize(5 * time.Hour)},
+					{"by density from 1 h", activitywatch.WithPiecesByDensity(time.Hour, 2)},
+					{"by density from 5 h", activitywatch.WithPiecesByDensity(5*time.Hour, 1)},
+				} {
+					got, err := activitywatch.New(s.URL(), pieces.opt).Events(context.Background(), "afk", from, to)
 					require.NoError(t, err)
-					require.Len(t, got.Events, 2, "from %s, pieces of %v", from, piece)
+					require.Len(t, got.Events, 2, "from %s, %s", from, pieces.name)
 					afk := got.Events[1]
 					assert.Equal(t, "afk", afk.Data["status"])
 					assert.Equal(t, from, afk.Timestamp.UTC(), "trimmed to the range")
-					assert.Equal(t, back, afk.End().UTC(), "from %s, pieces of %v: the whole AFK period", from, piece)
+					assert.Equal(t, back, afk.End().UTC(), "from %s, %s: the whole AFK period", from, pieces.name)
 				}
 			}
 		})

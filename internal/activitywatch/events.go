@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/url"
 	"slices"
 	"strings"
@@ -24,12 +25,14 @@ type Events struct {
 
 // Events returns the events of bucketID that overlap [from, to], trimmed to it, newest first.
 //
-// The range is fetched in pieces of WithPieceSize, oldest piece first, with no limit (so
-// nothing is silently cut off), and reassembled: aw-server trims events to each piece, so an
-// event that crosses a piece boundary comes back once per piece; the parts are joined again
-// (by id, or for servers without ids by equal data meeting at the boundary), and the result
-// keeps the order of an unpaged answer: start descending, and for equal starts aw-server's
-// own order, which the engine uses to break ties.
+// The range is fetched in pieces, oldest piece first, with no limit (so nothing is silently
+// cut off), and reassembled: aw-server trims events to each piece, so an event that crosses a
+// piece boundary comes back once per piece; the parts are joined again (by id, or for servers
+// without ids by equal data meeting at the boundary), and the result keeps the order of an
+// unpaged answer: start descending, and for equal starts aw-server's own order, which the
+// engine uses to break ties. The pieces are WithPieceSize long, or follow the density (see
+// WithPiecesByDensity, the default): each boundary lies a whole number of first pieces after
+// from. Each answer is decoded as it arrives, never held whole.
 //
 // Piece boundaries are invisible, on both servers: the Python aw-server leaves out events
 // that began more than 24 h before a query's start (see fetchPiece), and rounds a query's end
@@ -46,37 +49,94 @@ func (c *Client) Events(ctx context.Context, bucketID string, from, to time.Time
 		asm       assembler
 		malformed int
 	)
-	for i, p := range pieces(from, to, c.pieceSize) {
-		evs, bad, err := c.fetchPiece(ctx, bucketID, p)
+	d := newValueDecoder()
+	size, check := c.pieceSize, true
+	for i, start := 0, from; start.Before(to); i++ {
+		p := piece{start, to}
+		if size > 0 && start.Add(size).Before(to) {
+			p.end = start.Add(size)
+		}
+		evs, bad, err := c.fetchPiece(ctx, d, bucketID, p, check)
 		if err != nil {
 			return Events{}, err
 		}
 		malformed += bad
 		asm.add(i, p, evs)
+		size, check = c.nextPieceSize(size, len(evs)), mayBeCutOff(evs, p)
+		start = p.end
 	}
 	return Events{Events: clamp(asm.result(), from, to), Malformed: malformed}, nil
+}
+
+// nextPieceSize is the length of the piece after one of length last that held n events:
+// the same when pieces do not follow the density, else a whole number of first pieces (at
+// least one, at most maxPieceUnits) that holds about pieceEvents events at that density.
+func (c *Client) nextPieceSize(last time.Duration, n int) time.Duration {
+	if c.pieceEvents <= 0 || c.pieceSize <= 0 {
+		return last
+	}
+	units := int64(maxPieceUnits)
+	if n > 0 {
+		units = min(int64(float64(last/c.pieceSize)*float64(c.pieceEvents)/float64(n)), maxPieceUnits)
+	}
+	return time.Duration(max(units, 1)) * c.pieceSize
+}
+
+// pythonCutOff is how long before a query's start the Python aw-server stops looking for
+// events; cutOffMargin keeps clear of its rounding of the start to the millisecond.
+const (
+	pythonCutOff = 24 * time.Hour
+	cutOffMargin = time.Hour
+)
+
+// mayBeCutOff reports whether the extra query of fetchPiece can find something for the piece
+// after p (see fetchPiece): whether one of evs (p's events, trimmed to it) reaches p.end and
+// began so long before it that the Python aw-server may leave it out of the next piece's
+// answer: before p.end - 24 h (less a margin), or at p.start, where it may have been trimmed.
+//
+// Skipping the query otherwise changes nothing. The query finds an event e for the next
+// piece only when e covers p.end, began beyond the cut-off, and no event began between e's
+// start and p.end. If e began inside p, p's answer holds it, trimmed to p only at the end. If
+// it began before p, it covers p.start: p's answer holds it (trimmed to p.start) unless it
+// began beyond p's own cut-off; then nothing of p's answer covers p.start (such an event would
+// have begun after e), so the same query for p found e — p was checked, because the same
+// holds for the piece before it, down to the first piece, which is always checked — and p
+// was read again from e's start. Either way e is in evs, and this reports it.
+func mayBeCutOff(evs []activity.Event, p piece) bool {
+	limit := p.end.Add(-pythonCutOff + cutOffMargin)
+	if p.start.After(limit) {
+		limit = p.start
+	}
+	for _, e := range evs {
+		if !e.Timestamp.After(limit) && !e.End().Before(p.end) {
+			return true
+		}
+	}
+	return false
 }
 
 // fetchPiece reads the events of one piece, including the event that covers its start.
 //
 // The Python aw-server only looks for events that began at most 24 h before a query's start:
 // an older event that still covers the piece (a weekend's AFK period) is missing from the
-// answer, and the still-focused window under it would look like work. So when no event of the
-// answer covers the piece's start, it asks for the newest event that began at or before it
-// (a query without start is not cut off). If that event covers the start, the server left it
-// out: the piece is read again from that event's start, and what lies before the piece is
-// trimmed off here. aw-server-rust has no cut-off; there the extra query finds nothing to add.
-func (c *Client) fetchPiece(ctx context.Context, bucketID string, p piece) ([]activity.Event, int, error) {
-	evs, bad, err := c.fetchEvents(ctx, bucketID, url.Values{
+// answer, and the still-focused window under it would look like work. So when check is set
+// and no event of the answer covers the piece's start, it asks for the newest event that began
+// at or before it (a query without start is not cut off). If that event covers the start, the
+// server left it out: the piece is read again from that event's start, and what lies before
+// the piece is trimmed off here. aw-server-rust has no cut-off; there the extra query finds
+// nothing to add. check is set for the first piece, and for a later one when the piece before
+// it says the extra query can find something (mayBeCutOff).
+func (c *Client) fetchPiece(ctx context.Context, d *valueDecoder, bucketID string, p piece, check bool) ([]activity.Event, int, error) {
+	evs, bad, err := c.fetchEvents(ctx, d, bucketID, url.Values{
 		"start": {formatQueryTime(p.start)}, "end": {formatQueryTime(p.end)}})
-	if err != nil || coversStart(evs, p.start) {
+	if err != nil || !check || coversStart(evs, p.start) {
 		return evs, bad, err
 	}
-	before, _, err := c.fetchEvents(ctx, bucketID, url.Values{"end": {formatQueryTime(p.start)}, "limit": {"1"}})
+	before, _, err := c.fetchEvents(ctx, d, bucketID, url.Values{"end": {formatQueryTime(p.start)}, "limit": {"1"}})
 	if err != nil || !coversStart(before, p.start) {
 		return evs, bad, err
 	}
-	evs, bad, err = c.fetchEvents(ctx, bucketID, url.Values{
+	evs, bad, err = c.fetchEvents(ctx, d, bucketID, url.Values{
 		"start": {formatQueryTime(before[0].Timestamp)}, "end": {formatQueryTime(p.end)}})
 	if err != nil {
 		return nil, 0, err
@@ -135,16 +195,24 @@ func (c *Client) LastEvent(ctx context.Context, bucketID string) (ev activity.Ev
 	return evs[0], true, nil
 }
 
-// fetchEvents runs one events query (start, end and limit as aw-server takes them).
-func (c *Client) fetchEvents(ctx context.Context, bucketID string, q url.Values) ([]activity.Event, int, error) {
+// fetchEvents runs one events query (start, end and limit as aw-server takes them), decoding
+// the answer with d as it arrives.
+func (c *Client) fetchEvents(ctx context.Context, d *valueDecoder, bucketID string, q url.Values) ([]activity.Event, int, error) {
 	path := "/api/0/buckets/" + url.PathEscape(bucketID) + "/events"
-	body, err := c.get(ctx, path, q)
+	var (
+		evs       []activity.Event
+		bad       int
+		decodeErr error
+	)
+	err := c.read(ctx, path, q, func(r io.Reader) error {
+		evs, bad, decodeErr = readEventList(r, d)
+		return decodeErr
+	})
+	if decodeErr != nil && err == decodeErr {
+		return nil, 0, fmt.Errorf("events of bucket %s: aw-server at %s sent an answer awcal cannot read (check that the URL is aw-server's, restart ActivityWatch and try again): %w", bucketID, c.URL(), err)
+	}
 	if err != nil {
 		return nil, 0, fmt.Errorf("events of bucket %s (%s): %w", bucketID, describeQuery(q), err)
-	}
-	evs, bad, err := decodeEventList(body)
-	if err != nil {
-		return nil, 0, fmt.Errorf("events of bucket %s: aw-server at %s sent an answer awcal cannot read (check that the URL is aw-server's, restart ActivityWatch and try again): %w", bucketID, c.URL(), err)
 	}
 	return evs, bad, nil
 }
@@ -175,24 +243,6 @@ func formatQueryTime(t time.Time) string {
 }
 
 type piece struct{ start, end time.Time }
-
-// pieces cuts [from, to] into consecutive pieces of at most size, oldest first. Each
-// boundary is an instant computed from from, so pieces never drift from one another.
-func pieces(from, to time.Time, size time.Duration) []piece {
-	if size <= 0 {
-		return []piece{{from, to}}
-	}
-	var ps []piece
-	for start := from; start.Before(to); {
-		end := start.Add(size)
-		if end.After(to) {
-			end = to
-		}
-		ps = append(ps, piece{start, end})
-		start = end
-	}
-	return ps
-}
 
 // assembler joins the answers of consecutive pieces, fed oldest piece first.
 type assembler struct {

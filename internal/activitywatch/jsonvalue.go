@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"strconv"
 	"time"
 	"unicode"
@@ -509,8 +510,13 @@ func hex4(b []byte) rune {
 // decodeEventList decodes a JSON array of events (an aw-server answer), skipping and counting
 // malformed ones. Only a body that is not a JSON array at all is an error; null is no events.
 func decodeEventList(body []byte) ([]activity.Event, int, error) {
-	s := newJSONStream(bytes.NewReader(body))
-	d := newValueDecoder()
+	return readEventList(bytes.NewReader(body), newValueDecoder())
+}
+
+// readEventList is decodeEventList reading from r as the bytes arrive, with d (which may have
+// decoded earlier answers: equal strings and data objects are shared with theirs).
+func readEventList(r io.Reader, d *valueDecoder) ([]activity.Event, int, error) {
+	s := newJSONStream(r)
 	events, malformed := []activity.Event{}, 0
 	err := func() error {
 		null, err := s.nullNext()

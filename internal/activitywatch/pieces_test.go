@@ -1,0 +1,120 @@
+package activitywatch_test
+
+import (
+	"context"
+	"math/rand/v2"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/awcal/awcal/internal/activity"
+	"github.com/awcal/awcal/internal/activitywatch"
+	"github.com/awcal/awcal/internal/activitywatch/awtest"
+	"github.com/awcal/awcal/internal/fakedata"
+)
+
+// TestEventsPiecesFollowDensity: two weeks of heavy activity read with the default pieces (a
+// day, then sized for about 10,000 events) give exactly what pieces of a day give, on both
+// servers, in far fewer requests; every piece starts a whole number of days after the range's
+// start, and the query for an event covering a piece's start is sent for the first piece only,
+// unless a long event reaches the end of the piece before.
+func TestEventsPiecesFollowDensity(t *testing.T) {
+	opts := fakedata.Options{Days: 14, Seed: 1, Intensity: fakedata.Heavy}
+	generated := fakedata.Generate(opts)
+	from, _ := fakedata.Day(opts, 0)
+	_, to := fakedata.Day(opts, opts.Days-1)
+	from = from.Add(-3 * time.Hour) // the first piece starts inside the evening's AFK period
+	for _, fl := range flavours {
+		t.Run(fl.name, func(t *testing.T) {
+			s := awtest.NewFlavour(t, fl.flavour)
+			for _, b := range generated {
+				s.AddBucket(b.Bucket)
+				s.AddEvents(b.Bucket.ID, b.Events...)
+			}
+			byDay := activitywatch.New(s.URL(), activitywatch.WithPieceSize(24*time.Hour))
+			for _, b := range generated {
+				want, err := byDay.Events(context.Background(), b.Bucket.ID, from, to)
+				require.NoError(t, err)
+				var queries []string
+				c := activitywatch.New(s.URL(), activitywatch.WithHTTPClient(&http.Client{Transport: recordQueries{&queries}}))
+				got, err := c.Events(context.Background(), b.Bucket.ID, from, to)
+				require.NoError(t, err)
+				assert.Equal(t, want, got, "bucket %s", b.Bucket.ID)
+
+				pieces, lookBack := 0, 0
+				for _, raw := range queries {
+					q, err := url.ParseQuery(raw)
+					require.NoError(t, err)
+					if q.Get("limit") == "1" {
+						lookBack++
+						continue
+					}
+					start, err := time.Parse(time.RFC3339Nano, q.Get("start"))
+					require.NoError(t, err)
+					if start.Before(from) {
+						continue // a piece read again from an event that covers its start
+					}
+					pieces++
+					assert.Zero(t, start.Sub(from)%(24*time.Hour), "bucket %s: piece from %s", b.Bucket.ID, start)
+				}
+				assert.LessOrEqual(t, pieces, 4, "bucket %s: %d heavy days in at most 4 pieces", b.Bucket.ID, opts.Days)
+				if activity.KindOf(b.Bucket) == activity.KindAFK {
+					assert.LessOrEqual(t, lookBack, 3, "bucket %s: the first piece, and after the weekend's AFK period", b.Bucket.ID)
+				} else {
+					assert.LessOrEqual(t, lookBack, 1, "bucket %s: the first piece only", b.Bucket.ID)
+				}
+			}
+		})
+	}
+}
+
+// TestEventsLongPeriodsOnThePythonServer: AFK-like buckets (one event after another, some
+// lasting days, with gaps) read in pieces from the Python aw-server, whose 24-hour cut-off
+// leaves long events out of a piece's answer, give what one unpaged query to aw-server-rust
+// gives, however the pieces fall: the look-up of an event covering a piece's start is sent
+// wherever it can matter.
+func TestEventsLongPeriodsOnThePythonServer(t *testing.T) {
+	for seed := range uint64(20) {
+		r := rand.New(rand.NewPCG(seed, 7))
+		var evs []activity.Event
+		at := t0.Add(-time.Duration(r.IntN(72)) * time.Hour)
+		for at.Before(t0.Add(12 * 24 * time.Hour)) {
+			var d time.Duration
+			switch r.IntN(4) {
+			case 0:
+				d = time.Duration(r.IntN(80)+1) * time.Hour // up to more than three days
+			case 1:
+				d = 24 * time.Hour // ends where a piece may start
+			default:
+				d = time.Duration(r.IntN(7200)+1) * time.Second
+			}
+			status := []string{"afk", "not-afk"}[r.IntN(2)]
+			evs = append(evs, activity.Event{Timestamp: at, Duration: d.Seconds(), Data: map[string]any{"status": status}})
+			at = at.Add(d)
+			if r.IntN(3) == 0 {
+				at = at.Add(time.Duration(r.IntN(30*3600)) * time.Second) // a gap (the watcher was off)
+			}
+		}
+		rust, py := awtest.New(t), awtest.NewPython(t)
+		rust.AddEvents("afk", evs...)
+		py.AddEvents("afk", evs...)
+		from, to := t0.Add(time.Duration(r.IntN(48))*time.Hour), t0.Add(10*24*time.Hour+time.Duration(r.IntN(3600))*time.Second)
+		want := rawEvents(t, http.DefaultClient, rust.URL()+"/api/0/buckets/afk/events", from, to)
+		for _, o := range []activitywatch.Option{
+			activitywatch.WithPieceSize(24 * time.Hour), activitywatch.WithPieceSize(5 * time.Hour),
+			activitywatch.WithPieceSize(30 * time.Hour), activitywatch.WithPiecesByDensity(24*time.Hour, activitywatch.DefaultPieceEvents),
+			activitywatch.WithPiecesByDensity(3*time.Hour, 2), activitywatch.WithPiecesByDensity(7*time.Hour, 1),
+		} {
+			var queries []string
+			c := activitywatch.New(py.URL(), o, activitywatch.WithHTTPClient(&http.Client{Transport: recordQueries{&queries}}))
+			got, err := c.Events(context.Background(), "afk", from, to)
+			require.NoError(t, err)
+			require.Equal(t, byStartAndID(want), byStartAndID(got.Events), "seed %d, queries:\n%s", seed, strings.Join(queries, "\n"))
+		}
+	}
+}
