@@ -18,17 +18,18 @@
 //     header that is not localhost or 127.0.0.1.
 //   - With a clock (SetClock), only what has happened by then is served: later events are
 //     left out and events under way are cut at the clock's time, so activity keeps growing.
+//
+// Like aw-server's database, it indexes each bucket's events in the order a query answers
+// them and encodes an event's data once, when it is added (changing the map afterwards
+// changes nothing served), so a query costs about what its answer holds.
 package awfake
 
 import (
-	"cmp"
 	"encoding/json"
 	"fmt"
 	"math"
 	"net"
 	"net/http"
-	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -103,61 +104,6 @@ func (s *Handler) SetClock(now func() time.Time) {
 	s.now = now
 }
 
-// visible returns b's events as the clock allows; the caller holds s.mu.
-func (s *Handler) visible(b *bucket) []stored {
-	if s.now == nil {
-		return b.events
-	}
-	now := s.now().UnixNano()
-	out := make([]stored, 0, len(b.events))
-	for _, e := range b.events {
-		if e.start < now {
-			e.end = min(e.end, now)
-			out = append(out, e)
-		}
-	}
-	return out
-}
-
-type bucket struct {
-	meta   activity.Bucket
-	events []stored // in insertion order (aw-server's row order)
-	// byStart indexes events by start (as aw-server's database indexes them), so a query
-	// looks only at the events that can overlap it; it is rebuilt after events are added.
-	byStart []int32
-	maxDur  int64 // the longest event: none starting longer before a query's start reaches it
-}
-
-// overlapping returns the positions, ascending, of the events that start in
-// [from - the longest duration, to]: every event that can overlap [from, to].
-func (b *bucket) overlapping(from, to int64) []int32 {
-	if len(b.byStart) != len(b.events) {
-		b.byStart = make([]int32, len(b.events))
-		b.maxDur = 0
-		for i, e := range b.events {
-			b.byStart[i] = int32(i)
-			b.maxDur = max(b.maxDur, e.end-e.start)
-		}
-		slices.SortStableFunc(b.byStart, func(x, y int32) int { return cmp.Compare(b.events[x].start, b.events[y].start) })
-	}
-	lo := int64(math.MinInt64)
-	if from > math.MinInt64+b.maxDur {
-		lo = from - b.maxDur
-	}
-	i0 := sort.Search(len(b.byStart), func(i int) bool { return b.events[b.byStart[i]].start >= lo })
-	i1 := sort.Search(len(b.byStart), func(i int) bool { return b.events[b.byStart[i]].start > to })
-	out := slices.Clone(b.byStart[i0:max(i0, i1)])
-	slices.Sort(out)
-	return out
-}
-
-// stored is an event as aw-server-rust keeps it: integer nanoseconds.
-type stored struct {
-	id         int64
-	start, end int64 // Unix ns
-	data       map[string]any
-}
-
 // AddBucket creates or replaces a bucket (its events are kept).
 func (s *Handler) AddBucket(b activity.Bucket) {
 	s.mu.Lock()
@@ -186,15 +132,11 @@ func (s *Handler) AddEvents(bucketID string, evs ...activity.Event) {
 			id = s.nextID
 		}
 		s.nextID = max(s.nextID, id+1)
-		data := ev.Data
-		if data == nil {
-			data = map[string]any{}
-		}
 		start, dur := ev.Timestamp.UnixNano(), int64(math.Round(ev.Duration*1e9))
 		if s.flavour == Python {
 			start, dur = floorTo(start, msNs), int64(math.Round(ev.Duration*1e6))*1e3
 		}
-		b.events = append(b.events, stored{id: id, start: start, end: start + dur, data: data})
+		b.add(id, start, start+dur, ev.Data)
 	}
 }
 
@@ -285,7 +227,13 @@ func (s *Handler) serveExport(w http.ResponseWriter) {
 	out := make(map[string]any, len(s.buckets))
 	for id, b := range s.buckets {
 		m := s.bucketJSON(b)
-		m["events"] = s.query(b, math.MinInt64, math.MaxInt64, -1, false)
+		evs, err := s.appendEvents(nil, s.selectEvents(b, math.MinInt64, math.MaxInt64, -1), false)
+		if err != nil {
+			s.mu.Unlock()
+			writeError(w, http.StatusInternalServerError, err.Error())
+			return
+		}
+		m["events"] = json.RawMessage(evs)
 		out[id] = m
 	}
 	s.mu.Unlock()
@@ -296,15 +244,19 @@ func (s *Handler) serveExport(w http.ResponseWriter) {
 func (s *Handler) serveBucketPath(w http.ResponseWriter, r *http.Request, rest string) {
 	id, sub, _ := strings.Cut(rest, "/")
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	b, ok := s.buckets[id]
+	var meta map[string]any
+	if ok && sub == "" {
+		meta = s.bucketJSON(b)
+	}
+	s.mu.Unlock()
 	if !ok {
 		writeError(w, http.StatusNotFound, fmt.Sprintf("There's no bucket named %s", id))
 		return
 	}
 	switch sub {
 	case "":
-		writeJSON(w, s.bucketJSON(b))
+		writeJSON(w, meta)
 	case "events", "events/count":
 		q := r.URL.Query()
 		start, msg := parseBound(q, "start", math.MinInt64)
@@ -317,12 +269,8 @@ func (s *Handler) serveBucketPath(w http.ResponseWriter, r *http.Request, rest s
 			writeError(w, http.StatusBadRequest, msg)
 			return
 		}
-		if sub == "events/count" {
-			writeJSON(w, len(s.query(b, start, end, -1, true)))
-			return
-		}
 		limit := -1
-		if l := q.Get("limit"); l != "" {
+		if l := q.Get("limit"); l != "" && sub == "events" {
 			n, err := strconv.Atoi(l)
 			if err != nil || n < 0 {
 				writeError(w, http.StatusBadRequest, fmt.Sprintf("limit %q is not a number", l))
@@ -330,7 +278,14 @@ func (s *Handler) serveBucketPath(w http.ResponseWriter, r *http.Request, rest s
 			}
 			limit = n
 		}
-		writeJSON(w, s.query(b, start, end, limit, true))
+		s.mu.Lock()
+		sel := s.selectEvents(b, start, end, limit)
+		s.mu.Unlock()
+		if sub == "events/count" {
+			writeJSON(w, len(sel.hits))
+			return
+		}
+		s.writeEvents(w, sel)
 	default:
 		writeError(w, http.StatusNotFound, "no route for /api/0/buckets/"+rest)
 	}
@@ -350,95 +305,6 @@ func parseBound(q map[string][]string, name string, def int64) (ns int64, msg st
 	return t.UnixNano(), ""
 }
 
-// query selects, orders, limits and (when trim) trims events as the server's flavour does.
-// start and end are math.MinInt64 and math.MaxInt64 when the request has none. The caller
-// holds s.mu.
-func (s *Handler) query(b *bucket, start, end int64, limit int, trim bool) []map[string]any {
-	if start > end {
-		return []map[string]any{} // an inverted range matches nothing
-	}
-	python := s.flavour == Python
-	cutoff := int64(math.MinInt64)
-	if python {
-		if start != math.MinInt64 {
-			start = floorTo(start, msNs)
-			cutoff = start - pythonCutoff.Nanoseconds()
-		}
-		if end != math.MaxInt64 {
-			end = floorTo(end, msNs) + msNs
-		}
-	}
-	sel := []stored{}
-	now := int64(math.MaxInt64)
-	if s.now != nil {
-		now = s.now().UnixNano()
-	}
-	for _, k := range b.overlapping(start, end) {
-		e := b.events[k]
-		if s.now != nil { // as visible shows it
-			if e.start >= now {
-				continue
-			}
-			e.end = min(e.end, now)
-		}
-		if e.end >= start && e.start <= end && e.start >= cutoff {
-			sel = append(sel, e)
-		}
-	}
-	slices.SortStableFunc(sel, func(x, y stored) int {
-		if python {
-			return cmp.Or(cmp.Compare(y.start, x.start), cmp.Compare(y.id, x.id))
-		}
-		return cmp.Or(cmp.Compare(y.start, x.start), cmp.Compare(x.end, y.end), cmp.Compare(x.id, y.id))
-	})
-	if limit >= 0 && len(sel) > limit {
-		sel = sel[:limit]
-	}
-	out := make([]map[string]any, len(sel))
-	for i, e := range sel {
-		if trim {
-			e.start, e.end = max(e.start, start), min(e.end, end)
-		}
-		ts := time.Unix(0, e.start).UTC().Format(time.RFC3339Nano)
-		if python {
-			ts = pythonISO(time.Unix(0, e.start))
-		}
-		out[i] = map[string]any{
-			"id":        e.id,
-			"timestamp": ts,
-			"duration":  float64(e.end-e.start) / 1e9,
-			"data":      e.data,
-		}
-	}
-	return out
-}
-
-// msNs is a millisecond in nanoseconds; pythonCutoff is how long before a query's start the
-// Python aw-server stops looking for events.
-const (
-	msNs         = int64(time.Millisecond)
-	pythonCutoff = 24 * time.Hour
-)
-
-// floorTo rounds ns down to a multiple of unit.
-func floorTo(ns, unit int64) int64 {
-	r := ns % unit
-	if r < 0 {
-		r += unit
-	}
-	return ns - r
-}
-
-// pythonISO writes t as Python's datetime.isoformat does for an aware UTC time: six fraction
-// digits, none when the microseconds are zero, and "+00:00".
-func pythonISO(t time.Time) string {
-	t = t.UTC()
-	if t.Nanosecond() == 0 {
-		return t.Format("2006-01-02T15:04:05+00:00")
-	}
-	return t.Format("2006-01-02T15:04:05.000000+00:00")
-}
-
 // bucketJSON is the bucket as aw-server-rust lists it; the caller holds s.mu.
 func (s *Handler) bucketJSON(b *bucket) map[string]any {
 	m := map[string]any{
@@ -456,12 +322,7 @@ func (s *Handler) bucketJSON(b *bucket) map[string]any {
 	if b.meta.Created.IsZero() {
 		m["created"] = time.Unix(0, 0).UTC().Format(time.RFC3339Nano)
 	}
-	var last int64 = math.MinInt64
-	evs := s.visible(b)
-	for _, e := range evs {
-		last = max(last, e.end)
-	}
-	if len(evs) > 0 {
+	if last, ok := s.lastEnd(b); ok {
 		m["last_updated"] = time.Unix(0, last).UTC().Format(time.RFC3339Nano)
 	}
 	return m
