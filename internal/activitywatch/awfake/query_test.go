@@ -69,14 +69,7 @@ func (r *reference) query(bucketID string, start, end int64, limit int, trim boo
 		}
 	}
 	sel := []refEvent{}
-	for _, e := range r.buckets[bucketID] {
-		if r.now != nil {
-			now := r.now().UnixNano()
-			if e.start >= now {
-				continue
-			}
-			e.end = min(e.end, now)
-		}
+	for _, e := range r.visible(bucketID) {
 		if e.end >= start && e.start <= end && e.start >= cutoff {
 			sel = append(sel, e)
 		}
@@ -107,17 +100,26 @@ func (r *reference) query(bucketID string, start, end int64, limit int, trim boo
 	return out
 }
 
+// visible is the bucket's events as the clock shows them: those begun, cut at its time.
+func (r *reference) visible(bucketID string) []refEvent {
+	if r.now == nil {
+		return r.buckets[bucketID]
+	}
+	now := r.now().UnixNano()
+	var out []refEvent
+	for _, e := range r.buckets[bucketID] {
+		if e.start < now {
+			e.end = min(e.end, now)
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
 // lastUpdated is the latest end the clock shows, as RFC 3339 ("" when it shows no event).
 func (r *reference) lastUpdated(bucketID string) string {
 	last, any := int64(math.MinInt64), false
-	for _, e := range r.buckets[bucketID] {
-		if r.now != nil {
-			now := r.now().UnixNano()
-			if e.start >= now {
-				continue
-			}
-			e.end = min(e.end, now)
-		}
+	for _, e := range r.visible(bucketID) {
 		last, any = max(last, e.end), true
 	}
 	if !any {
