@@ -73,11 +73,9 @@ test: deps-test ## run every test: core (also with CGO_ENABLED=0), UI, keyring, 
 
 # The core packages' tests under Wine: everything but reliability (Unix process control, and
 # long) and syncer's long invariant loops (-short); benchtable is a Unix tool and wincheck
-# drives the Windows build from Linux (make windows-check); awtest's fault test holds a request
-# until the client hangs up, which Wine 8 never tells the server, so its cleanup waits an hour
-# (the fake server is test equipment; its users' tests run). .ci/wine/ prepares the prefix and
+# drives the Windows build from Linux (make windows-check). .ci/wine/ prepares the prefix and
 # Go's RemoveAll.
-WINE_PKGS := $(filter-out %/internal/reliability %/internal/syncer %/internal/wincheck %/internal/benchtable %/internal/activitywatch/awtest,$(CORE))
+WINE_PKGS := $(filter-out %/internal/reliability %/internal/syncer %/internal/wincheck %/internal/benchtable,$(CORE))
 WINE_TEST := GOOS=windows GOARCH=amd64 CGO_ENABLED=0 WINEPREFIX=$(CURDIR)/bin/wine $(GO) test -count=1 \
 	-overlay $$(.ci/wine/overlay $(CURDIR)/bin/wine-overlay) -exec $(CURDIR)/.ci/wine/exec
 

@@ -9,8 +9,10 @@
 package awtest
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -56,6 +58,7 @@ type Server struct {
 	fault    *Fault
 	left     int // requests the fault still applies to, when fault.Times > 0
 	requests int
+	onHold   func() // tests: called when a Delay fault starts holding a request
 }
 
 // New starts a fake aw-server-rust; it is closed when the test ends.
@@ -74,8 +77,16 @@ func NewPython(t testing.TB) *Server {
 func NewFlavour(t testing.TB, f Flavour) *Server {
 	t.Helper()
 	s := &Server{Handler: awfake.New(f)}
-	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
-	t.Cleanup(s.srv.Close)
+	s.srv = httptest.NewUnstartedServer(http.HandlerFunc(s.serve))
+	// Every request's context ends with the test, so that closing never waits on a request a
+	// Delay fault holds, whether or not its client hung up (and Wine 8 may never tell).
+	ctx, cancel := context.WithCancel(context.Background())
+	s.srv.Config.BaseContext = func(net.Listener) context.Context { return ctx }
+	s.srv.Start()
+	t.Cleanup(func() {
+		cancel()
+		s.srv.Close()
+	})
 	return s
 }
 
@@ -132,10 +143,17 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 // injure applies a fault; it reports whether the request is answered.
 func (s *Server) injure(w http.ResponseWriter, r *http.Request, f *Fault) bool {
 	if f.Delay > 0 {
+		s.mu.Lock()
+		onHold := s.onHold
+		s.mu.Unlock()
+		if onHold != nil {
+			onHold()
+		}
 		select {
 		case <-time.After(f.Delay):
 		case <-r.Context().Done():
-			return true
+			// The client hung up or the test ended: drop the connection unanswered.
+			panic(http.ErrAbortHandler)
 		}
 	}
 	switch {

@@ -289,6 +289,26 @@ func TestFaults(t *testing.T) {
 		_, err = http.DefaultClient.Do(req)
 		assert.ErrorIs(t, err, context.DeadlineExceeded)
 	})
+	t.Run("a held request ends with the test even if its client never hangs up", func(t *testing.T) {
+		held := make(chan struct{})
+		errc := make(chan error, 1)
+		t.Run("server", func(t *testing.T) {
+			s := New(t)
+			s.mu.Lock()
+			s.onHold = func() { close(held) }
+			s.mu.Unlock()
+			s.SetFault(Fault{Delay: time.Hour})
+			go func() {
+				resp, err := http.Get(s.URL() + "/api/0/info") // no deadline: it waits for the server
+				if err == nil {
+					resp.Body.Close()
+				}
+				errc <- err
+			}()
+			<-held
+		}) // its cleanup closes the server: it must not wait for the hour
+		assert.Error(t, <-errc, "the held request is dropped, not answered")
+	})
 	t.Run("requests are counted", func(t *testing.T) {
 		before := s.Requests()
 		get(t, s, "/api/0/info", nil)
