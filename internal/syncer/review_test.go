@@ -275,3 +275,42 @@ func TestPendingCount(t *testing.T) {
 		})
 	}
 }
+
+// TestHoldBackfillCountsProposals: in review mode "hold" a backfill's report is of the pending
+// proposals (Held), and the blocks already in the calendar are neither created nor changed; a
+// backfill that forgets corrections writes the calendar itself and is not held.
+func TestHoldBackfillCountsProposals(t *testing.T) {
+	w := newWorld(t, coding)
+	w.window(hm(9, 0), hm(10, 0), "code", "main.go")
+	w.away(hm(10, 0), hm(11, 0))
+	w.window(hm(11, 0), hm(12, 0), "code", "sync.go")
+	day := func(dry, forget bool) syncer.Request {
+		return syncer.Request{Trigger: syncer.Manual, From: monday, To: monday.AddDate(0, 0, 1), DryRun: dry, ForgetCorrections: forget}
+	}
+	rep, err := w.run(hm(20, 0), day(false, false))
+	require.NoError(t, err)
+	require.False(t, rep.Held, "review off writes the calendar")
+	require.Len(t, w.owned(), 2)
+
+	w.cfg.Sync.Review = config.ReviewHold
+	w.window(hm(14, 0), hm(15, 0), "code", "new.go")
+	rep, err = w.run(hm(20, 0), day(true, false))
+	require.NoError(t, err)
+	assert.True(t, rep.Held)
+	assert.Equal(t, syncer.Counts{Created: 1}, rep.Counts, "one new proposal; the calendar's two blocks are not created again")
+	require.Len(t, rep.Changes, 1)
+	assert.Equal(t, hm(14, 0), rep.Changes[0].Event.Start)
+
+	rep, err = w.run(hm(20, 0), day(false, false))
+	require.NoError(t, err)
+	assert.True(t, rep.Held)
+	assert.Equal(t, syncer.Counts{Created: 1}, rep.Counts, "the backfill does what its preview said")
+	assert.Len(t, w.owned(), 2, "nothing reached the calendar")
+	rep, err = w.run(hm(20, 0), day(true, false))
+	require.NoError(t, err)
+	assert.Equal(t, syncer.Counts{Unchanged: 1}, rep.Counts, "the pending proposal stays as it is")
+
+	rep, err = w.run(hm(20, 0), day(true, true))
+	require.NoError(t, err)
+	assert.False(t, rep.Held, "forgetting corrections rewrites the calendar, whatever the review mode")
+}

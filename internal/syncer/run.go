@@ -101,6 +101,7 @@ func (s *Syncer) newRun(cfg config.Config, req Request, rep *Report, now time.Ti
 			return nil, &ConfigError{Err: err}
 		}
 		r.store = holdStore{calendar: s.store, pending: pending}
+		rep.Held = true
 	}
 	for _, p := range cfg.Profiles {
 		if p.Enabled {

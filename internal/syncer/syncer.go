@@ -206,6 +206,9 @@ type Report struct {
 	// Changes is the plan; only a dry run fills it.
 	Changes []calendar.Change
 	DryRun  bool
+	// Held says that Counts and Changes are of the pending proposals (review mode "hold"):
+	// the calendar's own events were left as they are.
+	Held bool
 	// LastSyncTime and Quiescent are the state after the run.
 	LastSyncTime *time.Time
 	Quiescent    *time.Time

@@ -274,14 +274,29 @@ func planText(p Plan) string {
 }
 
 // changesText is what a plan does to the calendar: "Would change the calendar: …" for a
-// preview, "Changed the calendar: …" once written.
+// preview, "Changed the calendar: …" once written. A held plan (review mode "hold") leaves the
+// calendar as it is and says what it does to the proposals waiting for review.
 func changesText(p Plan, dryRun bool) string {
-	if dryRun {
-		return fmt.Sprintf("Would change the calendar: %d to create, %d to update, %d to delete (%d unchanged).",
+	if !p.Held {
+		if dryRun {
+			return fmt.Sprintf("Would change the calendar: %d to create, %d to update, %d to delete (%d unchanged).",
+				p.Created, p.Updated, p.Deleted, p.Unchanged)
+		}
+		return fmt.Sprintf("Changed the calendar: %d created, %d updated, %d deleted (%d unchanged).",
 			p.Created, p.Updated, p.Deleted, p.Unchanged)
 	}
-	return fmt.Sprintf("Changed the calendar: %d created, %d updated, %d deleted (%d unchanged).",
+	calendarLine := fmt.Sprintf("Would change the calendar: nothing (%d unchanged).", p.InCalendar)
+	reviewLine := fmt.Sprintf("Would hold for review: %d to propose, %d to update, %d to withdraw (%d unchanged).",
 		p.Created, p.Updated, p.Deleted, p.Unchanged)
+	if !dryRun {
+		calendarLine = fmt.Sprintf("Changed the calendar: nothing (%d unchanged).", p.InCalendar)
+		reviewLine = fmt.Sprintf("Held for review: %d proposed, %d updated, %d withdrawn (%d unchanged).",
+			p.Created, p.Updated, p.Deleted, p.Unchanged)
+	}
+	if p.Incomplete != "" {
+		calendarLine = "The calendar was left as it was."
+	}
+	return calendarLine + "\n" + reviewLine + " Nothing reaches the calendar until you approve it in the Review window (tray menu)."
 }
 
 // progressText is a run's progress as the dialog shows it: its phase, the day of the range

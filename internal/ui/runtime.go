@@ -144,7 +144,7 @@ func (r *SchedulerRuntime) backfill(ctx context.Context, from, to time.Time, dry
 	if err != nil {
 		return Plan{}, err
 	}
-	plan := Plan{Created: rep.Created, Updated: rep.Updated, Deleted: rep.Deleted, Unchanged: rep.Unchanged}
+	plan := Plan{Created: rep.Created, Updated: rep.Updated, Deleted: rep.Deleted, Unchanged: rep.Unchanged, Held: rep.Held}
 	owned, err := r.owned(ctx, from, to)
 	if err != nil {
 		if dryRun {
@@ -154,6 +154,9 @@ func (r *SchedulerRuntime) backfill(ctx context.Context, from, to time.Time, dry
 		slog.Warn("reading the calendar back after a backfill", "error", err)
 		plan.Incomplete = "The blocks per profile could not be read back from the calendar (" + err.Error() + "); the changes below were written."
 		return plan, nil
+	}
+	if rep.Held {
+		plan.InCalendar = countIn(owned, from, to)
 	}
 	if dryRun {
 		owned = applyVirtually(owned, rep.Changes)
@@ -175,6 +178,17 @@ func phaseText(p syncer.Phase) string {
 		return ""
 	}
 	return strings.ToUpper(s[:1]) + s[1:] + "…"
+}
+
+// countIn counts the events that overlap [from, to).
+func countIn(evs []calendar.Event, from, to time.Time) int {
+	n := 0
+	for _, e := range evs {
+		if calendar.Overlaps(e, from, to) {
+			n++
+		}
+	}
+	return n
 }
 
 // applyVirtually returns the events as they would be after changes.

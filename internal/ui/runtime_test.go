@@ -383,3 +383,44 @@ func TestRuntimeConfirmWritesWhatThePreviewDerived(t *testing.T) {
 		assert.Nil(t, confirms[1], "used once: a second backfill reads the range")
 	})
 }
+
+func TestRuntimeHeldBackfillCountsProposalsNotCalendarEvents(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := newRuntimeFixture(t, nil)
+		from := time.Date(2026, 3, 10, 0, 0, 0, 0, time.UTC)
+		to := from.Add(24 * time.Hour)
+		f.owned = []calendar.Event{ // in the calendar already; review "hold" leaves them as they are
+			{UID: "a", ProfileID: "p-code", Start: from.Add(9 * time.Hour), End: from.Add(11 * time.Hour), Locked: true},
+			{UID: "b", ProfileID: "p-meet", Start: from.Add(13 * time.Hour), End: from.Add(14 * time.Hour)},
+			{UID: "c", ProfileID: "p-meet", Start: from.Add(-3 * time.Hour), End: from.Add(-2 * time.Hour)}, // the day before
+		}
+		proposal := calendar.Event{UID: "p", ProfileID: "p-code", Start: from.Add(15 * time.Hour), End: from.Add(16 * time.Hour)}
+		f.dry.set(syncer.Report{Held: true, Counts: syncer.Counts{Created: 1, Unchanged: 2},
+			Changes: []calendar.Change{{Op: calendar.Create, Event: proposal}}}, nil)
+		plan, err := f.rt.Backfill(context.Background(), from, to, true, nil)
+		require.NoError(t, err)
+		assert.True(t, plan.Held)
+		assert.Equal(t, 2, plan.InCalendar, "the calendar's events in the range, unchanged")
+		assert.Equal(t, 1, plan.Created, "one block to propose")
+		assert.Equal(t, 2, plan.Unchanged, "pending proposals that stay")
+		assert.Equal(t, "Would change the calendar: nothing (2 unchanged).\n"+
+			"Would hold for review: 1 to propose, 0 to update, 0 to withdraw (2 unchanged). "+
+			"Nothing reaches the calendar until you approve it in the Review window (tray menu).", changesText(plan, true))
+
+		f.sched.set(syncer.Report{Held: true, Counts: syncer.Counts{Created: 1, Unchanged: 2}}, nil)
+		plan, err = f.rt.Backfill(context.Background(), from, to, false, nil)
+		require.NoError(t, err)
+		assert.True(t, plan.Held, "the confirmed backfill, through the scheduler, is held too")
+		assert.Equal(t, 2, plan.InCalendar)
+		assert.Equal(t, "Changed the calendar: nothing (2 unchanged).\n"+
+			"Held for review: 1 proposed, 0 updated, 0 withdrawn (2 unchanged). "+
+			"Nothing reaches the calendar until you approve it in the Review window (tray menu).", changesText(plan, false))
+
+		f.dry.set(syncer.Report{Counts: syncer.Counts{Created: 1}}, nil)
+		plan, err = f.rt.Backfill(context.Background(), from, to, true, nil)
+		require.NoError(t, err)
+		assert.False(t, plan.Held, "review off (or a reset of corrections) writes the calendar")
+		assert.Zero(t, plan.InCalendar)
+		assert.Equal(t, "Would change the calendar: 1 to create, 0 to update, 0 to delete (0 unchanged).", changesText(plan, true))
+	})
+}

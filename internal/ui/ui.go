@@ -64,6 +64,11 @@ type ProfilePlan struct {
 type Plan struct {
 	Profiles                             []ProfilePlan
 	Created, Updated, Deleted, Unchanged int
+	// Held says that the counts are of proposals held for review (review mode "hold"), not
+	// of calendar events; InCalendar is then how many of awcal's events the calendar holds in
+	// the range, which stay as they are.
+	Held       bool
+	InCalendar int
 	// Incomplete, when set, says why Profiles is missing although the counts stand (the
 	// calendar could not be read back after a written backfill).
 	Incomplete string
