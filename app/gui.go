@@ -165,7 +165,7 @@ func (g *gui) run(ctx context.Context, show <-chan struct{}) int {
 	}
 	g.syncer = sy
 	g.sched = syncer.NewScheduler(sy, syncer.SchedulerOptions{Config: g.config, LastRun: last})
-	g.rt = ui.NewSchedulerRuntime(g.sched, ui.RuntimeOptions{DryRun: sy, Owned: g.cals.Owned,
+	g.rt = ui.NewSchedulerRuntime(g.sched, ui.RuntimeOptions{DryRun: sy, Owned: g.cals.Owned, Held: ui.HeldProposals(sy.Pending),
 		Profiles: func() []profile.Profile { return g.config().Profiles }})
 
 	deps := g.deps()

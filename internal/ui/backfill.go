@@ -286,17 +286,17 @@ func changesText(p Plan, dryRun bool) string {
 			p.Created, p.Updated, p.Deleted, p.Unchanged)
 	}
 	calendarLine := fmt.Sprintf("Would change the calendar: nothing (%d unchanged).", p.InCalendar)
-	reviewLine := fmt.Sprintf("Would hold for review: %d to propose, %d to update, %d to withdraw (%d unchanged).",
-		p.Created, p.Updated, p.Deleted, p.Unchanged)
+	reviewLine := fmt.Sprintf("Would hold for review: %s, %d to update, %d to withdraw (%d unchanged).",
+		count(p.Created, "new proposal", ""), p.Updated, p.Deleted, p.Unchanged)
 	if !dryRun {
 		calendarLine = fmt.Sprintf("Changed the calendar: nothing (%d unchanged).", p.InCalendar)
-		reviewLine = fmt.Sprintf("Held for review: %d proposed, %d updated, %d withdrawn (%d unchanged).",
-			p.Created, p.Updated, p.Deleted, p.Unchanged)
+		reviewLine = fmt.Sprintf("Held for review: %s, %d updated, %d withdrawn (%d unchanged).",
+			count(p.Created, "new proposal", ""), p.Updated, p.Deleted, p.Unchanged)
 	}
 	if p.Incomplete != "" {
 		calendarLine = "The calendar was left as it was."
 	}
-	return calendarLine + "\n" + reviewLine + " Nothing reaches the calendar until you approve it in the Review window (tray menu)."
+	return calendarLine + "\n" + reviewLine
 }
 
 // progressText is a run's progress as the dialog shows it: its phase, the day of the range

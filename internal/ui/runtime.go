@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -23,6 +24,7 @@ type SchedulerRuntime struct {
 	sched    *syncer.Scheduler
 	dryRun   syncer.Runner
 	owned    func(ctx context.Context, from, to time.Time) ([]calendar.Event, error)
+	held     func(ctx context.Context, from, to time.Time) ([]calendar.Event, error)
 	profiles func() []profile.Profile
 
 	mu     sync.Mutex
@@ -38,13 +40,34 @@ type RuntimeOptions struct {
 	// Owned reads the events awcal owns that overlap a range (the calendar store's Owned), to
 	// count a backfill's blocks per profile.
 	Owned func(ctx context.Context, from, to time.Time) ([]calendar.Event, error)
+	// Held reads the proposals held for review (review mode "hold") that overlap a range, which
+	// a held backfill's blocks per profile count with the calendar's events.
+	Held func(ctx context.Context, from, to time.Time) ([]calendar.Event, error)
 	// Profiles returns the configured profiles, which name and order the plan's rows.
 	Profiles func() []profile.Profile
 }
 
+// HeldProposals is RuntimeOptions.Held over pending (the Syncer's Pending): the proposals kept
+// back in the proposals file, not the tentative events the calendar holds.
+func HeldProposals(pending func(ctx context.Context, from, to time.Time) ([]syncer.Proposal, error)) func(context.Context, time.Time, time.Time) ([]calendar.Event, error) {
+	return func(ctx context.Context, from, to time.Time) ([]calendar.Event, error) {
+		ps, err := pending(ctx, from, to)
+		if err != nil {
+			return nil, err
+		}
+		var out []calendar.Event
+		for _, p := range ps {
+			if p.Held {
+				out = append(out, p.Event)
+			}
+		}
+		return out, nil
+	}
+}
+
 // NewSchedulerRuntime adapts s (whose Run the caller starts) to the UI.
 func NewSchedulerRuntime(s *syncer.Scheduler, o RuntimeOptions) *SchedulerRuntime {
-	return &SchedulerRuntime{sched: s, dryRun: o.DryRun, owned: o.Owned, profiles: o.Profiles}
+	return &SchedulerRuntime{sched: s, dryRun: o.DryRun, owned: o.Owned, held: o.Held, profiles: o.Profiles}
 }
 
 // SyncNow asks the scheduler for a manual run; requests during a run coalesce into one.
@@ -145,7 +168,7 @@ func (r *SchedulerRuntime) backfill(ctx context.Context, from, to time.Time, dry
 		return Plan{}, err
 	}
 	plan := Plan{Created: rep.Created, Updated: rep.Updated, Deleted: rep.Deleted, Unchanged: rep.Unchanged, Held: rep.Held}
-	owned, err := r.owned(ctx, from, to)
+	blocks, err := r.blocksIn(ctx, from, to, rep.Held)
 	if err != nil {
 		if dryRun {
 			return Plan{}, fmt.Errorf("reading the calendar for the summary: %w", err)
@@ -156,13 +179,36 @@ func (r *SchedulerRuntime) backfill(ctx context.Context, from, to time.Time, dry
 		return plan, nil
 	}
 	if rep.Held {
-		plan.InCalendar = countIn(owned, from, to)
+		plan.InCalendar = countIn(blocks.calendar, from, to)
 	}
+	all := slices.Concat(blocks.calendar, blocks.held)
 	if dryRun {
-		owned = applyVirtually(owned, rep.Changes)
+		// A held run's changes are of the proposals, whose UIDs no calendar event has.
+		all = applyVirtually(all, rep.Changes)
 	}
-	plan.Profiles = summarise(owned, from, to, r.profiles())
+	plan.Profiles = summarise(all, from, to, r.profiles())
 	return plan, nil
+}
+
+// rangeBlocks are the blocks around a range: awcal's events in the calendar and, in review
+// mode "hold", the proposals held for review.
+type rangeBlocks struct {
+	calendar, held []calendar.Event
+}
+
+// blocksIn reads the calendar's events over [from, to) and, when held, the held proposals.
+func (r *SchedulerRuntime) blocksIn(ctx context.Context, from, to time.Time, held bool) (rangeBlocks, error) {
+	var b rangeBlocks
+	var err error
+	if b.calendar, err = r.owned(ctx, from, to); err != nil {
+		return b, err
+	}
+	if held && r.held != nil {
+		if b.held, err = r.held(ctx, from, to); err != nil {
+			return b, fmt.Errorf("reading the proposals held for review: %w", err)
+		}
+	}
+	return b, nil
 }
 
 // waitingText is the progress a backfill reports while it waits for the sync in progress.

@@ -89,6 +89,7 @@ type runtimeFixture struct {
 	sched, dry *fakeRunner
 	owned      []calendar.Event
 	ownedErr   error
+	held       []calendar.Event // proposals held for review
 }
 
 // newRuntimeFixture starts the scheduler (auto sync off, so runs happen only when asked) in
@@ -112,6 +113,7 @@ func newRuntimeFixtureWith(t *testing.T, last *config.RunSummary, edit func(*con
 		Owned: func(context.Context, time.Time, time.Time) ([]calendar.Event, error) {
 			return f.owned, f.ownedErr
 		},
+		Held:     func(context.Context, time.Time, time.Time) ([]calendar.Event, error) { return f.held, nil },
 		Profiles: func() []profile.Profile { return cfg.Profiles },
 	})
 	ctx, cancel := context.WithCancel(context.Background())
@@ -394,33 +396,58 @@ func TestRuntimeHeldBackfillCountsProposalsNotCalendarEvents(t *testing.T) {
 			{UID: "b", ProfileID: "p-meet", Start: from.Add(13 * time.Hour), End: from.Add(14 * time.Hour)},
 			{UID: "c", ProfileID: "p-meet", Start: from.Add(-3 * time.Hour), End: from.Add(-2 * time.Hour)}, // the day before
 		}
+		f.held = []calendar.Event{ // a pending proposal the backfill leaves as it is
+			{UID: "h", ProfileID: "p-code", Start: from.Add(17 * time.Hour), End: from.Add(18 * time.Hour)},
+		}
 		proposal := calendar.Event{UID: "p", ProfileID: "p-code", Start: from.Add(15 * time.Hour), End: from.Add(16 * time.Hour)}
-		f.dry.set(syncer.Report{Held: true, Counts: syncer.Counts{Created: 1, Unchanged: 2},
+		f.dry.set(syncer.Report{Held: true, Counts: syncer.Counts{Created: 1, Unchanged: 1},
 			Changes: []calendar.Change{{Op: calendar.Create, Event: proposal}}}, nil)
 		plan, err := f.rt.Backfill(context.Background(), from, to, true, nil)
 		require.NoError(t, err)
-		assert.True(t, plan.Held)
-		assert.Equal(t, 2, plan.InCalendar, "the calendar's events in the range, unchanged")
-		assert.Equal(t, 1, plan.Created, "one block to propose")
-		assert.Equal(t, 2, plan.Unchanged, "pending proposals that stay")
+		assert.Equal(t, Plan{Profiles: []ProfilePlan{
+			{ProfileID: "p-code", Name: "Coding", Blocks: 3, Hours: 4},
+			{ProfileID: "p-meet", Name: "Meetings", Blocks: 1, Hours: 1},
+		}, Created: 1, Unchanged: 1, Held: true, InCalendar: 2}, plan,
+			"the calendar's events in the range stay; one new proposal and one pending that stays, counted as proposals")
 		assert.Equal(t, "Would change the calendar: nothing (2 unchanged).\n"+
-			"Would hold for review: 1 to propose, 0 to update, 0 to withdraw (2 unchanged). "+
-			"Nothing reaches the calendar until you approve it in the Review window (tray menu).", changesText(plan, true))
+			"Would hold for review: 1 new proposal, 0 to update, 0 to withdraw (1 unchanged).", changesText(plan, true))
 
-		f.sched.set(syncer.Report{Held: true, Counts: syncer.Counts{Created: 1, Unchanged: 2}}, nil)
-		plan, err = f.rt.Backfill(context.Background(), from, to, false, nil)
+		f.held = append(f.held, proposal) // what the confirmed backfill held
+		f.sched.set(syncer.Report{Held: true, Counts: syncer.Counts{Created: 1, Unchanged: 1}}, nil)
+		done, err := f.rt.Backfill(context.Background(), from, to, false, nil)
 		require.NoError(t, err)
-		assert.True(t, plan.Held, "the confirmed backfill, through the scheduler, is held too")
-		assert.Equal(t, 2, plan.InCalendar)
+		assert.Equal(t, plan, done, "the confirmed backfill, through the scheduler, is held and counted as its preview")
 		assert.Equal(t, "Changed the calendar: nothing (2 unchanged).\n"+
-			"Held for review: 1 proposed, 0 updated, 0 withdrawn (2 unchanged). "+
-			"Nothing reaches the calendar until you approve it in the Review window (tray menu).", changesText(plan, false))
+			"Held for review: 1 new proposal, 0 updated, 0 withdrawn (1 unchanged).", changesText(done, false))
 
 		f.dry.set(syncer.Report{Counts: syncer.Counts{Created: 1}}, nil)
 		plan, err = f.rt.Backfill(context.Background(), from, to, true, nil)
 		require.NoError(t, err)
 		assert.False(t, plan.Held, "review off (or a reset of corrections) writes the calendar")
 		assert.Zero(t, plan.InCalendar)
+		assert.Equal(t, []ProfilePlan{{ProfileID: "p-code", Name: "Coding", Blocks: 1, Hours: 2}, {ProfileID: "p-meet", Name: "Meetings", Blocks: 1, Hours: 1}},
+			plan.Profiles, "held proposals are not read when the run was not held")
 		assert.Equal(t, "Would change the calendar: 1 to create, 0 to update, 0 to delete (0 unchanged).", changesText(plan, true))
 	})
+}
+
+func TestHeldProposalsLeavesTentativeEventsOut(t *testing.T) {
+	from := time.Date(2026, 3, 10, 0, 0, 0, 0, time.UTC)
+	held := calendar.Event{UID: "h", Start: from.Add(time.Hour), End: from.Add(2 * time.Hour)}
+	tentative := calendar.Event{UID: "t", Start: from.Add(3 * time.Hour), End: from.Add(4 * time.Hour)}
+	var asked []time.Time
+	read := HeldProposals(func(_ context.Context, f, to time.Time) ([]syncer.Proposal, error) {
+		asked = append(asked, f, to)
+		return []syncer.Proposal{{Event: held, Held: true}, {Event: tentative}}, nil
+	})
+	got, err := read(context.Background(), from, from.Add(24*time.Hour))
+	require.NoError(t, err)
+	assert.Equal(t, []calendar.Event{held}, got, "a tentative event is the calendar's, read with it")
+	assert.Equal(t, []time.Time{from, from.Add(24 * time.Hour)}, asked)
+
+	read = HeldProposals(func(context.Context, time.Time, time.Time) ([]syncer.Proposal, error) {
+		return nil, errors.New("proposals.json: unexpected end of JSON input")
+	})
+	_, err = read(context.Background(), from, from.Add(24*time.Hour))
+	assert.EqualError(t, err, "proposals.json: unexpected end of JSON input")
 }
