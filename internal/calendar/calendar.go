@@ -71,8 +71,20 @@ type Store interface {
 	// Owned returns the events awcal owns that overlap [from, to), sorted by start then UID.
 	// An event overlaps when Start < to and End > from; an empty event at from counts too.
 	Owned(ctx context.Context, from, to time.Time) ([]Event, error)
-	// Apply makes the changes. Foreign events are never touched. On ErrConflict nothing after
-	// the conflicting change was applied; the caller re-reads and re-plans.
+	// Apply makes the changes in their order. Foreign events are never touched. A store may
+	// write consecutive creates at the same time (each makes a new event, independent of the
+	// others; the CalDAV store has up to four in flight), but an Update or Delete is written
+	// only after every change before it, and nothing after it starts until it is done.
+	//
+	// When Apply fails, its error is that of the first failing change in list order, and:
+	//   - every change before that one was applied;
+	//   - the failing change was not applied when the error is ErrConflict or ErrNotOwned;
+	//   - after it, no Update or Delete was applied, and neither was a Create that an Update or
+	//     Delete separates from it; the Creates between it and the next Update or Delete may
+	//     have been (a store that writes one change at a time applies none of them).
+	//
+	// So on ErrConflict the caller re-reads, which shows every event that was written, and
+	// re-plans from there.
 	//
 	// ErrConflict: a Create of a UID the calendar holds (owned or foreign), an Update or
 	// Delete of a UID it does not hold or with a stale Version. ErrNotOwned: an Update or

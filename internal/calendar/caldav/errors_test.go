@@ -6,7 +6,9 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"path"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -122,28 +124,48 @@ func TestServerErrors(t *testing.T) {
 	}
 }
 
-// TestApplyStopsAtFirstError: the second PUT fails; the first stays, the third is never sent.
+// TestApplyStopsAtFirstError: the second create fails; the first stays, and the update after
+// it is never sent (an update waits for the writes before it, and none starts after a failure).
 func TestApplyStopsAtFirstError(t *testing.T) {
-	var puts atomic.Int32
+	a, b, c := event("a", 9*time.Hour, 10*time.Hour), event("b", 10*time.Hour, 11*time.Hour), event("c", 11*time.Hour, 12*time.Hour)
+	var sent []string
+	var mu sync.Mutex
 	srv := caldavtest.StartMemory(t, caldavtest.MemoryOptions{Wrap: func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if r.Method == http.MethodPut && puts.Add(1) == 2 {
-				http.Error(w, "disk full", http.StatusInsufficientStorage)
-				return
+			if r.Method == http.MethodPut {
+				mu.Lock()
+				sent = append(sent, path.Base(r.URL.Path))
+				mu.Unlock()
+				if path.Base(r.URL.Path) == caldav.ResourceName(b.UID) {
+					http.Error(w, "disk full", http.StatusInsufficientStorage)
+					return
+				}
 			}
 			next.ServeHTTP(w, r)
 		})
 	}})
 	store := open(t, srv, srv.CalendarPath)
-	a, b, c := event("a", 9*time.Hour, 10*time.Hour), event("b", 10*time.Hour, 11*time.Hour), event("c", 11*time.Hour, 12*time.Hour)
-	err := store.Apply(t.Context(), []calendar.Change{
-		{Op: calendar.Create, Event: a}, {Op: calendar.Create, Event: b}, {Op: calendar.Create, Event: c},
+	require.NoError(t, store.Apply(t.Context(), []calendar.Change{{Op: calendar.Create, Event: c}}))
+	read, err := store.Owned(t.Context(), day, day.Add(24*time.Hour))
+	require.NoError(t, err)
+	require.Len(t, read, 1)
+	read[0].Title = "c, renamed"
+	mu.Lock()
+	sent = nil
+	mu.Unlock()
+
+	err = store.Apply(t.Context(), []calendar.Change{
+		{Op: calendar.Create, Event: a}, {Op: calendar.Create, Event: b}, {Op: calendar.Update, Event: read[0]},
 	})
 	require.ErrorIs(t, err, caldav.ErrInsufficientStorage)
 	assert.Contains(t, err.Error(), "change 2 of 3")
 	assert.Contains(t, err.Error(), b.UID)
-	assert.Equal(t, []string{srv.CalendarPath + caldav.ResourceName(a.UID)}, srv.Resources(t, srv.CalendarPath))
-	assert.EqualValues(t, 2, puts.Load(), "nothing sent after the failure")
+	assert.ElementsMatch(t, []string{srv.CalendarPath + caldav.ResourceName(a.UID), srv.CalendarPath + caldav.ResourceName(c.UID)},
+		srv.Resources(t, srv.CalendarPath))
+	assert.ElementsMatch(t, []string{caldav.ResourceName(a.UID), caldav.ResourceName(b.UID)}, sent, "nothing sent after the failure")
+	got, err := store.Owned(t.Context(), day, day.Add(24*time.Hour))
+	require.NoError(t, err)
+	assert.Equal(t, "c", got[len(got)-1].Title, "the update after the failure is not applied")
 }
 
 func TestCalendarGone(t *testing.T) {

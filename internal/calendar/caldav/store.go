@@ -4,9 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/xml"
-	"errors"
 	"fmt"
-	"net/http"
 	"net/url"
 	"strings"
 	"sync"
@@ -29,6 +27,9 @@ type Store struct {
 	// awcal writes each event at a path derived from its UID, but a resource created by
 	// another awcal install or moved by the server may live elsewhere.
 	hrefs map[string]string
+	// afterWrite, when set (by tests), is called after each write of an Apply with the change's
+	// index and error, before the next write may start in its place.
+	afterWrite func(change int, err error)
 }
 
 var _ calendar.Store = (*Store)(nil)
@@ -172,135 +173,6 @@ func ownedEvents(data string) ([]calendar.Event, error) {
 		}
 	}
 	return out, nil
-}
-
-// Apply makes the changes in order and stops at the first error; the changes before it stay
-// applied. A write whose version is stale (412), whose resource exists already or has
-// vanished, or that the server refuses as conflicting (409) fails with calendar.ErrConflict.
-// A change with an empty Version (a server that gives no ETags) is written unconditionally.
-func (s *Store) Apply(ctx context.Context, changes []calendar.Change) error {
-	if err := calendar.ValidateChanges(changes); err != nil {
-		return err
-	}
-	// A create goes to the resource named after its UID with If-None-Match, and the server's
-	// answer says whether the UID is taken (RFC 4791's no-uid-conflict), so it needs no lookup.
-	// An update or delete of a UID this Store has not seen must know what holds it: a few are
-	// looked up one by one, more with one listing of the calendar, because servers without a
-	// UID index (Radicale) read the whole collection to answer each lookup.
-	lookups := 0
-	s.mu.Lock()
-	for _, c := range changes {
-		if _, known := s.hrefs[c.Event.UID]; c.Op != calendar.Create && !known {
-			lookups++
-		}
-	}
-	s.mu.Unlock()
-	var held map[string]holder
-	if lookups > maxSingleLookups {
-		var err error
-		if held, err = s.findAll(ctx); err != nil {
-			return err
-		}
-	}
-	for i, c := range changes {
-		if err := s.apply(ctx, c, held); err != nil {
-			return fmt.Errorf("change %d of %d (%s event %s in %s): %w",
-				i+1, len(changes), c.Op, c.Event.UID, s.cal.Redacted(), err)
-		}
-	}
-	return nil
-}
-
-// maxSingleLookups is how many UID lookups an Apply makes one by one before it lists the
-// calendar once instead (an incremental sync writes one to three events).
-const maxSingleLookups = 4
-
-// apply makes one change. held, when not nil, is what the calendar held when the Apply began,
-// kept up to date by apply itself; otherwise UIDs are looked up one by one.
-func (s *Store) apply(ctx context.Context, c calendar.Change, held map[string]holder) error {
-	uid := c.Event.UID
-	s.mu.Lock()
-	href, known := s.hrefs[uid]
-	s.mu.Unlock()
-	switch {
-	case c.Op == calendar.Create:
-		// A server that enforces one UID per calendar refuses a UID held elsewhere; the
-		// If-None-Match below refuses one held at this name.
-		href = s.cal.Path + ResourceName(uid)
-	case !known:
-		// An update or delete must not touch an event that is not awcal's, wherever it lives.
-		var h holder
-		var found bool
-		if held != nil {
-			h, found = held[uid]
-		} else {
-			var err error
-			if h, found, err = s.find(ctx, uid); err != nil {
-				return err
-			}
-		}
-		switch {
-		case !found:
-			return fmt.Errorf("%w: the event is gone from the calendar", calendar.ErrConflict)
-		case !h.owned:
-			return fmt.Errorf("the calendar holds it at %s, but not as awcal's: %w", h.href, calendar.ErrNotOwned)
-		}
-		href = h.href
-	}
-	u := s.cal.ResolveReference(&url.URL{Path: href})
-
-	method, contentType := http.MethodDelete, ""
-	var body []byte
-	if c.Op != calendar.Delete {
-		var err error
-		if body, err = s.encode(c.Event); err != nil {
-			return err
-		}
-		method, contentType = http.MethodPut, "text/calendar; charset=utf-8"
-	}
-	req, err := s.t.request(ctx, method, u, body, contentType)
-	if err != nil {
-		return err
-	}
-	switch {
-	case c.Op == calendar.Create:
-		req.Header.Set("If-None-Match", "*")
-	case c.Event.Version != "":
-		req.Header.Set("If-Match", c.Event.Version)
-	}
-	resp, err := s.t.Do(req)
-	if err != nil {
-		if known {
-			// Where it was seen is no longer to be trusted: look it up next time.
-			s.forget(uid)
-		}
-		if c.Op != calendar.Create && errors.Is(err, ErrNotFound) {
-			return fmt.Errorf("%w: it is gone from the server: %w", calendar.ErrConflict, err)
-		}
-		if c.Op == calendar.Create && uidConflict(err) {
-			// The server holds the UID in another resource of the calendar.
-			where := "a resource of " + s.cal.Redacted() + " other than " + ResourceName(uid)
-			return fmt.Errorf("%w: %w", &calendar.UIDTakenError{UID: uid, Where: where}, err)
-		}
-		if c.Op == calendar.Create && errors.Is(err, calendar.ErrConflict) {
-			// If-None-Match refused it: something is at the UID's resource name already.
-			return fmt.Errorf("%w: %w", &calendar.UIDTakenError{UID: uid, Where: u.Path}, err)
-		}
-		return err
-	}
-	resp.Body.Close()
-	if c.Op == calendar.Delete {
-		s.forget(uid)
-		delete(held, uid)
-	} else {
-		s.mu.Lock()
-		s.hrefs[uid] = u.Path
-		s.mu.Unlock()
-		if held != nil {
-			held[uid] = holder{href: u.Path, owned: true}
-		}
-	}
-	return nil
 }
 
 func (s *Store) forget(uid string) {

@@ -47,6 +47,8 @@ func newTransport(creds Credentials, opts Options) (*transport, error) {
 	} else {
 		tr := http.DefaultTransport.(*http.Transport).Clone()
 		tr.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12}
+		// Keep a connection for each write an Apply has in flight.
+		tr.MaxIdleConnsPerHost = maxParallelWrites
 		if len(opts.TrustedCertPEM) > 0 {
 			pool, err := x509.SystemCertPool()
 			if err != nil {
