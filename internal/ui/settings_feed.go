@@ -22,9 +22,9 @@ type feedSection struct {
 	fields *widget.Form
 	port   *widget.Entry
 	token  *widget.Check
-	url    *widget.Label
+	url    *note
 	copy   *widget.Button
-	status *widget.Label
+	status *note
 }
 
 func newFeedSection(f *form) *feedSection {
@@ -59,10 +59,8 @@ func newFeedSection(f *form) *feedSection {
 		f.changed()
 	})
 	s.enabled.Checked = fc.Enabled
-	s.url = widget.NewLabel("")
-	s.url.Wrapping = fyne.TextWrapBreak
-	s.status = widget.NewLabel("")
-	s.status.Wrapping = fyne.TextWrapWord
+	s.url = newNote(fyne.TextWrapBreak)
+	s.status = newNote(fyne.TextWrapWord)
 	s.copy = widget.NewButtonWithIcon("Copy subscription URL", theme.ContentCopyIcon(), func() {
 		s.status.SetText(CopyFeedURL(fyne.CurrentApp(), *f.cfg))
 	})

@@ -55,6 +55,28 @@ func hint(text string) *widget.Label {
 	return l
 }
 
+// note is a wrapping label for what an action says (a status, a URL): it takes no room while
+// it has nothing to say, where an empty label would leave an empty band in its box.
+type note struct{ widget.Label }
+
+func newNote(wrap fyne.TextWrap) *note {
+	n := &note{}
+	n.Wrapping = wrap
+	n.Hidden = true
+	n.ExtendBaseWidget(n)
+	return n
+}
+
+// SetText shows text, or hides the note when text is "".
+func (n *note) SetText(text string) {
+	n.Label.SetText(text)
+	if text == "" {
+		n.Hide()
+	} else {
+		n.Show()
+	}
+}
+
 func uniqueSorted(in []string) []string {
 	seen := map[string]bool{}
 	var out []string

@@ -25,7 +25,7 @@ type privacyTab struct {
 	incognito *widget.Check
 	rules     *ruleList
 	importBtn *widget.Button
-	status    *widget.Label
+	status    *note
 	hidden    *widget.Label
 }
 
@@ -43,8 +43,7 @@ func newPrivacyTab(f *form) *privacyTab {
 	t.hidden = widget.NewLabel("Open the Preview tab to see what these rules hide on a day.")
 	t.hidden.Wrapping = fyne.TextWrapWord
 	t.importBtn = widget.NewButtonWithIcon("Import from ActivityWatch", theme.DownloadIcon(), t.importFilters)
-	t.status = widget.NewLabel("")
-	t.status.Wrapping = fyne.TextWrapWord
+	t.status = newNote(fyne.TextWrapWord)
 	if f.deps.Activity == nil {
 		t.importBtn.Hide()
 	}
