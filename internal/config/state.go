@@ -51,6 +51,9 @@ type RunSummary struct {
 	Updated   int       `json:"updated"`
 	Deleted   int       `json:"deleted"`
 	Unchanged int       `json:"unchanged"`
+	// Held says that the counts are of proposals held for review (review mode "hold"), not of
+	// calendar events.
+	Held bool `json:"held,omitempty"`
 	// Error is the failure's message; empty for a successful run.
 	Error string `json:"error,omitempty"`
 }

@@ -304,6 +304,7 @@ func TestHoldBackfillCountsProposals(t *testing.T) {
 	rep, err = w.run(hm(20, 0), day(false, false))
 	require.NoError(t, err)
 	assert.True(t, rep.Held)
+	assert.True(t, rep.Summary().Held, "the state file's summary says so too")
 	assert.Equal(t, syncer.Counts{Created: 1}, rep.Counts, "the backfill does what its preview said")
 	assert.Len(t, w.owned(), 2, "nothing reached the calendar")
 	rep, err = w.run(hm(20, 0), day(true, false))

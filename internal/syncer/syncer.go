@@ -227,7 +227,7 @@ type Report struct {
 func (r *Report) Summary() config.RunSummary {
 	return config.RunSummary{
 		Start: r.Started, End: r.Finished, Strategy: r.Strategy, From: r.From, To: r.To,
-		Created: r.Created, Updated: r.Updated, Deleted: r.Deleted, Unchanged: r.Unchanged,
+		Created: r.Created, Updated: r.Updated, Deleted: r.Deleted, Unchanged: r.Unchanged, Held: r.Held,
 	}
 }
 

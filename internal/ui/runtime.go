@@ -114,7 +114,8 @@ func (r *SchedulerRuntime) convert(st syncer.Status) Status {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if l := st.LastRun; l != nil && l.Error == "" && !l.End.Before(r.lastOK.At) {
-		r.lastOK = RunSummary{At: l.End, Created: l.Created, Updated: l.Updated, Deleted: l.Deleted, Unchanged: l.Unchanged}
+		r.lastOK = RunSummary{At: l.End, Created: l.Created, Updated: l.Updated, Deleted: l.Deleted, Unchanged: l.Unchanged,
+			Held: l.Held}
 	}
 	out := Status{State: State(st.State), Last: r.lastOK, Next: st.NextRun, Notices: st.Notices}
 	if st.Err != nil {

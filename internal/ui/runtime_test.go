@@ -136,6 +136,8 @@ func TestRuntimeStatusFromTheStateFile(t *testing.T) {
 		{"never synced", nil, Status{State: StateIdle}},
 		{"last run succeeded", &config.RunSummary{End: end, Created: 2, Unchanged: 5},
 			Status{State: StateIdle, Last: RunSummary{At: end, Created: 2, Unchanged: 5}}},
+		{"last run held its blocks for review", &config.RunSummary{End: end, Created: 3, Held: true},
+			Status{State: StateIdle, Last: RunSummary{At: end, Created: 3, Held: true}}},
 		{"last run failed", &config.RunSummary{End: end, Error: "aw-server is not reachable — is ActivityWatch running?"},
 			Status{State: StateError, Error: "aw-server is not reachable — is ActivityWatch running?"}},
 	} {

@@ -208,19 +208,24 @@ func statusLine(s Status) string {
 	return "Last sync " + s.Last.At.Local().Format("15:04") + " · " + changes(s.Last)
 }
 
-// changes says what a run changed: "2 created, 1 updated" or "no changes".
+// changes says what a run changed: "2 created, 1 updated", "3 proposed for review" (review
+// mode "hold") or "no changes".
 func changes(r RunSummary) string {
+	verbs := [3]string{"created", "updated", "deleted"}
+	if r.Held {
+		verbs = [3]string{"proposed", "updated", "withdrawn"}
+	}
 	var parts []string
-	for _, c := range []struct {
-		n    int
-		verb string
-	}{{r.Created, "created"}, {r.Updated, "updated"}, {r.Deleted, "deleted"}} {
-		if c.n > 0 {
-			parts = append(parts, fmt.Sprintf("%d %s", c.n, c.verb))
+	for i, n := range []int{r.Created, r.Updated, r.Deleted} {
+		if n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", n, verbs[i]))
 		}
 	}
-	if len(parts) == 0 {
+	switch {
+	case len(parts) == 0:
 		return "no changes"
+	case r.Held:
+		return strings.Join(parts, ", ") + " for review"
 	}
 	return strings.Join(parts, ", ")
 }

@@ -20,6 +20,8 @@ func TestStatusLine(t *testing.T) {
 		{"never synced", Status{State: StateIdle}, "Not synced yet"},
 		{"updated", Status{State: StateIdle, Last: RunSummary{At: last, Updated: 2}}, "Last sync 10:42 · 2 updated"},
 		{"several", Status{State: StateIdle, Last: RunSummary{At: last, Created: 1, Deleted: 3}}, "Last sync 10:42 · 1 created, 3 deleted"},
+		{"held for review", Status{State: StateIdle, Last: RunSummary{At: last, Created: 39, Deleted: 1, Held: true}},
+			"Last sync 10:42 · 39 proposed, 1 withdrawn for review"},
 		{"nothing changed", Status{State: StatePaused, Last: RunSummary{At: last, Unchanged: 4}}, "Last sync 10:42 · no changes"},
 		{"syncing", Status{State: StateSyncing, Last: RunSummary{At: last}}, "Syncing…"},
 		{"failed first", Status{State: StateError, Error: "x"}, "Last sync failed"},

@@ -37,6 +37,8 @@ const (
 type RunSummary struct {
 	At                                   time.Time
 	Created, Updated, Deleted, Unchanged int
+	// Held: the counts are of proposals held for review (review mode "hold").
+	Held bool
 }
 
 // Status is a snapshot of the sync runtime.
