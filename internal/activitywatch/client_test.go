@@ -16,6 +16,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -133,11 +134,15 @@ func TestEventsOffsetRoundTrip(t *testing.T) {
 	}
 }
 
-// recordQueries notes the raw query of every request.
+// recordQueries notes the raw query of every request (the client sends some at once).
 type recordQueries struct{ queries *[]string }
 
+var recordMu sync.Mutex
+
 func (r recordQueries) RoundTrip(req *http.Request) (*http.Response, error) {
+	recordMu.Lock()
 	*r.queries = append(*r.queries, req.URL.RawQuery)
+	recordMu.Unlock()
 	return http.DefaultTransport.RoundTrip(req)
 }
 
@@ -188,12 +193,12 @@ func TestEventsPagingMatchesUnpaged(t *testing.T) {
 		wantPieces int
 	}{
 		{"one request", []activitywatch.Option{activitywatch.WithPieceSize(-1)}, 1},
-		{"default: a day, then the rest (under 10,000 events)", nil, 2},
+		{"default: a day, another while the first is read, then the rest (under 10,000 events)", nil, 3},
 		{"day pieces", []activitywatch.Option{activitywatch.WithPieceSize(24 * time.Hour)}, 4},
 		{"hour pieces", []activitywatch.Option{activitywatch.WithPieceSize(time.Hour)}, 95},
 		{"odd pieces", []activitywatch.Option{activitywatch.WithPieceSize(7*time.Minute + 13*time.Second + 1)}, 786},
-		{"by density, from an hour, about 600 events each", []activitywatch.Option{activitywatch.WithPiecesByDensity(time.Hour, 600)}, 12},
-		{"by density, from odd pieces, about 150 events each", []activitywatch.Option{activitywatch.WithPiecesByDensity(7*time.Minute+13*time.Second+1, 150)}, 61},
+		{"by density, from an hour, about 600 events each", []activitywatch.Option{activitywatch.WithPiecesByDensity(time.Hour, 600)}, 13},
+		{"by density, from odd pieces, about 150 events each", []activitywatch.Option{activitywatch.WithPiecesByDensity(7*time.Minute+13*time.Second+1, 150)}, 65},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

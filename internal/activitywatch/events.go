@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/awcal/awcal/internal/activity"
@@ -49,23 +50,70 @@ func (c *Client) Events(ctx context.Context, bucketID string, from, to time.Time
 		asm       assembler
 		malformed int
 	)
-	d := newValueDecoder()
-	size, check := c.pieceSize, true
-	for i, start := 0, from; start.Before(to); i++ {
-		p := piece{start, to}
-		if size > 0 && start.Add(size).Before(to) {
-			p.end = start.Add(size)
+	// Two pieces are asked for at a time, so that aw-server prepares one answer while the
+	// client decodes the other: when a piece's answer is in, the piece after the next is asked
+	// for, sized by the density of that answer (the first two pieces are pieceSize long).
+	ctx, cancel := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	defer cancel()
+	var (
+		asked []*pieceAnswer
+		next  = from
+		size  = c.pieceSize
+	)
+	ask := func() {
+		if !next.Before(to) {
+			return
 		}
-		evs, bad, err := c.fetchPiece(ctx, d, bucketID, p, check)
+		p := piece{next, to}
+		if size > 0 && next.Add(size).Before(to) {
+			p.end = next.Add(size)
+		}
+		next = p.end
+		a := &pieceAnswer{p: p, done: make(chan struct{})}
+		asked = append(asked, a)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer close(a.done)
+			a.evs, a.bad, a.err = c.fetchEvents(ctx, newValueDecoder(), bucketID, pieceQuery(p.start, p.end))
+		}()
+	}
+	ask()
+	ask()
+	check := true
+	for i := 0; i < len(asked); i++ {
+		a := asked[i]
+		<-a.done
+		if a.err != nil {
+			return Events{}, a.err
+		}
+		size = c.nextPieceSize(a.p.end.Sub(a.p.start), len(a.evs))
+		ask()
+		evs, err := c.lookBack(ctx, bucketID, a.p, a.evs, check)
 		if err != nil {
 			return Events{}, err
 		}
-		malformed += bad
-		asm.add(i, p, evs)
-		size, check = c.nextPieceSize(size, len(evs)), mayBeCutOff(evs, p)
-		start = p.end
+		malformed += a.bad
+		asm.add(i, a.p, evs)
+		check = mayBeCutOff(evs, a.p)
 	}
 	return Events{Events: clamp(asm.result(), from, to), Malformed: malformed}, nil
+}
+
+// pieceAnswer is the answer to one piece's request, once done is closed.
+type pieceAnswer struct {
+	p    piece
+	evs  []activity.Event
+	bad  int
+	err  error
+	done chan struct{}
+}
+
+// pieceQuery is the events query for [start, end].
+func pieceQuery(start, end time.Time) url.Values {
+	return url.Values{"start": {formatQueryTime(start)}, "end": {formatQueryTime(end)}}
 }
 
 // nextPieceSize is the length of the piece after one of length last that held n events:
@@ -115,7 +163,8 @@ func mayBeCutOff(evs []activity.Event, p piece) bool {
 	return false
 }
 
-// fetchPiece reads the events of one piece, including the event that covers its start.
+// lookBack completes evs, the answer to piece p's request, with the event that covers its
+// start, and returns the piece's events.
 //
 // The Python aw-server only looks for events that began at most 24 h before a query's start:
 // an older event that still covers the piece (a weekend's AFK period) is missing from the
@@ -126,22 +175,20 @@ func mayBeCutOff(evs []activity.Event, p piece) bool {
 // the piece is trimmed off here. aw-server-rust has no cut-off; there the extra query finds
 // nothing to add. check is set for the first piece, and for a later one when the piece before
 // it says the extra query can find something (mayBeCutOff).
-func (c *Client) fetchPiece(ctx context.Context, d *valueDecoder, bucketID string, p piece, check bool) ([]activity.Event, int, error) {
-	evs, bad, err := c.fetchEvents(ctx, d, bucketID, url.Values{
-		"start": {formatQueryTime(p.start)}, "end": {formatQueryTime(p.end)}})
-	if err != nil || !check || coversStart(evs, p.start) {
-		return evs, bad, err
+func (c *Client) lookBack(ctx context.Context, bucketID string, p piece, evs []activity.Event, check bool) ([]activity.Event, error) {
+	if !check || coversStart(evs, p.start) {
+		return evs, nil
 	}
+	d := newValueDecoder()
 	before, _, err := c.fetchEvents(ctx, d, bucketID, url.Values{"end": {formatQueryTime(p.start)}, "limit": {"1"}})
 	if err != nil || !coversStart(before, p.start) {
-		return evs, bad, err
+		return evs, err
 	}
-	evs, bad, err = c.fetchEvents(ctx, d, bucketID, url.Values{
-		"start": {formatQueryTime(before[0].Timestamp)}, "end": {formatQueryTime(p.end)}})
+	evs, _, err = c.fetchEvents(ctx, d, bucketID, pieceQuery(before[0].Timestamp, p.end))
 	if err != nil {
-		return nil, 0, err
+		return nil, err
 	}
-	return clamp(evs, p.start, p.end), bad, nil
+	return clamp(evs, p.start, p.end), nil
 }
 
 // coversStart reports whether one of evs began at or before t and ends after it.

@@ -1,6 +1,7 @@
 package syncer
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -92,7 +93,8 @@ func fetchBuckets(ctx context.Context, src Source, buckets []activity.Bucket, fr
 	errs := make([]error, len(buckets))
 	sem := make(chan struct{}, fetchConcurrency)
 	var wg sync.WaitGroup
-	for i, b := range buckets {
+	for _, i := range readOrder(buckets) {
+		b := buckets[i]
 		sem <- struct{}{}
 		wg.Add(1)
 		go func() {
@@ -113,6 +115,25 @@ func fetchBuckets(ctx context.Context, src Source, buckets []activity.Bucket, fr
 		out = append(out, activity.BucketEvents{Bucket: b, Events: results[i].Events})
 	}
 	return out, nil
+}
+
+// readOrder is the order in which the buckets' reads start: window buckets first, as they
+// hold the most events (every change of focus is one) and so take longest, then web, editor
+// and other buckets, and AFK buckets, the sparsest, last; the list's order otherwise. Started
+// first, the longest reads do not wait for a free slot while short ones run.
+func readOrder(buckets []activity.Bucket) []int {
+	rank := func(b activity.Bucket) int {
+		if k := activity.KindOf(b); k != activity.KindAFK {
+			return int(k)
+		}
+		return int(activity.KindOther) + 1
+	}
+	order := make([]int, len(buckets))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(x, y int) int { return cmp.Compare(rank(buckets[x]), rank(buckets[y])) })
+	return order
 }
 
 // firstError is the first error in errs that is not a cancellation (which another read's

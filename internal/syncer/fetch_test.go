@@ -83,6 +83,36 @@ func TestFetchBucketsConcurrentlyWithABound(t *testing.T) {
 	}
 }
 
+// TestFetchBucketsStartsTheLongestReadsFirst: of an AFK, an unknown, an editor, a web and a
+// window bucket, listed in that order, the four read first are all but the AFK bucket; the
+// results keep the list's order.
+func TestFetchBucketsStartsTheLongestReadsFirst(t *testing.T) {
+	require.Equal(t, 4, fetchConcurrency)
+	buckets := []activity.Bucket{
+		{ID: "aw-watcher-afk_h", Type: activity.TypeAFK}, {ID: "aw-watcher-input_h", Type: "os.hid.input"},
+		{ID: "aw-watcher-vscode_h", Type: activity.TypeEditor}, {ID: "aw-watcher-web-firefox_h", Type: activity.TypeWeb},
+		{ID: "aw-watcher-window_h", Type: activity.TypeWindow},
+	}
+	g := &gateSource{entered: make(chan string, 16), release: make(chan struct{})}
+	done := make(chan []activity.BucketEvents, 1)
+	go func() {
+		out, err := fetchBuckets(context.Background(), g, buckets, fetchFrom, fetchFrom.Add(time.Hour), map[string]int{})
+		assert.NoError(t, err)
+		done <- out
+	}()
+	var first []string
+	for range fetchConcurrency {
+		first = append(first, <-g.entered)
+	}
+	assert.ElementsMatch(t, []string{"aw-watcher-window_h", "aw-watcher-web-firefox_h", "aw-watcher-vscode_h", "aw-watcher-input_h"}, first)
+	close(g.release)
+	out := <-done
+	require.Len(t, out, len(buckets))
+	for i, be := range out {
+		assert.Equal(t, buckets[i], be.Bucket, "in the buckets' order")
+	}
+}
+
 func TestFetchBucketsReportsTheFirstFailure(t *testing.T) {
 	boom := errors.New("boom b1")
 	g := &gateSource{entered: make(chan string, 16), release: make(chan struct{}),
