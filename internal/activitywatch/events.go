@@ -317,13 +317,18 @@ func (a *assembler) add(pieceIdx int, p piece, evs []activity.Event) {
 		a.byID = map[int64]*joined{}
 	}
 	nextOpen := map[string][]*joined{}
+	fresh := make([]joined, 0, len(evs)) // one allocation for the piece's new events
+	a.events = slices.Grow(a.events, len(evs))
 	for pos, ev := range evs {
 		end := ev.Timestamp.Add(seconds(ev.Duration))
 		j := a.continued(ev, p.start)
 		if j == nil {
-			j = &joined{ev: ev, end: end, piece: pieceIdx, pos: pos}
+			fresh = append(fresh, joined{ev: ev, end: end, piece: pieceIdx, pos: pos})
+			j = &fresh[len(fresh)-1]
 			a.events = append(a.events, j)
-			if ev.ID != 0 {
+			// Only an event that reaches the piece's end can come back in the next one (within
+			// the Python aw-server's rounding of a query's start to the millisecond).
+			if ev.ID != 0 && !end.Before(p.end.Add(-joinMargin)) {
 				a.byID[ev.ID] = j
 			}
 		} else if end.After(j.end) {
@@ -337,6 +342,11 @@ func (a *assembler) add(pieceIdx int, p piece, evs []activity.Event) {
 	}
 	a.open, a.openEnd = nextOpen, p.end
 }
+
+// joinMargin is how far before a piece's end an event with an id may end and still come
+// back in the next piece's answer: the Python aw-server rounds a query's start down to the
+// millisecond; a second leaves room to spare.
+const joinMargin = time.Second
 
 // continued returns the event that ev (a part at the start of its piece) continues, or nil.
 func (a *assembler) continued(ev activity.Event, pieceStart time.Time) *joined {

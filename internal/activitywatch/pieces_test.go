@@ -166,3 +166,24 @@ func proxy(t *testing.T, w http.ResponseWriter, r *http.Request, base string) {
 	w.WriteHeader(resp.StatusCode)
 	_, _ = io.Copy(w, resp.Body)
 }
+
+// TestEventsEndingJustBeforeAPieceOnThePythonServer: the Python aw-server rounds a query's
+// start down to the millisecond, so an event that ends less than a millisecond before a piece
+// starts comes back in that piece's answer too; it is still one event.
+func TestEventsEndingJustBeforeAPieceOnThePythonServer(t *testing.T) {
+	from := t0.Add(700 * time.Microsecond)
+	evs := []activity.Event{
+		{Timestamp: t0.Add(10 * time.Minute), Duration: (50*time.Minute + 300*time.Microsecond).Seconds(), Data: map[string]any{"app": "a"}},
+		{Timestamp: t0.Add(70 * time.Minute), Duration: 60, Data: map[string]any{"app": "b"}},
+	}
+	rust, py := awtest.New(t), awtest.NewPython(t)
+	rust.AddEvents("w", evs...)
+	py.AddEvents("w", evs...)
+	want := rawEvents(t, http.DefaultClient, rust.URL()+"/api/0/buckets/w/events", from, from.Add(2*time.Hour))
+	require.Len(t, want, 2)
+	for _, o := range []activitywatch.Option{activitywatch.WithPieceSize(time.Hour), activitywatch.WithPiecesByDensity(time.Hour, 1)} {
+		got, err := activitywatch.New(py.URL(), o).Events(context.Background(), "w", from, from.Add(2*time.Hour))
+		require.NoError(t, err)
+		assert.Equal(t, want, got.Events)
+	}
+}
