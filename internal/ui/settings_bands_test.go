@@ -2,7 +2,6 @@ package ui
 
 import (
 	"testing"
-	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -36,11 +35,7 @@ func TestSettingsSyncStartsWithItsFirstField(t *testing.T) {
 
 func TestSettingsSyncCustomRangeNoticeComesFirst(t *testing.T) {
 	var saved []*config.Config
-	c := baseConfig()
-	from, to := time.Date(2026, 3, 2, 0, 0, 0, 0, time.Local), time.Date(2026, 3, 4, 0, 0, 0, 0, time.Local)
-	c.Sync.CustomStart, c.Sync.CustomEnd = &from, &to
-	c.SetStrategy(config.StrategyCustom)
-	s := newTestSettings(t, c, &saved)
+	s := newTestSettings(t, customRangeConfig(), &saved)
 	s.ShowTab("Sync")
 	d := fyne.CurrentApp().Driver()
 	require.True(t, s.sync.custom.Visible())

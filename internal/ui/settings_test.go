@@ -26,6 +26,16 @@ func baseConfig() *config.Config {
 	return &c
 }
 
+// customRangeConfig is baseConfig with the custom strategy over 2–4 March 2026, as a config
+// file may set it.
+func customRangeConfig() *config.Config {
+	c := baseConfig()
+	from, to := time.Date(2026, 3, 2, 0, 0, 0, 0, time.Local), time.Date(2026, 3, 4, 0, 0, 0, 0, time.Local)
+	c.Sync.CustomStart, c.Sync.CustomEnd = &from, &to
+	c.SetStrategy(config.StrategyCustom)
+	return c
+}
+
 // newTestSettings builds a settings window whose background work runs synchronously.
 func newTestSettings(t *testing.T, c *config.Config, saved *[]*config.Config) *Settings {
 	t.Helper()
@@ -60,11 +70,7 @@ func TestSettingsOneWayToBackfill(t *testing.T) {
 
 func TestSettingsCustomStrategyFromTheFile(t *testing.T) {
 	var saved []*config.Config
-	c := baseConfig()
-	from, to := time.Date(2026, 3, 2, 0, 0, 0, 0, time.Local), time.Date(2026, 3, 4, 0, 0, 0, 0, time.Local)
-	c.Sync.CustomStart, c.Sync.CustomEnd = &from, &to
-	c.SetStrategy(config.StrategyCustom)
-	s := newTestSettings(t, c, &saved)
+	s := newTestSettings(t, customRangeConfig(), &saved)
 	require.True(t, s.sync.custom.Visible(), "a custom range set in the file is shown")
 	assert.False(t, s.sync.autoSync.Checked)
 	assert.True(t, s.sync.autoSync.Disabled(), "the strategy contract: no auto sync while custom")
