@@ -25,10 +25,13 @@ func TestReviewCommand(t *testing.T) {
 			_, cfgPath, cfg := syncSetup(t)
 			cfg.Sync.Review = mode
 			require.NoError(t, config.Save(cfgPath, cfg))
-			code, _, stderr := runCmd(t, nil, "sync", "--config", cfgPath, "--now", "2026-03-02T15:00:00Z")
+			code, stdout, stderr := runCmd(t, nil, "sync", "--config", cfgPath, "--now", "2026-03-02T15:00:00Z", "--json")
 			require.Equal(t, ExitOK, code, stderr)
+			synced := decodeSync(t, stdout)
+			assert.Equal(t, mode == config.ReviewHold, synced.Held, "the counts are of held proposals under hold only")
+			assert.Equal(t, 3, synced.Created)
 
-			code, stdout, stderr := runCmd(t, nil, "review", "--config", cfgPath, "--json")
+			code, stdout, stderr = runCmd(t, nil, "review", "--config", cfgPath, "--json")
 			require.Equal(t, ExitOK, code, stderr)
 			list := decodeReview(t, stdout)
 			require.Len(t, list.Proposals, 3)
@@ -103,4 +106,16 @@ func TestReviewCommandUsage(t *testing.T) {
 		assert.Equal(t, ExitUsage, code, "%v: %s", args, stderr)
 		assert.NotEmpty(t, stderr)
 	}
+}
+
+func TestSyncTextSaysWhatWasHeldForReview(t *testing.T) {
+	_, cfgPath, cfg := syncSetup(t)
+	cfg.Sync.Review = config.ReviewHold
+	require.NoError(t, config.Save(cfgPath, cfg))
+	code, stdout, stderr := runCmd(t, nil, "sync", "--config", cfgPath, "--now", "2026-03-02T15:00:00Z")
+	require.Equal(t, ExitOK, code, stderr)
+	assert.Contains(t, stdout, "for review: 3 new proposals, 0 to update, 0 to withdraw, 0 unchanged; the calendar is unchanged")
+	assert.NotContains(t, stdout, "created", "held proposals are not calendar creates")
+	_, err := os.Stat(cfg.Calendar.Path)
+	assert.ErrorIs(t, err, os.ErrNotExist, "nothing was written to the calendar")
 }

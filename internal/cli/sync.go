@@ -27,9 +27,14 @@ Events you edited in your calendar app stay as you left them, and blocks you del
 written again. --forget-corrections (with --from and --to) forgets those corrections in the
 range: your edited events there are rewritten to the derived blocks, the deleted ones come back.
 
+With sync.review "hold" the blocks are held for review instead of written: the counts are of
+proposals (new, to update, to withdraw), the calendar is left as it is, and "awcal review"
+lists them.
+
 --json prints {"strategy", "mode", "from", "to", "created", "updated", "deleted", "unchanged",
-"deletedInCalendar", "correctionsForgotten", "lastSyncTime", "dryRun"}, times in RFC 3339
-(UTC); a dry run adds "changes", each {"op", "uid", "profile", "title", "start", "end"}.`
+"held", "deletedInCalendar", "correctionsForgotten", "lastSyncTime", "dryRun"}, times in RFC 3339
+(UTC); "held" true means the counts are of proposals held for review; a dry run adds
+"changes", each {"op", "uid", "profile", "title", "start", "end"}.`
 
 // syncJSON is the stable --json output of "awcal sync".
 type syncJSON struct {
@@ -41,6 +46,9 @@ type syncJSON struct {
 	Updated   int       `json:"updated"`
 	Deleted   int       `json:"deleted"`
 	Unchanged int       `json:"unchanged"`
+	// Held says the counts are of proposals held for review (sync.review "hold"): the
+	// calendar's events were left as they are.
+	Held bool `json:"held"`
 	// DeletedInCalendar counts the events found deleted by the person (now tombstones);
 	// CorrectionsForgotten the tombstones --forget-corrections removed.
 	DeletedInCalendar    int              `json:"deletedInCalendar"`
@@ -213,7 +221,7 @@ func progressLines(w io.Writer) func(syncer.Progress) {
 func writeSyncJSON(w io.Writer, rep *syncer.Report) error {
 	out := syncJSON{
 		Strategy: rep.Strategy, Mode: string(rep.Mode), From: rep.From.UTC(), To: rep.To.UTC(),
-		Created: rep.Created, Updated: rep.Updated, Deleted: rep.Deleted, Unchanged: rep.Unchanged,
+		Created: rep.Created, Updated: rep.Updated, Deleted: rep.Deleted, Unchanged: rep.Unchanged, Held: rep.Held,
 		DeletedInCalendar: rep.Buried, CorrectionsForgotten: rep.Forgotten, DryRun: rep.DryRun, Notices: rep.Notices,
 	}
 	if rep.LastSyncTime != nil {
@@ -236,8 +244,13 @@ func writeSyncText(w io.Writer, rep *syncer.Report) error {
 	if rep.DryRun {
 		verb = "Dry run, nothing written:"
 	}
-	fmt.Fprintf(ew, "%s %s %s – %s: %d created, %d updated, %d deleted, %d unchanged.\n", verb, rep.Strategy,
-		rep.From.Local().Format(layout), rep.To.Local().Format(layout), rep.Created, rep.Updated, rep.Deleted, rep.Unchanged)
+	if rep.Held {
+		fmt.Fprintf(ew, "%s %s %s – %s for review: %d new proposals, %d to update, %d to withdraw, %d unchanged; the calendar is unchanged (awcal review lists them).\n",
+			verb, rep.Strategy, rep.From.Local().Format(layout), rep.To.Local().Format(layout), rep.Created, rep.Updated, rep.Deleted, rep.Unchanged)
+	} else {
+		fmt.Fprintf(ew, "%s %s %s – %s: %d created, %d updated, %d deleted, %d unchanged.\n", verb, rep.Strategy,
+			rep.From.Local().Format(layout), rep.To.Local().Format(layout), rep.Created, rep.Updated, rep.Deleted, rep.Unchanged)
+	}
 	for _, c := range rep.Changes {
 		fmt.Fprintf(ew, "  %-6s %s – %s  %-12s %s\n", c.Op, c.Event.Start.Local().Format(layout),
 			c.Event.End.Local().Format("15:04:05"), c.Event.ProfileID, c.Event.Title)
