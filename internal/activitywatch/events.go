@@ -61,6 +61,9 @@ func (c *Client) Events(ctx context.Context, bucketID string, from, to time.Time
 		asked []*pieceAnswer
 		next  = from
 		size  = c.pieceSize
+		// Piece i is decoded with decoders[i%2]: equal strings and data objects are shared
+		// across the bucket's pieces, and piece i+2 is asked for only once piece i is read.
+		decoders = [2]*valueDecoder{newValueDecoder(), newValueDecoder()}
 	)
 	ask := func() {
 		if !next.Before(to) {
@@ -72,12 +75,13 @@ func (c *Client) Events(ctx context.Context, bucketID string, from, to time.Time
 		}
 		next = p.end
 		a := &pieceAnswer{p: p, done: make(chan struct{})}
+		d := decoders[len(asked)%2]
 		asked = append(asked, a)
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			defer close(a.done)
-			a.evs, a.bad, a.err = c.fetchEvents(ctx, newValueDecoder(), bucketID, pieceQuery(p.start, p.end))
+			a.evs, a.bad, a.err = c.fetchEvents(ctx, d, bucketID, pieceQuery(p.start, p.end))
 		}()
 	}
 	ask()
