@@ -92,8 +92,11 @@ func measureServer(awcal, dir string) ([]row, error) {
 			return nil, err
 		}
 		what := fmt.Sprintf("preview from %s, %d heavy days (%d requests)", f.name, serverDays, len(paths))
-		rows = append(rows, row{what: what + ", wall", value: dur(aw.wall), floor: dur(floor.wall), floorName: "curl, same requests",
-			ratio: ratio(aw.wall, floor.wall), target: "≤ 1.5×"})
+		rows = append(rows,
+			row{what: what + ", wall", value: dur(aw.wall), floor: dur(floor.wall), floorName: "curl, same requests",
+				ratio: ratio(aw.wall, floor.wall), target: "≤ 1.5×"},
+			row{what: what + ", CPU", value: dur(aw.cpu), floor: dur(floor.cpu), floorName: "curl, same requests",
+				ratio: ratio(aw.cpu, floor.cpu), target: "–"})
 	}
 	return rows, nil
 }
