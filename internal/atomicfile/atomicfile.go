@@ -32,7 +32,9 @@ func WriteFile(path string, data []byte, perm fs.FileMode) error {
 // On Linux the replace is an atomic exchange (renameat2 RENAME_EXCHANGE) followed by a check of
 // what was exchanged out, and an exchange back when that was not what unchanged accepted, so
 // only a second outside write within those microseconds can still be lost. Elsewhere (or on a
-// filesystem without the exchange) the check comes just before a plain rename. A missing path
+// filesystem without the exchange) the check comes just before a plain rename, and an outside
+// write landing between the two is lost. On Windows, while another program holds the file
+// (RetryBlocked), the check and the rename are both done again once it lets go. A missing path
 // is created with a hard link, which never replaces a file another program created meanwhile.
 func WriteFileIf(path string, data []byte, perm fs.FileMode, unchanged func(current []byte, exists bool) error) (err error) {
 	dir := filepath.Dir(path)

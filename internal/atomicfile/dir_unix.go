@@ -20,6 +20,3 @@ func syncDir(dir string) error {
 	}
 	return nil
 }
-
-// replace renames tmp over path; on Unix that works while others have path open.
-func replace(tmp, path string) error { return os.Rename(tmp, path) }

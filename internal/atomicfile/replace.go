@@ -12,7 +12,19 @@ var afterCheck = func(path string) {}
 
 // replaceIf moves tmp over path when unchanged accepts what path holds, as WriteFileIf
 // describes. On success tmp is gone; on failure it may still exist (the caller removes it).
+// On Windows, where another program holding path blocks reading it or renaming over it, the
+// whole check and replace is done again once it lets go, never the rename alone: a program
+// that blocked the rename may well have written the file before letting go.
 func replaceIf(tmp, path string, unchanged func([]byte, bool) error) error {
+	err := RetryBlocked(func() error { return replaceIfOnce(tmp, path, unchanged) })
+	if err != nil && blocked(err) {
+		return errors.Join(err, errBlocked)
+	}
+	return err
+}
+
+// replaceIfOnce is one check and replace of replaceIf.
+func replaceIfOnce(tmp, path string, unchanged func([]byte, bool) error) error {
 	cur, exists, err := read(path)
 	if err != nil {
 		return err
@@ -32,9 +44,9 @@ func replaceIf(tmp, path string, unchanged func([]byte, bool) error) error {
 			if err := unchanged(cur, exists); err != nil {
 				return err
 			}
-			return replace(tmp, path) // unchanged accepted it after all
+			return os.Rename(tmp, path) // unchanged accepted it after all
 		case err != nil:
-			return replace(tmp, path) // no hard links on this filesystem
+			return os.Rename(tmp, path) // no hard links on this filesystem
 		}
 		return os.Remove(tmp)
 	}
@@ -43,7 +55,7 @@ func replaceIf(tmp, path string, unchanged func([]byte, bool) error) error {
 		return err
 	}
 	if !swapped {
-		return replace(tmp, path)
+		return os.Rename(tmp, path)
 	}
 	old, err := os.ReadFile(tmp)
 	if err == nil {

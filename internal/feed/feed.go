@@ -19,6 +19,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/awcal/awcal/internal/atomicfile"
 	"github.com/awcal/awcal/internal/calendar"
 	"github.com/awcal/awcal/internal/config"
 )
@@ -79,9 +80,14 @@ func Handler(path, token string) http.Handler {
 var emptyCalendar = []byte("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:" + calendar.ProdID + "\r\nEND:VCALENDAR\r\n")
 
 // read returns the file's bytes and modification time, both from one open file (the store
-// replaces the file by renaming, so an open file never changes under the reader).
+// replaces the file by renaming, so an open file never changes under the reader; on Windows
+// the open waits out that rename).
 func read(path string) ([]byte, time.Time, error) {
-	f, err := os.Open(path)
+	var f *os.File
+	err := atomicfile.RetryBlocked(func() (err error) {
+		f, err = os.Open(path)
+		return err
+	})
 	if errors.Is(err, fs.ErrNotExist) {
 		return emptyCalendar, time.Time{}, nil
 	}

@@ -19,6 +19,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/awcal/awcal/internal/atomicfile"
 	"github.com/awcal/awcal/internal/calendar"
 	"github.com/awcal/awcal/internal/calendar/caldav"
 	"github.com/awcal/awcal/internal/calendar/caldav/caldavtest"
@@ -61,12 +62,6 @@ func TestConcurrencyLoop(t *testing.T) {
 	} {
 		kind := tc.kind
 		t.Run(kind+" on "+tc.store, func(t *testing.T) {
-			if kind == "sync vs outside writer" && runtime.GOOS == "windows" {
-				// Windows refuses a rename over a file another program has open, and an open of a
-				// file being replaced (sharing violations): both sides fail there instead of
-				// interleaving, which this loop does not model yet.
-				t.Skip("outside writers replacing the calendar during a sync fail with sharing violations on Windows")
-			}
 			w := newWorld(t, profile.Starters()...)
 			rp := newReplay(w.aw, data)
 			rp.advance(day.Add(24 * time.Hour))
@@ -75,6 +70,10 @@ func TestConcurrencyLoop(t *testing.T) {
 			if tc.store == "caldav" {
 				srv = caldavtest.StartMemory(t, caldavtest.MemoryOptions{})
 			}
+			// Windows has no atomic exchange: an outside write landing between WriteFileIf's last
+			// check and its rename is lost there (atomicfile). Such rounds are counted and
+			// logged, not failed; everything else is asserted as on Linux.
+			lossesFail := kind != "sync vs outside writer" || runtime.GOOS != "windows"
 			var sum roundResult
 			for round := range rounds {
 				r := stressRound{t: t, w: w, rng: rng, day: day, dir: t.TempDir()}
@@ -90,7 +89,7 @@ func TestConcurrencyLoop(t *testing.T) {
 				}
 				name := fmt.Sprintf("%s on %s round %d", kind, tc.store, round)
 				res := r.run(kind)
-				if res.twins > 0 || res.lost > 0 || res.settled > 0 || tc.store == "ics" && res.overlaps > 0 {
+				if res.twins > 0 || lossesFail && res.lost > 0 || res.settled > 0 || tc.store == "ics" && res.overlaps > 0 {
 					t.Errorf("%s: %+v", name, res)
 				}
 				sum.add(res)
@@ -275,9 +274,11 @@ func (r stressRound) syncer(st syncer.Store, statePath string, now time.Time) *s
 }
 
 // appendForeignEvent adds a one-hour foreign event to the .ics file as another program does:
-// read it, insert the event, write it back in place or through a temp file and a rename.
+// read it, insert the event, write it back in place or through a temp file and a rename. On
+// Windows each step waits while awcal holds the file (atomicfile.RetryBlocked), as a program
+// there must: a file being read cannot be renamed over, nor one being renamed over opened.
 func appendForeignEvent(t *testing.T, path, uid string, day time.Time, inPlace bool) {
-	raw, err := os.ReadFile(path)
+	raw, err := atomicfile.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		raw = []byte("BEGIN:VCALENDAR\r\nPRODID:-//Other//Client 1.0//EN\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n")
 	} else {
@@ -290,10 +291,10 @@ func appendForeignEvent(t *testing.T, path, uid string, day time.Time, inPlace b
 	require.GreaterOrEqual(t, i, 0, "the file holds no calendar:\n%s", raw)
 	out := string(raw[:i]) + ev + string(raw[i:])
 	if inPlace {
-		require.NoError(t, os.WriteFile(path, []byte(out), 0o600))
+		require.NoError(t, atomicfile.RetryBlocked(func() error { return os.WriteFile(path, []byte(out), 0o600) }))
 		return
 	}
 	tmp := fmt.Sprintf("%s.other-%s", path, uid)
 	require.NoError(t, os.WriteFile(tmp, []byte(out), 0o600))
-	require.NoError(t, os.Rename(tmp, path))
+	require.NoError(t, atomicfile.RetryBlocked(func() error { return os.Rename(tmp, path) }))
 }

@@ -218,7 +218,11 @@ func (s *Store) snapshotLocked() (*snapshot, error) {
 	if err != nil {
 		return nil, err
 	}
-	f, err := os.Open(target)
+	var f *os.File
+	err = atomicfile.RetryBlocked(func() (err error) {
+		f, err = os.Open(target)
+		return err
+	})
 	if errors.Is(err, fs.ErrNotExist) {
 		return &snapshot{}, nil
 	}
@@ -334,7 +338,7 @@ func (s *Store) applyOnce(ctx context.Context, target string, changes []calendar
 		if raw == nil {
 			raw = []byte{} // an empty file, not a missing one
 		}
-	} else if raw, err = os.ReadFile(target); err != nil && !errors.Is(err, fs.ErrNotExist) {
+	} else if raw, err = atomicfile.ReadFile(target); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return pathError("reading calendar file "+s.path, err, target)
 	}
 	existed := raw != nil
@@ -411,7 +415,11 @@ func writable(path, target string) error {
 	}
 	readOnly := fi.Mode().Perm()&0o222 == 0
 	if !readOnly {
-		f, err := openFile(target, os.O_WRONLY, 0)
+		var f *os.File
+		err := atomicfile.RetryBlocked(func() (err error) {
+			f, err = openFile(target, os.O_WRONLY, 0)
+			return err
+		})
 		if err != nil {
 			if !errors.Is(err, fs.ErrPermission) {
 				return pathError("writing calendar file "+path, err, target)
