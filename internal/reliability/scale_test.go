@@ -95,8 +95,13 @@ func backfillICS(t *testing.T, days, foreign int) backfillFigures {
 func backfillDAV(t *testing.T, srv *caldavtest.Server, days, foreign int) backfillFigures {
 	t.Helper()
 	data, from, to := generate(days, fakedata.Heavy, 31)
-	// A proxy that injects nothing, to see where the time goes.
-	p := faultproxy.New(t, srv.URL, srv.Client.Transport)
+	// A proxy that injects nothing, to see where the time goes; it keeps awcal's creates for
+	// the floor.
+	rec := &createRecorder{next: srv.Client.Transport}
+	if rec.next == nil {
+		rec.next = http.DefaultTransport
+	}
+	p := faultproxy.New(t, srv.URL, rec)
 	cal := newDAVCalendar(t, srv, p.URL(), fmt.Sprintf("scale%d", days))
 	w := newWorld(t, nil, func(*home) target { return cal }, nil)
 	loadAll(w.aw, data)
@@ -123,6 +128,9 @@ func backfillDAV(t *testing.T, srv *caldavtest.Server, days, foreign int) backfi
 		assert.Equal(t, tag, after[href], "foreign event %s changed or vanished", href)
 	}
 	figure(t, fmt.Sprintf("scale/radicale/%d-days", days), f.figures())
+	if davFloorWanted() {
+		davFloor(t, srv, rec.creates(), foreign, from.Add(-24*time.Hour))
+	}
 	return f
 }
 
@@ -173,15 +181,7 @@ func (f backfillFigures) figures() map[string]any {
 // must run before awcal writes there, since it replaces the collection's content.
 func uploadForeign(t *testing.T, srv *caldavtest.Server, calPath string, n int, from time.Time) {
 	t.Helper()
-	var b strings.Builder
-	b.WriteString("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Other Client//EN\r\n")
-	for i := range n {
-		uid := fmt.Sprintf("bulk-%d@other.example", i)
-		b.WriteString(foreignVEvent(uid, from.Add(time.Duration(i)*17*time.Minute), 25*time.Minute, fmt.Sprintf("Foreign %d", i)))
-	}
-	b.WriteString("END:VCALENDAR\r\n")
-	status, body, _ := srv.Do(t, http.MethodPut, calPath, http.Header{"Content-Type": {"text/calendar; charset=utf-8"}}, b.String())
-	require.Contains(t, []int{http.StatusCreated, http.StatusNoContent, http.StatusOK}, status, "uploading foreign events: %s", body)
+	uploadCalendar(t, srv, calPath, calendarWith(foreignEvents(n, from)))
 }
 
 // etags lists the resources of the calendar at calPath with their ETags (one PROPFIND).
