@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"os"
 	"path"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -101,29 +102,37 @@ var createHeader = http.Header{"Content-Type": {"text/calendar; charset=utf-8"},
 
 // davFloor measures what Radicale itself needs for awcal's creates: the same bodies at the same
 // resource names, sent by a plain client to a new calendar of the same server holding the same
-// foreign events — one after another, then four at a time — and the time of one create at
-// larger collection sizes (the collection filled in one request, with copies of awcal's events
-// under new UIDs). It logs each figure and a line fitted to the per-create times.
+// foreign events — one after another, then four at a time — and the time of a create at larger
+// collection sizes (the collection filled in one request, with copies of awcal's events under
+// new UIDs). Each figure has the wall time and the server's CPU time (user + system, from
+// /proc), which the load of the shared machine inflates less. It ends with the year's creates
+// at those costs: a lower bound (every create as cheap as into the smallest collection) and an
+// estimate (the cost interpolated between the sizes measured).
 func davFloor(t *testing.T, srv *caldavtest.Server, creates []recordedCreate, foreign int, from time.Time) {
 	t.Helper()
 	require.NotEmpty(t, creates)
+	require.NotZero(t, srv.PID, "the floor needs the server's process")
 	c := newPlainClient(srv)
-	var points []sizeTime // collection size before the create → its time
+	var costs []sizeCost // collection size → one create's cost there
 
 	// One after another, as awcal sent them.
 	cal := srv.NewCalendar(t, "floor-seq", "floor-seq", "")
 	uploadForeign(t, srv, cal, foreign, from)
-	var total time.Duration
-	for i, p := range creates {
-		d := c.mustPut(t, cal+p.name, p.body, createHeader)
-		total += d
-		points = append(points, sizeTime{foreign + i, d})
-	}
 	n := len(creates)
 	tenth := max(n/10, 1)
+	var walls []time.Duration
+	cpu0 := cpuTime(t, srv.PID)
+	for _, p := range creates {
+		walls = append(walls, c.mustPut(t, cal+p.name, p.body, createHeader))
+	}
+	seq := phase{wall: sum(walls), cpu: cpuTime(t, srv.PID) - cpu0, n: n}
+	first := phase{wall: sum(walls[:tenth]), n: tenth}
+	costs = append(costs, sizeCost{foreign + n/2, seq.cpuPer()})
 	figure(t, "scale/radicale/floor-sequential", map[string]any{
-		"creates": n, "total": total.Round(100 * time.Millisecond), "foreignEvents": foreign,
-		"firstTenthMeanMs": meanMs(points[:tenth]), "lastTenthMeanMs": meanMs(points[n-tenth:]),
+		"creates": n, "foreignEvents": foreign, "wall": seq.wall.Round(100 * time.Millisecond),
+		"serverCPU": seq.cpu.Round(100 * time.Millisecond), "serverCPUPerCreate": seq.cpuPer().Round(100 * time.Microsecond),
+		"firstTenthWallPerCreate": first.wallPer().Round(100 * time.Microsecond),
+		"lastTenthWallPerCreate":  phase{wall: sum(walls[n-tenth:]), n: tenth}.wallPer().Round(100 * time.Microsecond),
 	})
 
 	// Four at a time.
@@ -131,7 +140,7 @@ func davFloor(t *testing.T, srv *caldavtest.Server, creates []recordedCreate, fo
 	uploadForeign(t, srv, cal, foreign, from)
 	work := make(chan recordedCreate)
 	var wg sync.WaitGroup
-	start := time.Now()
+	start, cpu0 := time.Now(), cpuTime(t, srv.PID)
 	for range 4 {
 		wg.Add(1)
 		go func() {
@@ -148,58 +157,97 @@ func davFloor(t *testing.T, srv *caldavtest.Server, creates []recordedCreate, fo
 	}
 	close(work)
 	wg.Wait()
-	figure(t, "scale/radicale/floor-parallel4", map[string]any{"creates": n, "wall": time.Since(start).Round(100 * time.Millisecond)})
+	figure(t, "scale/radicale/floor-parallel4", map[string]any{"creates": n,
+		"wall": time.Since(start).Round(100 * time.Millisecond), "serverCPU": (cpuTime(t, srv.PID) - cpu0).Round(100 * time.Millisecond)})
 
-	// Larger collections: the time of one create with 2,500 and 5,000 more events in it.
+	// Larger collections.
 	const sample = 40
 	for _, extra := range []int{2_500, 5_000} {
 		cal = srv.NewCalendar(t, fmt.Sprintf("floor-%d", extra), "floor", "")
 		uploadCalendar(t, srv, cal, calendarWith(foreignEvents(foreign, from)+copies(creates, extra)))
-		var at []sizeTime
-		for i, p := range creates[:min(sample, n)] {
-			at = append(at, sizeTime{foreign + extra + i, c.mustPut(t, cal+p.name, p.body, createHeader)})
+		var w []time.Duration
+		cpu0 := cpuTime(t, srv.PID)
+		for _, p := range creates[:min(sample, n)] {
+			w = append(w, c.mustPut(t, cal+p.name, p.body, createHeader))
 		}
-		points = append(points, at...)
-		figure(t, "scale/radicale/floor-at-size", map[string]any{"collectionItems": foreign + extra, "creates": len(at), "meanMs": meanMs(at)})
+		at := phase{wall: sum(w), cpu: cpuTime(t, srv.PID) - cpu0, n: len(w)}
+		costs = append(costs, sizeCost{foreign + extra + len(w)/2, at.cpuPer()})
+		figure(t, "scale/radicale/floor-at-size", map[string]any{"collectionItems": foreign + extra, "creates": at.n,
+			"wallPerCreate": at.wallPer().Round(100 * time.Microsecond), "serverCPUPerCreate": at.cpuPer().Round(100 * time.Microsecond)})
 	}
 
-	a, b := fit(points)
-	year := 0.0
+	var estimate time.Duration
 	for k := range yearCreates {
-		year += a + b*float64(foreign+k)
+		estimate += interpolate(costs, foreign+k)
 	}
-	figure(t, "scale/radicale/floor-fit", map[string]any{
-		"msPerCreate":  fmt.Sprintf("%.1f + %.4f × items", a, b),
-		"yearEstimate": (time.Duration(year) * time.Millisecond).Round(time.Second), "yearCreates": yearCreates,
+	figure(t, "scale/radicale/floor-year", map[string]any{
+		"yearCreates":              yearCreates,
+		"lowerBoundWall":           (time.Duration(yearCreates) * first.wallPer()).Round(time.Second),
+		"lowerBoundServerCPU":      (time.Duration(yearCreates) * seq.cpuPer()).Round(time.Second),
+		"estimateServerCPU":        estimate.Round(time.Second),
+		"serverCPUPerCreateAtSize": fmt.Sprint(costs),
 	})
 }
 
-// yearCreates is how many events the year's backfill creates (docs/PERFORMANCE.md).
-const yearCreates = 5_036
+// yearCreates is how many events the year's backfill creates (docs/RELIABILITY.md, since
+// 342259b).
+const yearCreates = 3_752
 
-type sizeTime struct {
+// phase is n creates that took wall in all and cost the server cpu.
+type phase struct {
+	wall, cpu time.Duration
+	n         int
+}
+
+func (p phase) wallPer() time.Duration { return p.wall / time.Duration(p.n) }
+func (p phase) cpuPer() time.Duration  { return p.cpu / time.Duration(p.n) }
+
+func sum(ds []time.Duration) time.Duration {
+	var s time.Duration
+	for _, d := range ds {
+		s += d
+	}
+	return s
+}
+
+// sizeCost is what one create cost the server in a collection of items items.
+type sizeCost struct {
 	items int
-	took  time.Duration
+	cpu   time.Duration
 }
 
-func meanMs(ps []sizeTime) string {
-	var sum time.Duration
-	for _, p := range ps {
-		sum += p.took
-	}
-	return fmt.Sprintf("%.1f", float64(sum)/float64(len(ps))/float64(time.Millisecond))
+func (s sizeCost) String() string {
+	return fmt.Sprintf("%d:%s", s.items, s.cpu.Round(100*time.Microsecond))
 }
 
-// fit is the least-squares line through the points: milliseconds = a + b × items.
-func fit(ps []sizeTime) (a, b float64) {
-	var sx, sy, sxx, sxy float64
-	for _, p := range ps {
-		x, y := float64(p.items), float64(p.took)/float64(time.Millisecond)
-		sx, sy, sxx, sxy = sx+x, sy+y, sxx+x*x, sxy+x*y
+// interpolate is the cost at items, linear between the measured sizes (sorted by size) and
+// constant beyond them.
+func interpolate(costs []sizeCost, items int) time.Duration {
+	if items <= costs[0].items {
+		return costs[0].cpu
 	}
-	n := float64(len(ps))
-	b = (n*sxy - sx*sy) / (n*sxx - sx*sx)
-	return (sy - b*sx) / n, b
+	for i := 1; i < len(costs); i++ {
+		if a, b := costs[i-1], costs[i]; items <= b.items {
+			return a.cpu + time.Duration(float64(b.cpu-a.cpu)*float64(items-a.items)/float64(b.items-a.items))
+		}
+	}
+	return costs[len(costs)-1].cpu
+}
+
+// cpuTime is the process's CPU time so far (user + system), from /proc/pid/stat in clock ticks
+// of 10 ms (USER_HZ is 100 on Linux).
+func cpuTime(t testing.TB, pid int) time.Duration {
+	t.Helper()
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	require.NoError(t, err)
+	// The fields after the command name (in parentheses, which may hold spaces): state is the
+	// first, utime the 12th and stime the 13th.
+	fields := strings.Fields(string(b[bytes.LastIndexByte(b, ')')+1:]))
+	utime, err := strconv.Atoi(fields[11])
+	require.NoError(t, err)
+	stime, err := strconv.Atoi(fields[12])
+	require.NoError(t, err)
+	return time.Duration(utime+stime) * 10 * time.Millisecond
 }
 
 // foreignEvents are the foreign events uploadForeign stores, as VEVENTs.

@@ -37,6 +37,9 @@ type Server struct {
 	CertPEM []byte
 	// Client reaches the server (it trusts CertPEM); the backdoors use it.
 	Client *http.Client
+	// PID is the server's process when it runs as one (Radicale), else 0: measurements read
+	// its CPU time.
+	PID int
 
 	mkcalendar      func(t testing.TB, path, name, color string)
 	newCalendarPath func(name string) string

@@ -83,6 +83,7 @@ level = warning
 		Username:        user,
 		Password:        password,
 		Client:          &http.Client{Timeout: 30 * time.Second},
+		PID:             cmd.Process.Pid,
 		newCalendarPath: func(name string) string { return "/" + user + "/" + name + "/" },
 	}
 	s.mkcalendar = func(t testing.TB, p, name, color string) {
