@@ -26,8 +26,9 @@ import (
 type scaleSizes struct {
 	small, large int // days
 	icsForeign   int
-	// davDays can be shortened with AWCAL_SCALE_DAV_DAYS: Radicale takes about half an hour
-	// for the year's 5,000 PUTs.
+	// davDays can be shortened with AWCAL_SCALE_DAV_DAYS: the year's creates take Radicale
+	// 10–20 minutes, since each one reads every item of the collection (docs/PERFORMANCE.md).
+	// AWCAL_SCALE_DAV_FLOOR=1 measures that floor after the backfill (davFloor).
 	davDays    int
 	davForeign int
 }
