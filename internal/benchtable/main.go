@@ -18,7 +18,10 @@
 //
 // Run it from the repository root: go run ./internal/benchtable. With -only and a
 // comma-separated list of export, server and gobench, it measures only those groups of rows
-// (e.g. -only server for the server rows, a few seconds).
+// (e.g. -only server for the server rows, a few seconds). With -aw-server URL the server rows
+// also measure a running aw-server (a real one, say) that holds the same 14 days, imported
+// with `curl -X POST -H 'Content-Type: application/json' --data-binary @FILE URL/api/0/import`
+// from `awcal fakedata --days 14 --seed 1 --intensity heavy -o FILE`.
 package main
 
 import (
@@ -35,14 +38,15 @@ var groups = []string{"export", "server", "gobench"}
 
 func main() {
 	only := flag.String("only", "", "measure only these groups of rows, comma-separated: "+strings.Join(groups, ", "))
+	awServer := flag.String("aw-server", "", "also measure the server rows against the aw-server at this URL (holding the 14 days of awcal fakedata --days 14 --seed 1 --intensity heavy)")
 	flag.Parse()
-	if err := run(*only); err != nil {
+	if err := run(*only, *awServer); err != nil {
 		fmt.Fprintf(os.Stderr, "benchtable: %v\n", err)
 		os.Exit(1)
 	}
 }
 
-func run(only string) error {
+func run(only, awServer string) error {
 	want := func(string) bool { return true }
 	if only != "" {
 		picked := strings.Split(only, ",")
@@ -77,7 +81,10 @@ func run(only string) error {
 	}
 	if want("server") {
 		fmt.Fprintf(os.Stderr, "preview from the fake aw-server (both flavours), %d heavy days…\n", serverDays)
-		srv, err := measureServer(awcal, dir)
+		if awServer != "" {
+			fmt.Fprintf(os.Stderr, "… and from the aw-server at %s\n", awServer)
+		}
+		srv, err := measureServer(awcal, dir, awServer)
 		if err != nil {
 			return err
 		}

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/http/httputil"
+	"net/url"
 	"os"
 	"path/filepath"
 	"sync"
@@ -19,14 +21,15 @@ import (
 // serverDays is the server-mode workload: 14 generated heavy days.
 const serverDays = 14
 
+// serverData is the server-mode workload's options.
+var serverData = fakedata.Options{Days: serverDays, Seed: 1, Intensity: fakedata.Heavy}
+
 // measureServer runs `awcal preview` against the fake aw-server of each flavour, over HTTP on
-// the loopback, and the HTTP floor: the same requests (recorded from awcal's first run) fetched
-// with one curl process, one after another on a kept connection, bodies discarded.
-func measureServer(awcal, dir string) ([]row, error) {
-	opts := fakedata.Options{Days: serverDays, Seed: 1, Intensity: fakedata.Heavy}
-	data := fakedata.Generate(opts)
-	from, _ := fakedata.Day(opts, 0)
-	_, to := fakedata.Day(opts, serverDays-1)
+// the loopback, and against the aw-server at external when it is set (which must hold
+// serverData, imported from `awcal fakedata --days 14 --seed 1 --intensity heavy`), and the
+// HTTP floor: the same requests (recorded from awcal's first run) fetched with one curl
+// process, one after another on a kept connection, bodies discarded.
+func measureServer(awcal, dir, external string) ([]row, error) {
 	var rows []row
 	for _, f := range []struct {
 		name    string
@@ -34,71 +37,110 @@ func measureServer(awcal, dir string) ([]row, error) {
 	}{{"aw-server-rust", awfake.Rust}, {"Python aw-server", awfake.Python}} {
 		h := awfake.New(f.flavour)
 		h.SetInfo(awfake.Info{Hostname: fakedata.DefaultHostname, Version: "benchtable"})
-		for _, b := range data {
+		for _, b := range fakedata.Generate(serverData) {
 			h.AddBucket(b.Bucket)
 			h.AddEvents(b.Bucket.ID, b.Events...)
 		}
-		var (
-			mu        sync.Mutex
-			recording = true
-			paths     []string
-		)
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		r, err := measureAgainst(awcal, dir, f.name, h, "")
 		if err != nil {
-			return nil, fmt.Errorf("listening for the fake aw-server: %w", err)
+			return nil, err
 		}
-		srv := &http.Server{ReadHeaderTimeout: time.Minute, Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			mu.Lock()
-			if recording {
-				paths = append(paths, r.URL.RequestURI())
-			}
-			mu.Unlock()
-			h.ServeHTTP(w, r)
-		})}
-		go func() { _ = srv.Serve(ln) }()
-		base := "http://" + ln.Addr().String()
-		cfg := filepath.Join(dir, "config.json")
-		raw, err := json.Marshal(map[string]any{"activitywatch": map[string]any{"url": base},
-			"calendar": map[string]any{"kind": "ics", "path": filepath.Join(dir, "unused.ics")}})
+		rows = append(rows, r...)
+	}
+	if external != "" {
+		u, err := url.Parse(external)
+		if err != nil || u.Host == "" {
+			return nil, fmt.Errorf("-aw-server %q is not a URL like http://127.0.0.1:5600", external)
+		}
+		proxy := httputil.NewSingleHostReverseProxy(u)
+		r, err := measureAgainst(awcal, dir, "aw-server at "+u.Host, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			r.Host = u.Host
+			proxy.ServeHTTP(w, r)
+		}), u.String())
+		if err != nil {
+			return nil, err
+		}
+		rows = append(rows, r...)
+	}
+	return rows, nil
+}
+
+// measureAgainst measures the preview against h, served on the loopback: awcal's first run
+// goes through h and its request URIs are recorded; the timed runs and curl ask direct, or h
+// when direct is empty.
+func measureAgainst(awcal, dir, name string, h http.Handler, direct string) ([]row, error) {
+	from, _ := fakedata.Day(serverData, 0)
+	_, to := fakedata.Day(serverData, serverDays-1)
+	var (
+		mu        sync.Mutex
+		recording = true
+		paths     []string
+	)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, fmt.Errorf("listening for the fake aw-server: %w", err)
+	}
+	srv := &http.Server{ReadHeaderTimeout: time.Minute, Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		if recording {
+			paths = append(paths, r.URL.RequestURI())
+		}
+		mu.Unlock()
+		h.ServeHTTP(w, r)
+	})}
+	go func() { _ = srv.Serve(ln) }()
+	defer srv.Close()
+	base := "http://" + ln.Addr().String()
+	if direct == "" {
+		direct = base
+	}
+	preview := func(url, file string) ([]string, error) {
+		cfg := filepath.Join(dir, file)
+		raw, err := json.Marshal(map[string]any{
+			"activitywatch": map[string]any{"url": url, "hostnames": []string{fakedata.DefaultHostname}},
+			"calendar":      map[string]any{"kind": "ics", "path": filepath.Join(dir, "unused.ics")}})
 		if err != nil {
 			return nil, err
 		}
 		if err := os.WriteFile(cfg, raw, 0o600); err != nil {
 			return nil, err
 		}
-		args := []string{"preview", "--config", cfg, "--from", from.Format(time.RFC3339), "--to", to.Format(time.RFC3339), "--json"}
-		first, err := measureOnce(awcal, args...)
-		if err != nil {
-			srv.Close()
-			return nil, err
-		}
-		mu.Lock()
-		recording = false
-		curlArgs := []string{"-s", "--fail"}
-		for _, p := range paths {
-			curlArgs = append(curlArgs, "-o", "/dev/null", base+p)
-		}
-		mu.Unlock()
-		aw, err := measure(awcal, args...)
-		if err == nil {
-			aw.wall, aw.cpu = min(aw.wall, first.wall), min(aw.cpu, first.cpu)
-		}
-		var floor usage
-		if err == nil {
-			floor, err = measure("curl", curlArgs...)
-		}
-		srv.Close()
-		if err != nil {
-			return nil, err
-		}
-		what := fmt.Sprintf("preview from %s, %d heavy days (%d requests)", f.name, serverDays, len(paths))
-		rows = append(rows,
-			row{what: what + ", wall", value: dur(aw.wall), floor: dur(floor.wall), floorName: "curl, same requests",
-				ratio: ratio(aw.wall, floor.wall), target: "≤ 1.5×"},
-			row{what: what + ", CPU", value: dur(aw.cpu), floor: dur(floor.cpu), floorName: "curl, same requests",
-				ratio: ratio(aw.cpu, floor.cpu), target: "–"})
+		return []string{"preview", "--config", cfg, "--from", from.Format(time.RFC3339), "--to", to.Format(time.RFC3339), "--json"}, nil
 	}
-	return rows, nil
+	recorded, err := preview(base, "recorded.json")
+	if err != nil {
+		return nil, err
+	}
+	args, err := preview(direct, "config.json")
+	if err != nil {
+		return nil, err
+	}
+	if _, err := measureOnce(awcal, recorded...); err != nil {
+		return nil, err
+	}
+	mu.Lock()
+	recording = false
+	curlArgs := []string{"-s", "--fail"}
+	for _, p := range paths {
+		curlArgs = append(curlArgs, "-o", "/dev/null", direct+p)
+	}
+	n := len(paths)
+	mu.Unlock()
+	aw, err := measure(awcal, args...)
+	if err != nil {
+		return nil, err
+	}
+	floor, err := measure("curl", curlArgs...)
+	if err != nil {
+		return nil, err
+	}
+	what := fmt.Sprintf("preview from %s, %d heavy days (%d requests)", name, serverDays, n)
+	return []row{
+		{what: what + ", wall", value: dur(aw.wall), floor: dur(floor.wall), floorName: "curl, same requests",
+			ratio: ratio(aw.wall, floor.wall), target: "≤ 1.5×"},
+		{what: what + ", CPU", value: dur(aw.cpu), floor: dur(floor.cpu), floorName: "curl, same requests",
+			ratio: ratio(aw.cpu, floor.cpu), target: "–"},
+	}, nil
 }
 
 // measureOnce runs a command once.
