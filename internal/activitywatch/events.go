@@ -36,7 +36,7 @@ type Events struct {
 // from. Each answer is decoded as it arrives, never held whole.
 //
 // Piece boundaries are invisible, on both servers: the Python aw-server leaves out events
-// that began more than 24 h before a query's start (see fetchPiece), and rounds a query's end
+// that began more than 24 h before a query's start (see lookBack), and rounds a query's end
 // up to the next millisecond; the result is clamped to [from, to] whichever server answered.
 func (c *Client) Events(ctx context.Context, bucketID string, from, to time.Time) (Events, error) {
 	if to.Before(from) {
@@ -141,8 +141,8 @@ const (
 	cutOffMargin = time.Hour
 )
 
-// mayBeCutOff reports whether the extra query of fetchPiece can find something for the piece
-// after p (see fetchPiece): whether one of evs (p's events, trimmed to it) reaches p.end and
+// mayBeCutOff reports whether the extra query of lookBack can find something for the piece
+// after p: whether one of evs (p's events, trimmed to it) reaches p.end and
 // began so long before it that the Python aw-server may leave it out of the next piece's
 // answer: before p.end - 24 h (less a margin), or at p.start, where it may have been trimmed.
 //
