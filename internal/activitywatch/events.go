@@ -95,11 +95,11 @@ func (c *Client) Events(ctx context.Context, bucketID string, from, to time.Time
 		}
 		size = c.nextPieceSize(a.p.end.Sub(a.p.start), len(a.evs))
 		ask()
-		evs, err := c.lookBack(ctx, bucketID, a.p, a.evs, check)
+		evs, bad, err := c.lookBack(ctx, bucketID, a.p, a.evs, a.bad, check)
 		if err != nil {
 			return Events{}, err
 		}
-		malformed += a.bad
+		malformed += bad
 		asm.add(i, a.p, evs)
 		check = mayBeCutOff(evs, a.p)
 	}
@@ -167,8 +167,8 @@ func mayBeCutOff(evs []activity.Event, p piece) bool {
 	return false
 }
 
-// lookBack completes evs, the answer to piece p's request, with the event that covers its
-// start, and returns the piece's events.
+// lookBack completes evs, the answer to piece p's request (with bad malformed events), with
+// the event that covers its start, and returns the piece's events and malformed count.
 //
 // The Python aw-server only looks for events that began at most 24 h before a query's start:
 // an older event that still covers the piece (a weekend's AFK period) is missing from the
@@ -179,20 +179,20 @@ func mayBeCutOff(evs []activity.Event, p piece) bool {
 // the piece is trimmed off here. aw-server-rust has no cut-off; there the extra query finds
 // nothing to add. check is set for the first piece, and for a later one when the piece before
 // it says the extra query can find something (mayBeCutOff).
-func (c *Client) lookBack(ctx context.Context, bucketID string, p piece, evs []activity.Event, check bool) ([]activity.Event, error) {
+func (c *Client) lookBack(ctx context.Context, bucketID string, p piece, evs []activity.Event, bad int, check bool) ([]activity.Event, int, error) {
 	if !check || coversStart(evs, p.start) {
-		return evs, nil
+		return evs, bad, nil
 	}
 	d := newValueDecoder()
 	before, _, err := c.fetchEvents(ctx, d, bucketID, url.Values{"end": {formatQueryTime(p.start)}, "limit": {"1"}})
 	if err != nil || !coversStart(before, p.start) {
-		return evs, err
+		return evs, bad, err
 	}
-	evs, _, err = c.fetchEvents(ctx, d, bucketID, pieceQuery(before[0].Timestamp, p.end))
+	evs, bad, err = c.fetchEvents(ctx, d, bucketID, pieceQuery(before[0].Timestamp, p.end))
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	return clamp(evs, p.start, p.end), nil
+	return clamp(evs, p.start, p.end), bad, nil
 }
 
 // coversStart reports whether one of evs began at or before t and ends after it.
