@@ -115,6 +115,15 @@ func creates(evs ...calendar.Event) []calendar.Change {
 	return out
 }
 
+// hourly is n events of half an hour, one an hour from midnight.
+func hourly(n int) []calendar.Event {
+	evs := make([]calendar.Event, n)
+	for i := range evs {
+		evs[i] = event("Coding", time.Duration(i)*time.Hour, time.Duration(i)*time.Hour+30*time.Minute)
+	}
+	return evs
+}
+
 func names(evs ...calendar.Event) []string {
 	out := make([]string, len(evs))
 	for i, e := range evs {
@@ -129,10 +138,7 @@ func TestApplyCreatesFourAtATime(t *testing.T) {
 	g := newWriteGate()
 	srv := caldavtest.StartMemory(t, caldavtest.MemoryOptions{Wrap: g.wrap})
 	store := open(t, srv, srv.CalendarPath)
-	var evs []calendar.Event
-	for i := range 10 {
-		evs = append(evs, event("Coding", time.Duration(i)*time.Hour, time.Duration(i)*time.Hour+30*time.Minute))
-	}
+	evs := hourly(10)
 	first := names(evs[:4]...)
 	g.holdBack(first...)
 	done := make(chan error, 1)
@@ -196,10 +202,7 @@ func TestApplyConflictWithCreatesInFlight(t *testing.T) {
 	store := open(t, srv, srv.CalendarPath)
 	ctx := t.Context()
 
-	var evs []calendar.Event
-	for i := range 6 {
-		evs = append(evs, event("Coding", time.Duration(i)*time.Hour, time.Duration(i)*time.Hour+30*time.Minute))
-	}
+	evs := hourly(6)
 	// evs[1]'s UID is held by a foreign event under another name (the server's one-UID rule
 	// refuses it); something is at evs[3]'s resource name already (If-None-Match refuses it).
 	foreign := func(uid string) string {
@@ -254,10 +257,7 @@ func TestApplyCancelledWithCreatesInFlight(t *testing.T) {
 	g := newWriteGate()
 	srv := caldavtest.StartMemory(t, caldavtest.MemoryOptions{Wrap: g.wrap})
 	store := open(t, srv, srv.CalendarPath)
-	var evs []calendar.Event
-	for i := range 6 {
-		evs = append(evs, event("Coding", time.Duration(i)*time.Hour, time.Duration(i)*time.Hour+30*time.Minute))
-	}
+	evs := hourly(6)
 	held := names(evs[:4]...)
 	g.holdBack(held...)
 	ctx, cancel := context.WithCancel(t.Context())
