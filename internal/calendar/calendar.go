@@ -77,11 +77,12 @@ type Store interface {
 	// only after every change before it, and nothing after it starts until it is done.
 	//
 	// When Apply fails, its error is that of the first failing change in list order, and:
-	//   - every change before that one was applied;
+	//   - the changes before it may have been applied (the CalDAV store and memstore applied
+	//     all of them; the .ics store writes a whole list or nothing);
 	//   - the failing change was not applied when the error is ErrConflict or ErrNotOwned;
 	//   - after it, no Update or Delete was applied, and neither was a Create that an Update or
 	//     Delete separates from it; the Creates between it and the next Update or Delete may
-	//     have been (a store that writes one change at a time applies none of them).
+	//     have been (the CalDAV store has them in flight together; the others apply none).
 	//
 	// So on ErrConflict the caller re-reads, which shows every event that was written, and
 	// re-plans from there.

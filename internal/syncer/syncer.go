@@ -40,9 +40,9 @@ type Source interface {
 type Store interface {
 	// Owned returns the events awcal owns that overlap [from, to).
 	Owned(ctx context.Context, from, to time.Time) ([]calendar.Event, error)
-	// Apply makes the changes as calendar.Store says: on calendar.ErrConflict every change
-	// before the conflicting one was applied, no update or delete after it was, and the creates
-	// up to the next update or delete may have been.
+	// Apply makes the changes as calendar.Store says: on calendar.ErrConflict the changes
+	// before the conflicting one may have been applied, no update or delete after it was, and
+	// the creates up to the next update or delete may have been.
 	Apply(ctx context.Context, changes []calendar.Change) error
 }
 

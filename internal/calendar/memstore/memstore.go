@@ -56,7 +56,8 @@ func (s *Store) Owned(ctx context.Context, from, to time.Time) ([]calendar.Event
 
 // Apply validates the whole list (calendar.ValidateChanges) and then makes the changes in
 // order. It stops at the first failure: the changes before it stay applied, the failing one and
-// those after it are not (the weakest form the contract allows, as on CalDAV).
+// those after it are not (the CalDAV store may also have applied the creates that follow a
+// failing one up to the next update or delete).
 func (s *Store) Apply(ctx context.Context, changes []calendar.Change) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("writing the memory calendar: %w", err)
