@@ -124,23 +124,30 @@ func sameAs(want []byte) func([]byte, bool) error {
 
 var errOutside = errors.New("changed by another program")
 
-// TestWriteFileIfKeepsAnOutsideWrite: another program replaces the file after the check and
-// before the replace (defect 2 of issue 13). On Linux the exchange notices it and gives the
-// other program's file back; the caller then reads it again.
+// TestWriteFileIfKeepsAnOutsideWrite: another program writes the file after the check and
+// before the replace (defect 2 of issue 13), by a rename or in place. On Linux the exchange
+// gives the other program's file back; the caller then reads it again. A file another program
+// creates where there was none is kept on every system (a hard link never replaces).
 func TestWriteFileIfKeepsAnOutsideWrite(t *testing.T) {
-	if runtime.GOOS != "linux" {
-		t.Skip("only Linux has an atomic exchange; elsewhere the check just before the rename is the last one")
-	}
-	for _, existing := range []bool{true, false} {
-		t.Run(fmt.Sprintf("file existed %v", existing), func(t *testing.T) {
+	for _, tc := range []struct {
+		existed, inPlace bool
+	}{{true, false}, {true, true}, {false, false}} {
+		t.Run(fmt.Sprintf("file existed %v, written in place %v", tc.existed, tc.inPlace), func(t *testing.T) {
+			if tc.existed && runtime.GOOS != "linux" {
+				t.Skip("only Linux has an atomic exchange; elsewhere the check just before the rename is the last one")
+			}
 			dir := t.TempDir()
 			path := filepath.Join(dir, "cal.ics")
 			var read []byte
-			if existing {
+			if tc.existed {
 				read = []byte("what awcal read")
 				require.NoError(t, os.WriteFile(path, read, 0o600))
 			}
 			afterCheck = func(p string) {
+				if tc.inPlace {
+					require.NoError(t, os.WriteFile(p, []byte("the other program's edit"), 0o600))
+					return
+				}
 				tmp := filepath.Join(dir, "other-app")
 				require.NoError(t, os.WriteFile(tmp, []byte("the other program's edit"), 0o600))
 				require.NoError(t, os.Rename(tmp, p))
@@ -151,15 +158,22 @@ func TestWriteFileIfKeepsAnOutsideWrite(t *testing.T) {
 			got, err := os.ReadFile(path)
 			require.NoError(t, err)
 			assert.Equal(t, "the other program's edit", string(got))
-			entries, err := os.ReadDir(dir)
-			require.NoError(t, err)
-			assert.Len(t, entries, 1, "no temp file left")
+			assertOnlyFile(t, dir)
 
 			afterCheck = func(string) {}
 			require.NoError(t, WriteFileIf(path, []byte("awcal's file, on top"), 0o600, sameAs(got)))
 			got, err = os.ReadFile(path)
 			require.NoError(t, err)
 			assert.Equal(t, "awcal's file, on top", string(got))
+			assertOnlyFile(t, dir)
 		})
 	}
+}
+
+// assertOnlyFile checks that dir holds one file: no temp file is left.
+func assertOnlyFile(t *testing.T, dir string) {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	assert.Len(t, entries, 1, "no temp file left: %v", entries)
 }
