@@ -23,12 +23,15 @@ func replaceIf(tmp, path string, unchanged func([]byte, bool) error) error {
 	return err
 }
 
-// replaceIfOnce is one check and replace of replaceIf.
+// replaceIfOnce is one check and replace of replaceIf. On Windows the file is held from the
+// read that is checked to just before the rename (readHeld), so that no other program writes
+// it or replaces it in between.
 func replaceIfOnce(tmp, path string, unchanged func([]byte, bool) error) error {
-	cur, exists, err := read(path)
+	cur, exists, release, err := readHeld(path)
 	if err != nil {
 		return err
 	}
+	defer func() { release() }()
 	if err := unchanged(cur, exists); err != nil {
 		return err
 	}
@@ -38,13 +41,13 @@ func replaceIfOnce(tmp, path string, unchanged func([]byte, bool) error) error {
 		switch {
 		case errors.Is(err, fs.ErrExist):
 			// Another program created it meanwhile: the caller reads that file.
-			if cur, exists, err = read(path); err != nil {
+			if cur, exists, release, err = readHeld(path); err != nil {
 				return err
 			}
 			if err := unchanged(cur, exists); err != nil {
 				return err
 			}
-			return os.Rename(tmp, path) // unchanged accepted it after all
+			return renameHeld(tmp, path, release) // unchanged accepted it after all
 		case err != nil:
 			return os.Rename(tmp, path) // no hard links on this filesystem
 		}
@@ -55,7 +58,7 @@ func replaceIfOnce(tmp, path string, unchanged func([]byte, bool) error) error {
 		return err
 	}
 	if !swapped {
-		return os.Rename(tmp, path)
+		return renameHeld(tmp, path, release)
 	}
 	old, err := os.ReadFile(tmp)
 	if err == nil {
@@ -70,13 +73,4 @@ func replaceIfOnce(tmp, path string, unchanged func([]byte, bool) error) error {
 		return err
 	}
 	return os.Remove(tmp)
-}
-
-// read returns what path holds, and whether it exists.
-func read(path string) ([]byte, bool, error) {
-	b, err := os.ReadFile(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, false, nil
-	}
-	return b, err == nil, err
 }

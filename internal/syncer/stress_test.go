@@ -70,9 +70,10 @@ func TestConcurrencyLoop(t *testing.T) {
 			if tc.store == "caldav" {
 				srv = caldavtest.StartMemory(t, caldavtest.MemoryOptions{})
 			}
-			// Windows has no atomic exchange: an outside write landing between WriteFileIf's last
-			// check and its rename is lost there (atomicfile). Such rounds are counted and
-			// logged, not failed; everything else is asserted as on Linux.
+			// Windows has no atomic exchange: an outside write landing in the moment between
+			// WriteFileIf releasing the file it checked and its rename is lost there
+			// (atomicfile; docs/RELIABILITY.md has the figures). Such rounds are counted
+			// and logged, not failed; everything else is asserted as on Linux.
 			lossesFail := kind != "sync vs outside writer" || runtime.GOOS != "windows"
 			var sum roundResult
 			for round := range rounds {
