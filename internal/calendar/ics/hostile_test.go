@@ -49,9 +49,32 @@ func appendForeign(t testing.TB, path, uid string, inPlace bool) {
 	require.NoError(t, os.Rename(tmp, path))
 }
 
+// writeFileIfWithOutsideWrite is atomicfile.WriteFileIf with other, another program that may
+// write (and then says so), called once per write at the last moment such a write can land: on
+// Windows just before the write's check (awcal holds the file from that check to its rename
+// there, so a later write waits), elsewhere in the check itself, which then sees it.
+func writeFileIfWithOutsideWrite(path string, other func() (wrote bool)) func(string, []byte, fs.FileMode, func([]byte, bool) error) error {
+	return func(p string, data []byte, perm fs.FileMode, unchanged func([]byte, bool) error) error {
+		if runtime.GOOS == "windows" {
+			other()
+			return atomicfile.WriteFileIf(p, data, perm, unchanged)
+		}
+		first := true
+		return atomicfile.WriteFileIf(p, data, perm, func(current []byte, exists bool) error {
+			if first {
+				first = false
+				if other() {
+					current, _ = os.ReadFile(path)
+				}
+			}
+			return unchanged(current, exists)
+		})
+	}
+}
+
 // TestOutsideWriteDuringApplyIsKept is defect 2 of issue 13: another program wrote the file
 // between awcal's read and its rename, and awcal's write dropped that edit. Here it writes at
-// the last moment, after awcal's new file is on disk and just before the rename.
+// the last moment it can (writeFileIfWithOutsideWrite), after awcal planned its new file.
 func TestOutsideWriteDuringApplyIsKept(t *testing.T) {
 	for _, inPlace := range []bool{true, false} {
 		t.Run(fmt.Sprintf("in place %v", inPlace), func(t *testing.T) {
@@ -63,16 +86,13 @@ func TestOutsideWriteDuringApplyIsKept(t *testing.T) {
 			require.NoError(t, s.Apply(ctx, creates(kept)))
 
 			writes := 0
-			s.writeFile = func(p string, data []byte, perm fs.FileMode, unchanged func([]byte, bool) error) error {
+			s.writeFile = writeFileIfWithOutsideWrite(path, func() bool {
 				writes++
-				return atomicfile.WriteFileIf(p, data, perm, func(current []byte, exists bool) error {
-					if writes == 1 {
-						appendForeign(t, path, "meanwhile@other", inPlace)
-						current, _ = os.ReadFile(path)
-					}
-					return unchanged(current, exists)
-				})
-			}
+				if writes == 1 {
+					appendForeign(t, path, "meanwhile@other", inPlace)
+				}
+				return writes == 1
+			})
 			added := newEvent("added", 10)
 			require.NoError(t, s.Apply(ctx, creates(added)))
 			assert.Equal(t, 2, writes, "the write noticed the change and was made again on the new file")
@@ -95,14 +115,11 @@ func TestFileThatKeepsChangingIsAConflict(t *testing.T) {
 	appendForeign(t, path, "first@other", false)
 	s := openStore(t, path)
 	n := 0
-	s.writeFile = func(p string, data []byte, perm fs.FileMode, unchanged func([]byte, bool) error) error {
-		return atomicfile.WriteFileIf(p, data, perm, func(_ []byte, exists bool) error {
-			n++
-			appendForeign(t, path, fmt.Sprintf("edit%d@other", n), false)
-			current, _ := os.ReadFile(path)
-			return unchanged(current, exists)
-		})
-	}
+	s.writeFile = writeFileIfWithOutsideWrite(path, func() bool {
+		n++
+		appendForeign(t, path, fmt.Sprintf("edit%d@other", n), false)
+		return true
+	})
 	err := s.Apply(context.Background(), creates(newEvent("never written", 9)))
 	require.ErrorIs(t, err, calendar.ErrConflict)
 	assert.Contains(t, err.Error(), "another program changed it")
