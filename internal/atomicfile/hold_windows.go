@@ -55,7 +55,7 @@ const (
 // renameHeld renames tmp over path, releasing the hold on path (readHeld) as late as it can:
 // tmp and the folder are opened for the rename first, so that only the rename's own system call
 // follows the release. os.Rename (MoveFileExW) opens tmp after it, which under Wine left an
-// outside write about 18 times as many chances to land unseen (docs/RELIABILITY.md).
+// outside write several times as many chances to land unseen (docs/RELIABILITY.md).
 func renameHeld(tmp, path string, release func()) error {
 	fail := func(err error) error { return &os.LinkError{Op: "rename", Old: tmp, New: path, Err: err} }
 	src, err := openForRename(tmp, windows.DELETE|windows.SYNCHRONIZE, 0)
@@ -73,15 +73,17 @@ func renameHeld(tmp, path string, release func()) error {
 		return fail(err)
 	}
 	name = name[:len(name)-1] // no NUL: the length says where it ends
-	info := make([]byte, renameInfoNameOffset+2*len(name))
+	size := renameInfoNameOffset + 2*len(name)
+	words := make([]uint64, (size+7)/8) // the structure holds a handle: 8-byte aligned
+	info := unsafe.Slice((*byte)(unsafe.Pointer(&words[0])), size)
 	*(*windows.Handle)(unsafe.Pointer(&info[renameInfoRootOffset])) = dir
 	*(*uint32)(unsafe.Pointer(&info[renameInfoNameLengthOffset])) = uint32(2 * len(name))
 	copy(unsafe.Slice((*uint16)(unsafe.Pointer(&info[renameInfoNameOffset])), len(name)), name)
 
 	release()
 	// POSIX semantics first (Windows 10 1709 and later, NTFS): a reader that shares deletion
-	// does not block the rename, as with MoveFileExW there. Elsewhere (FAT, older Windows,
-	// Wine 8) the classic rename.
+	// does not block the rename. Elsewhere (FAT, older Windows, and Wine 8, which answers
+	// STATUS_NOT_IMPLEMENTED) the classic rename.
 	var iosb windows.IO_STATUS_BLOCK
 	*(*uint32)(unsafe.Pointer(&info[0])) = fileRenameReplaceIfExists | fileRenamePOSIXSemantics
 	if windows.NtSetInformationFile(src, &iosb, &info[0], uint32(len(info)), fileRenameInformationEx) == nil {
