@@ -6,12 +6,10 @@
 package faultproxy
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
@@ -72,6 +70,9 @@ type Proxy struct {
 	skipped int
 	failed  int
 	log     []Request
+
+	// afterDrop, when set (by tests), runs after the proxy dropped a client's connection.
+	afterDrop func()
 }
 
 // New starts a proxy to target (an http:// or https:// base URL; for https the proxy trusts
@@ -97,7 +98,13 @@ func New(t testing.TB, target string, transport http.RoundTripper) *Proxy {
 		// The proxy is transparent to the server's own failures: when the server drops the
 		// connection (or cannot be reached), the client's connection is dropped too, as if
 		// there were no proxy, rather than answered with a proxy's 502.
+		// The drop waits until the request is logged (see forward), so a client that sees its
+		// connection close finds the request in the log.
 		ErrorHandler: func(w http.ResponseWriter, r *http.Request, err error) {
+			if sw, ok := w.(*statusWriter); ok {
+				sw.dropped = true
+				return
+			}
 			drop(w)
 		},
 	}
@@ -168,9 +175,7 @@ func (p *Proxy) serve(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	f := p.take(r)
 	if f == nil {
-		sw := &statusWriter{ResponseWriter: w}
-		p.rp.ServeHTTP(sw, r)
-		p.record(r, start, sw.code(), false)
+		p.forward(w, r, start, false)
 		return
 	}
 	if f.Delay > 0 {
@@ -191,8 +196,8 @@ func (p *Proxy) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	switch {
 	case f.Drop:
-		drop(w)
 		p.record(r, start, 0, true)
+		p.drop(w)
 	case f.Status != 0:
 		for k, v := range f.Header {
 			w.Header()[k] = v
@@ -203,13 +208,30 @@ func (p *Proxy) serve(w http.ResponseWriter, r *http.Request) {
 		if f.Transform != nil {
 			r = r.WithContext(context.WithValue(r.Context(), transformKey{}, f.Transform))
 		}
-		sw := &statusWriter{ResponseWriter: w}
-		p.rp.ServeHTTP(sw, r)
-		p.record(r, start, sw.code(), true)
+		p.forward(w, r, start, true)
+	}
+}
+
+// forward passes the request to the server and logs it; when the server dropped the
+// connection, the client's is dropped after the request is logged.
+func (p *Proxy) forward(w http.ResponseWriter, r *http.Request, start time.Time, faulted bool) {
+	sw := &statusWriter{ResponseWriter: w}
+	p.rp.ServeHTTP(sw, r)
+	p.record(r, start, sw.code(), faulted)
+	if sw.dropped {
+		p.drop(w)
 	}
 }
 
 // drop closes the client's connection without an answer.
+func (p *Proxy) drop(w http.ResponseWriter) {
+	drop(w)
+	if p.afterDrop != nil {
+		p.afterDrop()
+	}
+}
+
+// drop closes a connection without an answer.
 func drop(w http.ResponseWriter) {
 	if hj, ok := w.(http.Hijacker); ok {
 		if conn, _, err := hj.Hijack(); err == nil {
@@ -239,17 +261,12 @@ func transformBody(resp *http.Response) error {
 	return nil
 }
 
-// statusWriter remembers the status the server answered with (0 after a drop).
+// statusWriter remembers the status the server answered with (0 when the server dropped the
+// connection: then dropped is set, and the client's connection is dropped once logged).
 type statusWriter struct {
 	http.ResponseWriter
 	status  int
 	dropped bool
-}
-
-// Hijack lets drop reach the connection.
-func (s *statusWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
-	s.dropped = true
-	return http.NewResponseController(s.ResponseWriter).Hijack()
 }
 
 func (s *statusWriter) WriteHeader(code int) {

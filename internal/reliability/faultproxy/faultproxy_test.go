@@ -168,6 +168,44 @@ func TestForwardedFaults(t *testing.T) {
 	})
 }
 
+// TestDroppedRequestIsLoggedFirst: a client whose connection the proxy drops (a Drop fault, or
+// the server dropping it) finds its request in the log as soon as it sees the error. The hook
+// runs right after the drop and looks at the log once the client has seen it.
+func TestDroppedRequestIsLoggedFirst(t *testing.T) {
+	for _, tt := range []struct {
+		name   string
+		target func(t *testing.T) string
+		fault  *faultproxy.Fault
+	}{
+		{"drop fault", func(t *testing.T) string { return backend(t).URL }, &faultproxy.Fault{Drop: true}},
+		{"the server drops", func(t *testing.T) string {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { drop(w) }))
+			t.Cleanup(srv.Close)
+			return srv.URL
+		}, nil},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			p := faultproxy.New(t, tt.target(t), nil)
+			if tt.fault != nil {
+				p.Set(*tt.fault)
+			}
+			answered, checked := make(chan answer, 1), make(chan answer, 1)
+			var seen []faultproxy.Request
+			p.SetAfterDrop(func() {
+				got := <-answered // the connection is closed: the client sees it
+				seen = p.Requests()
+				checked <- got
+			})
+			client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
+			go func() { answered <- do(t, client, "GET", p.URL()) }()
+			got := <-checked
+			assert.Error(t, got.err)
+			require.Len(t, seen, 1, "when the client saw its connection end, the request was logged")
+			assert.Equal(t, 0, seen[0].Status)
+		})
+	}
+}
+
 func drop(w http.ResponseWriter) {
 	conn, _, err := w.(http.Hijacker).Hijack()
 	if err == nil {
