@@ -2,9 +2,7 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"fmt"
-	"image/png"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -42,7 +40,7 @@ func TestGUISmoke(t *testing.T) {
 	dir := t.TempDir()
 	bin := appBinary(t)
 
-	display := startXvfb(t)
+	display := testreal.StartXvfb(t)
 
 	// A fake aw-server with two generated days ending now, and a config pointing at it.
 	aw := awtest.New(t)
@@ -105,7 +103,7 @@ func TestGUISmoke(t *testing.T) {
 	})
 
 	var bus, pid string
-	waitFor(t, 20*time.Second, "the app to start", func() bool {
+	testreal.WaitFor(t, 20*time.Second, "the app to start", func() bool {
 		b, _ := os.ReadFile(busFile)
 		p, _ := os.ReadFile(pidFile)
 		bus, pid = strings.TrimSpace(string(b)), strings.TrimSpace(string(p))
@@ -127,7 +125,7 @@ func TestGUISmoke(t *testing.T) {
 		return menuItems(out)
 	}
 	var items map[string]int
-	waitFor(t, 30*time.Second, "the tray menu on D-Bus", func() bool {
+	testreal.WaitFor(t, 30*time.Second, "the tray menu on D-Bus", func() bool {
 		items = layout()
 		return items["Sync now"] != 0
 	})
@@ -147,7 +145,7 @@ func TestGUISmoke(t *testing.T) {
 
 	t.Run("settings window", func(t *testing.T) {
 		click("Settings…")
-		waitFor(t, 20*time.Second, "the settings window", func() bool {
+		testreal.WaitFor(t, 20*time.Second, "the settings window", func() bool {
 			out, _ := exec.Command("xwininfo", "-display", display, "-root", "-tree").CombinedOutput()
 			return strings.Contains(string(out), `"awcal settings"`)
 		})
@@ -155,12 +153,12 @@ func TestGUISmoke(t *testing.T) {
 		shot := filepath.Join(dir, "settings.png")
 		out, err := exec.Command("import", "-display", display, "-window", "root", shot).CombinedOutput()
 		require.NoError(t, err, "screenshot: %s", out)
-		assert.Greater(t, distinctColours(t, shot), 16, "the screenshot shows a drawn window, not a blank screen")
+		assert.Greater(t, testreal.DistinctColours(t, shot), 16, "the screenshot shows a drawn window, not a blank screen")
 	})
 
 	t.Run("sync now writes the calendar", func(t *testing.T) {
 		click("Sync now")
-		waitFor(t, 60*time.Second, "the calendar file", func() bool {
+		testreal.WaitFor(t, 60*time.Second, "the calendar file", func() bool {
 			b, err := os.ReadFile(icsPath)
 			return err == nil && bytes.Contains(b, []byte("BEGIN:VEVENT"))
 		})
@@ -176,7 +174,7 @@ func TestGUISmoke(t *testing.T) {
 	t.Run("the tray sums today after the sync", func(t *testing.T) {
 		today := regexp.MustCompile(`^Today: (nothing in blocks yet|(\d+h \d\dm|\d+m) — .+)$`)
 		var line string
-		waitFor(t, 30*time.Second, "the Today line in the tray menu", func() bool {
+		testreal.WaitFor(t, 30*time.Second, "the Today line in the tray menu", func() bool {
 			for l := range layout() {
 				if today.MatchString(l) {
 					line = l
@@ -192,7 +190,7 @@ func TestGUISmoke(t *testing.T) {
 		pendingItem := regexp.MustCompile(`^Review (\d+) pending…$`)
 		var label string
 		pending := 0
-		waitFor(t, 30*time.Second, "the Review item counting the tentative blocks", func() bool {
+		testreal.WaitFor(t, 30*time.Second, "the Review item counting the tentative blocks", func() bool {
 			items = layout()
 			for l := range items {
 				if m := pendingItem.FindStringSubmatch(l); m != nil {
@@ -205,7 +203,7 @@ func TestGUISmoke(t *testing.T) {
 		require.NoError(t, err)
 		require.Equal(t, pending, bytes.Count(b, []byte("STATUS:TENTATIVE")), "the count is the calendar's tentative events")
 		click(label)
-		waitFor(t, 20*time.Second, "the review window", func() bool {
+		testreal.WaitFor(t, 20*time.Second, "the review window", func() bool {
 			out, _ := exec.Command("xwininfo", "-display", display, "-root", "-tree").CombinedOutput()
 			return strings.Contains(string(out), `"awcal review"`)
 		})
@@ -216,7 +214,7 @@ func TestGUISmoke(t *testing.T) {
 		// A approves the selected block once the window has loaded the day; a press before
 		// that does nothing, so it is repeated until an approval shows.
 		for want := 1; want <= min(2, pending); want++ {
-			waitFor(t, 40*time.Second, "an approval in the calendar", func() bool {
+			testreal.WaitFor(t, 40*time.Second, "an approval in the calendar", func() bool {
 				if confirmed() >= want {
 					return true
 				}
@@ -240,7 +238,7 @@ func TestGUISmoke(t *testing.T) {
 		approved := bytes.Count(b, []byte("STATUS:CONFIRMED"))
 		assert.GreaterOrEqual(t, approved, min(2, pending), "A approves the selected block")
 		assert.Equal(t, approved, bytes.Count(b, []byte("X-AWCAL-LOCKED:TRUE")), "approved blocks are locked")
-		waitFor(t, 20*time.Second, "the tray's count to follow", func() bool {
+		testreal.WaitFor(t, 20*time.Second, "the tray's count to follow", func() bool {
 			_, ok := layout()[fmt.Sprintf("Review %d pending…", pending-approved)]
 			return ok
 		})
@@ -248,7 +246,7 @@ func TestGUISmoke(t *testing.T) {
 
 	t.Run("the week view opens from the tray", func(t *testing.T) {
 		click("This week…")
-		waitFor(t, 20*time.Second, "the settings window", func() bool {
+		testreal.WaitFor(t, 20*time.Second, "the settings window", func() bool {
 			out, _ := exec.Command("xwininfo", "-display", display, "-root", "-tree").CombinedOutput()
 			return strings.Contains(string(out), `"awcal settings"`)
 		})
@@ -256,7 +254,7 @@ func TestGUISmoke(t *testing.T) {
 		shot := filepath.Join(dir, "week.png")
 		out, err := exec.Command("import", "-display", display, "-window", "root", shot).CombinedOutput()
 		require.NoError(t, err, "screenshot: %s", out)
-		assert.Greater(t, distinctColours(t, shot), 16, "the week view is drawn")
+		assert.Greater(t, testreal.DistinctColours(t, shot), 16, "the week view is drawn")
 		if d := os.Getenv("AWCAL_SHOTS"); d != "" {
 			b, err := os.ReadFile(shot)
 			require.NoError(t, err)
@@ -281,49 +279,9 @@ func TestGUISmoke(t *testing.T) {
 	})
 }
 
-// startXvfb starts Xvfb on a free display and returns its name (":N").
 func atoi(s string) int {
 	n, _ := strconv.Atoi(s)
 	return n
-}
-
-func startXvfb(t *testing.T) string {
-	t.Helper()
-	for n := 90; n < 200; n++ {
-		if _, err := os.Stat(fmt.Sprintf("/tmp/.X11-unix/X%d", n)); err == nil {
-			continue
-		}
-		if _, err := os.Stat(fmt.Sprintf("/tmp/.X%d-lock", n)); err == nil {
-			continue
-		}
-		display := ":" + strconv.Itoa(n)
-		x := exec.Command("Xvfb", display, "-screen", "0", "1280x800x24", "-nolisten", "tcp")
-		require.NoError(t, x.Start())
-		done := make(chan struct{})
-		go func() { _ = x.Wait(); close(done) }()
-		t.Cleanup(func() {
-			_ = x.Process.Kill()
-			<-done
-		})
-		ok := false
-		for i := 0; i < 100 && !ok; i++ {
-			select {
-			case <-done:
-				i = 100 // lost a race for this display
-			default:
-				if _, err := os.Stat(fmt.Sprintf("/tmp/.X11-unix/X%d", n)); err == nil {
-					ok = true
-				} else {
-					time.Sleep(50 * time.Millisecond)
-				}
-			}
-		}
-		if ok {
-			return display
-		}
-	}
-	t.Fatal("no free X display between :90 and :199")
-	return ""
 }
 
 // menuItems reads dbusmenu's GetLayout reply: item id by label.
@@ -338,35 +296,4 @@ func menuItems(out string) map[string]int {
 		}
 	}
 	return items
-}
-
-func distinctColours(t *testing.T, path string) int {
-	t.Helper()
-	f, err := os.Open(path)
-	require.NoError(t, err)
-	defer f.Close()
-	img, err := png.Decode(f)
-	require.NoError(t, err)
-	seen := map[[4]uint32]bool{}
-	b := img.Bounds()
-	for y := b.Min.Y; y < b.Max.Y; y += 3 {
-		for x := b.Min.X; x < b.Max.X; x += 3 {
-			r, g, bl, a := img.At(x, y).RGBA()
-			seen[[4]uint32{r, g, bl, a}] = true
-		}
-	}
-	return len(seen)
-}
-
-func waitFor(t *testing.T, d time.Duration, what string, ok func() bool) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), d)
-	defer cancel()
-	for !ok() {
-		select {
-		case <-ctx.Done():
-			t.Fatalf("timed out after %s waiting for %s", d, what)
-		case <-time.After(200 * time.Millisecond):
-		}
-	}
 }

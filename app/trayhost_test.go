@@ -104,7 +104,7 @@ func TestWindowWithoutATrayHost(t *testing.T) {
 		watcher bool
 	}{{"no tray host", false}, {"tray host", true}} {
 		t.Run(tc.name, func(t *testing.T) {
-			display := startXvfb(t)
+			display := testreal.StartXvfb(t)
 			dir := t.TempDir()
 			home, runtimeDir := filepath.Join(dir, "home"), filepath.Join(dir, "run")
 			require.NoError(t, os.MkdirAll(runtimeDir, 0o700))
@@ -143,7 +143,7 @@ func TestWindowWithoutATrayHost(t *testing.T) {
 			})
 
 			want := "host=" + map[bool]string{true: "true", false: "false"}[tc.watcher]
-			waitFor(t, 60*time.Second, "the app's tray check", func() bool {
+			testreal.WaitFor(t, 60*time.Second, "the app's tray check", func() bool {
 				log, _ := os.ReadFile(logPath)
 				for _, l := range strings.Split(string(log), "\n") {
 					if strings.Contains(l, "system tray") && strings.Contains(l, "host=") {
@@ -161,7 +161,7 @@ func TestWindowWithoutATrayHost(t *testing.T) {
 				assert.False(t, window(), "with a tray host the app starts in the tray")
 				return
 			}
-			waitFor(t, 20*time.Second, "the settings window", window)
+			testreal.WaitFor(t, 20*time.Second, "the settings window", window)
 		})
 	}
 }

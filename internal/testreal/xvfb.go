@@ -1,0 +1,94 @@
+package testreal
+
+import (
+	"context"
+	"fmt"
+	"image/png"
+	"os"
+	"os/exec"
+	"strconv"
+	"testing"
+	"time"
+)
+
+// StartXvfb starts Xvfb (1280×800) on a free display between :90 and :199, stops it when t
+// ends, and returns the display's name (":N"). Xvfb must be installed (see Missing).
+func StartXvfb(t testing.TB) string {
+	t.Helper()
+	for n := 90; n < 200; n++ {
+		if _, err := os.Stat(fmt.Sprintf("/tmp/.X11-unix/X%d", n)); err == nil {
+			continue
+		}
+		if _, err := os.Stat(fmt.Sprintf("/tmp/.X%d-lock", n)); err == nil {
+			continue
+		}
+		display := ":" + strconv.Itoa(n)
+		x := exec.Command("Xvfb", display, "-screen", "0", "1280x800x24", "-nolisten", "tcp")
+		if err := x.Start(); err != nil {
+			t.Fatalf("starting Xvfb: %v", err)
+		}
+		done := make(chan struct{})
+		go func() { _ = x.Wait(); close(done) }()
+		t.Cleanup(func() {
+			_ = x.Process.Kill()
+			<-done
+		})
+		ok := false
+		for i := 0; i < 100 && !ok; i++ {
+			select {
+			case <-done:
+				i = 100 // lost a race for this display
+			default:
+				if _, err := os.Stat(fmt.Sprintf("/tmp/.X11-unix/X%d", n)); err == nil {
+					ok = true
+				} else {
+					time.Sleep(50 * time.Millisecond)
+				}
+			}
+		}
+		if ok {
+			return display
+		}
+	}
+	t.Fatal("no free X display between :90 and :199")
+	return ""
+}
+
+// WaitFor polls ok every 200 ms until it holds, failing t after d: for what a real program
+// does in its own time (a window appearing, a file being written).
+func WaitFor(t testing.TB, d time.Duration, what string, ok func() bool) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), d)
+	defer cancel()
+	for !ok() {
+		select {
+		case <-ctx.Done():
+			t.Fatalf("timed out after %s waiting for %s", d, what)
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
+}
+
+// DistinctColours counts the colours of a PNG screenshot (every third pixel of every third
+// row): a drawn window has many, a blank screen one or two.
+func DistinctColours(t testing.TB, path string) int {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatalf("reading the screenshot: %v", err)
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		t.Fatalf("decoding the screenshot %s: %v", path, err)
+	}
+	seen := map[[4]uint32]bool{}
+	b := img.Bounds()
+	for y := b.Min.Y; y < b.Max.Y; y += 3 {
+		for x := b.Min.X; x < b.Max.X; x += 3 {
+			r, g, bl, a := img.At(x, y).RGBA()
+			seen[[4]uint32{r, g, bl, a}] = true
+		}
+	}
+	return len(seen)
+}
