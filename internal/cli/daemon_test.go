@@ -12,7 +12,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -26,6 +25,7 @@ import (
 	"github.com/awcal/awcal/internal/config"
 	"github.com/awcal/awcal/internal/instance"
 	"github.com/awcal/awcal/internal/syncer"
+	"github.com/awcal/awcal/internal/testreal"
 )
 
 // daemonSetup is an aw-server with the last two hours of coding and a config (auto sync on)
@@ -48,24 +48,6 @@ func daemonSetup(t *testing.T) (cfgPath string, cfg *config.Config, environ map[
 	cfgPath = filepath.Join(dir, "config.json")
 	require.NoError(t, config.Save(cfgPath, &c))
 	return cfgPath, &c, map[string]string{"XDG_RUNTIME_DIR": t.TempDir()}
-}
-
-// lockedBuffer is a bytes.Buffer the daemon's log and the test may share.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }
 
 // ownedEvents reads the calendar file as a new process would.
@@ -111,7 +93,7 @@ func TestDaemonSyncsOnItsInterval(t *testing.T) {
 	}
 	ctx, stop := context.WithCancel(context.Background())
 	defer stop()
-	var stderr lockedBuffer
+	var stderr testreal.Output
 	env := Env{Stdin: strings.NewReader(""), Stdout: &bytes.Buffer{}, Stderr: &stderr, Getenv: func(k string) string { return environ[k] }}
 	exited := make(chan int, 1)
 	go func() { exited <- daemonMain(ctx, env, []string{"--config", cfgPath}, hooks) }()
@@ -167,7 +149,7 @@ func TestDaemonServesTheFeed(t *testing.T) {
 	}}
 	ctx, stop := context.WithCancel(context.Background())
 	defer stop()
-	var stderr lockedBuffer
+	var stderr testreal.Output
 	env := Env{Stdin: strings.NewReader(""), Stdout: &bytes.Buffer{}, Stderr: &stderr, Getenv: func(k string) string { return environ[k] }}
 	exited := make(chan int, 1)
 	go func() { exited <- daemonMain(ctx, env, []string{"--config", cfgPath}, hooks) }()

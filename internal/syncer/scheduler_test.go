@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/awcal/awcal/internal/config"
+	"github.com/awcal/awcal/internal/testreal"
 )
 
 // fakeRunner records the runs the scheduler starts. A run waits for release when hold is
@@ -339,29 +340,10 @@ func TestBackoff(t *testing.T) {
 	}
 }
 
-// lockedBuffer is a log destination the scheduler's goroutine writes while the test reads.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  []byte
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.b = append(l.b, p...)
-	return len(p), nil
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return string(l.b)
-}
-
 func TestSchedulerLogsFailedRuns(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		cfg := autoConfig(10 * time.Minute)
-		var logs lockedBuffer
+		var logs testreal.Output
 		r := &fakeRunner{fail: errors.New("aw-server is not reachable")}
 		s := NewScheduler(r, SchedulerOptions{
 			Config: func() config.Config { return *cfg },

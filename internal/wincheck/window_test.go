@@ -1,12 +1,10 @@
 package wincheck
 
 import (
-	"bytes"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -15,24 +13,6 @@ import (
 
 	"github.com/awcal/awcal/internal/testreal"
 )
-
-// lockedBuffer collects a process's output while the test reads it.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
 
 // TestWindowsAppOpensItsWindow starts the Windows build's desktop app (`awcal.exe demo`: the
 // tray app on generated activity and a throw-away calendar) under Wine on an Xvfb display: its
@@ -60,7 +40,7 @@ func TestWindowsAppOpensItsWindow(t *testing.T) {
 	app := exec.Command(os.Getenv("AWCAL_WINE_EXEC"), exe, "demo")
 	app.Dir = t.TempDir()
 	app.Env = append(os.Environ(), "DISPLAY="+display)
-	var out lockedBuffer
+	var out testreal.Output
 	app.Stdout, app.Stderr = &out, &out
 	require.NoError(t, app.Start())
 	exited := make(chan struct{})
