@@ -15,7 +15,7 @@ import (
 // every other open and a rename over it fail with a sharing violation until release.
 func holdExclusively(t *testing.T, path string) (release func()) {
 	t.Helper()
-	p, err := windows.UTF16PtrFromString(path)
+	p, err := winPath(path)
 	require.NoError(t, err)
 	h, err := windows.CreateFile(p, windows.GENERIC_READ|windows.GENERIC_WRITE, 0, nil, windows.OPEN_EXISTING, windows.FILE_ATTRIBUTE_NORMAL, 0)
 	require.NoError(t, err)

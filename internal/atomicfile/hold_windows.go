@@ -20,7 +20,7 @@ import (
 // reader. A missing path gives exists false and a release that does nothing.
 func readHeld(path string) (data []byte, exists bool, release func(), err error) {
 	none := func() {}
-	p, err := windows.UTF16PtrFromString(path)
+	p, err := winPath(path)
 	if err != nil {
 		return nil, false, none, err
 	}
@@ -101,10 +101,23 @@ func renameHeld(tmp, path string, release func()) error {
 
 // openForRename opens path with access for renameHeld, sharing everything.
 func openForRename(path string, access, flags uint32) (windows.Handle, error) {
-	p, err := windows.UTF16PtrFromString(path)
+	p, err := winPath(path)
 	if err != nil {
 		return 0, err
 	}
 	return windows.CreateFile(p, access, windows.FILE_SHARE_READ|windows.FILE_SHARE_WRITE|windows.FILE_SHARE_DELETE,
 		nil, windows.OPEN_EXISTING, flags, 0)
+}
+
+// winPath is path as the Win32 file functions take it, whatever its length: made absolute and
+// normalised as Win32 does it (GetFullPathName, through filepath.Abs), then in its
+// extended-length form (extendedPath). The os package does the same for its own calls
+// (os.fixLongPath); a direct call must do it itself, or fail beyond MAX_PATH (260 characters)
+// on a Windows that does not enable long paths.
+func winPath(path string) (*uint16, error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, err
+	}
+	return windows.UTF16PtrFromString(extendedPath(abs))
 }

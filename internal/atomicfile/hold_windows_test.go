@@ -11,9 +11,18 @@ import (
 
 // Another program that tries to write the file between WriteFileIf's check and its replace,
 // by a rename or in place, is refused (as it would be by any reader on Windows) until the
-// replace is done; written after it, its edit is kept, and awcal's next write sees it.
+// replace is done; written after it, its edit is kept, and awcal's next write sees it. Also in
+// a folder whose files' paths are longer than MAX_PATH.
 func TestWriteFileIfHoldsOffAnOutsideWrite(t *testing.T) {
-	dir := t.TempDir()
+	for name, folder := range map[string]func(*testing.T) string{
+		"short path": func(t *testing.T) string { return t.TempDir() },
+		"long path":  longDir,
+	} {
+		t.Run(name, func(t *testing.T) { testHoldsOffAnOutsideWrite(t, folder(t)) })
+	}
+}
+
+func testHoldsOffAnOutsideWrite(t *testing.T, dir string) {
 	path := filepath.Join(dir, "activity.ics")
 	read := []byte("what awcal read")
 	require.NoError(t, os.WriteFile(path, read, 0o600))
