@@ -1,10 +1,12 @@
 package privacy
 
 import (
+	"math"
 	"regexp"
 	"sort"
 	"strings"
 	"time"
+	"unsafe"
 
 	"github.com/awcal/awcal/internal/activity"
 )
@@ -41,9 +43,57 @@ type privateTabs struct {
 	// event ended before it.
 	maxSpan time.Duration
 	marker  map[string]bool // window title → it has a private-window marker
+	// windows caches, per data object, its title and whether that has a marker: the reader
+	// interns data objects, so a month of window events has a few hundred distinct ones, and
+	// a small table indexed by the object's pointer answers most events from the CPU's cache.
+	windows [1 << windowSlotBits]windowTitle
 }
 
-type span struct{ from, to time.Time }
+// windowSlotBits sizes privateTabs.windows: 512 slots.
+const windowSlotBits = 9
+
+// windowTitle is what showsIn needs of a window event's data, cached for the data object id (the
+// map's pointer; nil in an empty slot). Ids are only compared while the events holding the maps
+// are alive, so an id is never reused for another object.
+type windowTitle struct {
+	id     unsafe.Pointer
+	title  string
+	marked bool
+}
+
+// span is a time range in nanoseconds since the Unix epoch (see nanos).
+type span struct{ from, to int64 }
+
+// nanos is t in nanoseconds since the Unix epoch, clamped to int64's range. Clamping keeps
+// order (a ≤ b gives nanos(a) ≤ nanos(b)), so an overlap of real times is never missed; only
+// times past 2262 or before 1678 can seem to overlap when they do not.
+func nanos(t time.Time) int64 {
+	const limit = math.MaxInt64 / int64(time.Second)
+	switch s := t.Unix(); {
+	case s >= limit:
+		return math.MaxInt64
+	case s <= -limit:
+		return math.MinInt64
+	default:
+		return s*int64(time.Second) + int64(t.Nanosecond())
+	}
+}
+
+// endNanos is an upper bound of nanos(e.End()) for an event that starts at from (nanoseconds):
+// overlap only rules out tabs, and showsIn then compares exact times.
+func endNanos(from int64, e *activity.Event) int64 {
+	d := e.Duration * float64(time.Second)
+	if !(d > 0) { // zero, negative or NaN: End is not after the start
+		return from
+	}
+	if d >= math.MaxInt64 {
+		return math.MaxInt64
+	}
+	if di := int64(d); from < math.MaxInt64-di-1 {
+		return from + di + 1
+	}
+	return math.MaxInt64
+}
 
 // incognitoTabs collects the incognito tabs of every web bucket.
 func incognitoTabs(buckets []activity.BucketEvents) *privateTabs {
@@ -69,13 +119,11 @@ func incognitoTabs(buckets []activity.BucketEvents) *privateTabs {
 	}
 	sort.Slice(tabs.list, func(i, j int) bool { return tabs.list[i].from.Before(tabs.list[j].from) })
 	for _, t := range tabs.list {
-		if n := len(tabs.spans); n > 0 && !t.from.After(tabs.spans[n-1].to) {
-			if t.to.After(tabs.spans[n-1].to) {
-				tabs.spans[n-1].to = t.to
-			}
+		if n := len(tabs.spans); n > 0 && nanos(t.from) <= tabs.spans[n-1].to {
+			tabs.spans[n-1].to = max(tabs.spans[n-1].to, nanos(t.to))
 			continue
 		}
-		tabs.spans = append(tabs.spans, span{t.from, t.to})
+		tabs.spans = append(tabs.spans, span{nanos(t.from), nanos(t.to)})
 	}
 	return tabs
 }
@@ -84,22 +132,18 @@ func incognitoTabs(buckets []activity.BucketEvents) *privateTabs {
 // a private-window marker, or it overlaps an incognito tab of the same host and its title
 // contains that tab's title or url.
 func (tabs *privateTabs) showsIn(host string, e *activity.Event) bool {
-	title, _ := e.Data["title"].(string)
-	if title == "" {
-		return false
-	}
-	marked, seen := tabs.marker[title]
-	if !seen {
-		marked = hasPrivateMarker(title)
-		tabs.marker[title] = marked
-	}
-	if marked {
+	w := tabs.window(e.Data)
+	if w.marked {
 		return true
 	}
-	end := e.End()
-	if !tabs.overlap(e.Timestamp, end) {
+	title := w.title
+	if title == "" || len(tabs.spans) == 0 {
 		return false
 	}
+	if from := nanos(e.Timestamp); !tabs.overlap(from, endNanos(from, e)) {
+		return false
+	}
+	end := e.End()
 	// Tabs are sorted by start; only those starting before the window event ends, and not
 	// longer than the longest tab before it starts, can overlap it.
 	earliest := e.Timestamp.Add(-tabs.maxSpan)
@@ -116,15 +160,35 @@ func (tabs *privateTabs) showsIn(host string, e *activity.Event) bool {
 	return false
 }
 
+// window returns a window event's title and whether it has a private-window marker.
+func (tabs *privateTabs) window(data map[string]any) *windowTitle {
+	id := *(*unsafe.Pointer)(unsafe.Pointer(&data))
+	w := &tabs.windows[(uint64(uintptr(id))*0x9E3779B97F4A7C15)>>(64-windowSlotBits)]
+	if w.id == id && id != nil {
+		return w
+	}
+	w.id = id
+	w.title, _ = data["title"].(string)
+	w.marked = false
+	if w.title != "" {
+		var seen bool
+		if w.marked, seen = tabs.marker[w.title]; !seen {
+			w.marked = hasPrivateMarker(w.title)
+			tabs.marker[w.title] = w.marked
+		}
+	}
+	return w
+}
+
 // overlap reports whether [from, to] meets a tab's time. Window events come in time order
 // (newest first), so the span next to the previous event's is tried before searching.
-func (tabs *privateTabs) overlap(from, to time.Time) bool {
+func (tabs *privateTabs) overlap(from, to int64) bool {
 	ss := tabs.spans
 	if len(ss) == 0 {
 		return false
 	}
 	// first is the first span that does not end before from (spans' ends increase).
-	first := func(i int) bool { return i == len(ss) || !ss[i].to.Before(from) }
+	first := func(i int) bool { return i == len(ss) || ss[i].to >= from }
 	i := tabs.hint
 	switch {
 	case first(i) && (i == 0 || !first(i-1)):
@@ -136,7 +200,7 @@ func (tabs *privateTabs) overlap(from, to time.Time) bool {
 		i = sort.Search(len(ss), first)
 	}
 	tabs.hint = min(i, len(ss)-1)
-	return i < len(ss) && !ss[i].from.After(to)
+	return i < len(ss) && ss[i].from <= to
 }
 
 // markerWords are literals every alternative of privateWindowTitle contains, ignoring ASCII
