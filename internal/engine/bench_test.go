@@ -99,6 +99,37 @@ func BenchmarkDecodeJSON(b *testing.B) {
 	}
 }
 
+// BenchmarkDeriveRead is BenchmarkDerive on the events as awcal's readers hand them over: the
+// export read back, whose equal data objects are one map, as they are in aw-server's answers.
+// Every entry point derives from such events; the generator makes a map per event.
+func BenchmarkDeriveRead(b *testing.B) {
+	e, err := New(profile.Starters(), DefaultOptions())
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, days := range benchDays {
+		b.Run(fmt.Sprintf("days=%d", days), func(b *testing.B) {
+			w := heavy(b, days)
+			read, _, err := activitywatch.ReadExport(bytes.NewReader(w.export))
+			if err != nil {
+				b.Fatal(err)
+			}
+			in := w.in
+			in.Buckets = read
+			b.ReportAllocs()
+			b.ResetTimer()
+			stop := cputime.Start(b)
+			for b.Loop() {
+				if res := e.Derive(in); len(res.Blocks) == 0 {
+					b.Fatal("no blocks")
+				}
+			}
+			stop()
+			perEvent(b, w.events)
+		})
+	}
+}
+
 // BenchmarkReadExport is the reader awcal preview uses on the same export.
 func BenchmarkReadExport(b *testing.B) {
 	for _, days := range benchDays {

@@ -23,6 +23,7 @@ type derivation struct {
 	tks        []tkRec
 	seed       maphash.Seed
 	byHash     map[uint64]int32 // data hash → the latest record with it
+	byMap      *[1 << byMapBits]mapMatch
 	datas      []dataRec
 	groupCache []map[string][]int32 // per rule group: subject → the rules it matches
 	labels     map[int32]string     // evidence label by match id
@@ -83,6 +84,7 @@ func newDerivation(e *Engine, in Input) *derivation {
 	return &derivation{
 		e: e, from: in.From.UnixMicro(), to: in.To.UnixMicro(),
 		hosts: map[string]int32{}, tkIDs: map[typeKind]int32{}, seed: maphash.MakeSeed(), byHash: map[uint64]int32{},
+		byMap:    new([1 << byMapBits]mapMatch),
 		matchIDs: map[[2]int32]int32{}, unionBuf: make([]uint64, e.words), groupCache: make([]map[string][]int32, e.ruleSet.Groups()),
 		labels: map[int32]string{},
 		titles: map[int32]string{}, projects: map[int32]string{}, sites: map[int32]string{},

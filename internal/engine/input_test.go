@@ -1,7 +1,11 @@
 package engine
 
 import (
+	"bytes"
+	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"testing"
 	"time"
 
@@ -9,6 +13,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/awcal/awcal/internal/activity"
+	"github.com/awcal/awcal/internal/activitywatch"
+	"github.com/awcal/awcal/internal/fakedata"
 	"github.com/awcal/awcal/internal/profile"
 )
 
@@ -155,4 +161,63 @@ func TestEvidence(t *testing.T) {
 		{Kind: activity.KindWindow, Label: "code — b.go", Duration: 2 * time.Minute},
 		{Kind: activity.KindWindow, Label: "code — c.go", Duration: 2 * time.Minute},
 	}, res.Blocks[0].Evidence, "longest first, ties in time order, at most five, mismatches left out")
+}
+
+// The readers hand the engine one map for equal data (they intern data objects), and the
+// engine remembers each map's match by the map itself: shared maps, a map shared by buckets of
+// different kinds, more maps than that memory has slots, and redacted events must derive
+// exactly what a map per event derives.
+func TestSharedDataMapsDeriveAsCopies(t *testing.T) {
+	opts := fakedata.Options{Days: 3, Seed: 7, Intensity: fakedata.Heavy}
+	generated := fakedata.Generate(opts)
+	var export bytes.Buffer
+	require.NoError(t, fakedata.WriteExport(&export, generated))
+	read, _, err := activitywatch.ReadExport(&export)
+	require.NoError(t, err)
+	distinct := map[string]bool{}
+	for _, b := range read {
+		for _, e := range b.Events {
+			distinct[fmt.Sprintf("%p", e.Data)] = true
+		}
+	}
+	require.Less(t, len(distinct), len(generated[0].Events)+len(generated[1].Events), "the reader shares maps")
+
+	// A copy of every map, and every fifth window event redacted.
+	copies := make([]activity.BucketEvents, len(read))
+	for i, b := range read {
+		copies[i] = activity.BucketEvents{Bucket: b.Bucket, Events: slices.Clone(b.Events)}
+		for j := range copies[i].Events {
+			copies[i].Events[j].Data = maps.Clone(b.Events[j].Data)
+		}
+	}
+	for _, set := range [][]activity.BucketEvents{read, copies} {
+		for _, b := range set {
+			if activity.KindOf(b.Bucket) == activity.KindWindow {
+				for j := 0; j < len(b.Events); j += 5 {
+					b.Events[j].Private = []string{"title"}
+				}
+			}
+		}
+	}
+	// One map in a window and an editor bucket: the same data, matched per bucket type (the
+	// editor's fields make coding; a window without app or title makes nothing).
+	shared := map[string]any{"file": "/src/awcal/main.go", "project": "/src/awcal", "language": "go"}
+	first, _ := fakedata.Day(opts, 0)
+	_, to := fakedata.Day(opts, opts.Days-1)
+	from := first.Add(-6 * time.Hour) // the extra events come alone, before the generated days
+	extra := func(data func() map[string]any) []activity.BucketEvents {
+		return []activity.BucketEvents{
+			{Bucket: activity.Bucket{ID: "aw-watcher-window_other", Type: activity.TypeWindow, Hostname: "other"},
+				Events: []activity.Event{{Timestamp: from, Duration: 3600, Data: data()}}},
+			{Bucket: activity.Bucket{ID: "aw-watcher-vscode_other", Type: "app.editor.activity", Hostname: "other"},
+				Events: []activity.Event{{Timestamp: from, Duration: 3600, Data: data()}}},
+		}
+	}
+	e := newEngine(t, profile.Starters(), DefaultOptions())
+	want := e.Derive(Input{From: from, To: to, Buckets: append(copies, extra(func() map[string]any { return maps.Clone(shared) })...)})
+	res := e.Derive(Input{From: from, To: to, Buckets: append(read, extra(func() map[string]any { return shared })...)})
+	require.NotEmpty(t, want.Blocks)
+	assert.Equal(t, "coding", want.Blocks[0].ProfileID, "the editor bucket's event is coding")
+	assert.Equal(t, want.Blocks, res.Blocks)
+	assert.Equal(t, want.Diagnostics, res.Diagnostics)
 }
