@@ -231,11 +231,11 @@ func readExportEvents(s *jsonStream, d *valueDecoder, e *exportBucket) error {
 	}
 	e.events = []activity.Event{}
 	return s.array(func() error {
-		raw, err := s.rawValue()
+		ev, ok, err := s.readEvent(d)
 		if err != nil {
 			return err
 		}
-		if ev, ok := d.event(raw); ok {
+		if ok {
 			e.events = append(e.events, ev)
 		} else {
 			e.malformed++

@@ -530,11 +530,11 @@ func readEventList(r io.Reader, d *valueDecoder) ([]activity.Event, int, error) 
 			return errors.New("not an array")
 		}
 		return s.array(func() error {
-			raw, err := s.rawValue()
+			ev, ok, err := s.readEvent(d)
 			if err != nil {
 				return err
 			}
-			if ev, ok := d.event(raw); ok {
+			if ok {
 				events = append(events, ev)
 			} else {
 				malformed++
