@@ -229,17 +229,19 @@ func readExportEvents(s *jsonStream, d *valueDecoder, e *exportBucket) error {
 		e.eventsErr = errors.New("not a JSON list of events")
 		return s.skip()
 	}
-	e.events = []activity.Event{}
-	return s.array(func() error {
+	d.list.reset()
+	err = s.array(func() error {
 		ev, ok, err := s.readEvent(d)
 		if err != nil {
 			return err
 		}
 		if ok {
-			e.events = append(e.events, ev)
+			d.list.add(ev)
 		} else {
 			e.malformed++
 		}
 		return nil
 	})
+	e.events = d.list.take()
+	return err
 }

@@ -23,6 +23,7 @@ type valueDecoder struct {
 	datas map[string]map[string]any // raw object → decoded map; nil: it does not decode
 	buf   []byte
 	key   []byte
+	list  eventList // the events of the list being read
 }
 
 func newValueDecoder() *valueDecoder {
@@ -372,29 +373,21 @@ func (d *valueDecoder) time(raw []byte) (time.Time, bool) {
 }
 
 // fastTime parses the common form YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM) exactly as
-// parseTime would; ok is false for anything else, which parseTime then decides.
+// parseTime would; ok is false for anything else, which parseTime then decides. The time is
+// computed from the calendar fields directly (time.Date normalises, and costs several times
+// as much): time.Unix(...).UTC() is the same value time.Date(..., time.UTC).Add(-offset) is.
 func fastTime(b []byte) (time.Time, bool) {
-	num := func(i, n int) (int, bool) {
-		v := 0
-		for _, c := range b[i : i+n] {
-			if c < '0' || c > '9' {
-				return 0, false
-			}
-			v = v*10 + int(c-'0')
-		}
-		return v, true
-	}
 	if len(b) < 20 || b[4] != '-' || b[7] != '-' || b[10] != 'T' || b[13] != ':' || b[16] != ':' {
 		return time.Time{}, false
 	}
-	y, ok1 := num(0, 4)
-	mo, ok2 := num(5, 2)
-	dd, ok3 := num(8, 2)
-	h, ok4 := num(11, 2)
-	mi, ok5 := num(14, 2)
-	s, ok6 := num(17, 2)
+	y, ok1 := digitsValue(b[0:4])
+	mo, ok2 := digitsValue(b[5:7])
+	dd, ok3 := digitsValue(b[8:10])
+	h, ok4 := digitsValue(b[11:13])
+	mi, ok5 := digitsValue(b[14:16])
+	s, ok6 := digitsValue(b[17:19])
 	if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6) || mo < 1 || mo > 12 || dd < 1 ||
-		dd > daysIn(time.Month(mo), y) || h > 23 || mi > 59 || s > 59 {
+		dd > daysIn(mo, y) || h > 23 || mi > 59 || s > 59 {
 		return time.Time{}, false
 	}
 	i, ns := 19, 0
@@ -407,18 +400,16 @@ func fastTime(b []byte) (time.Time, bool) {
 		if digits == 0 || digits > 9 {
 			return time.Time{}, false
 		}
-		ns, _ = num(i+1, digits)
-		for range 9 - digits {
-			ns *= 10
-		}
+		ns, _ = digitsValue(b[i+1 : j])
+		ns *= int(pow10Int[9-digits])
 		i = j
 	}
 	var offset int
 	switch {
 	case i == len(b)-1 && b[i] == 'Z':
 	case i == len(b)-6 && (b[i] == '+' || b[i] == '-') && b[i+3] == ':':
-		oh, okh := num(i+1, 2)
-		om, okm := num(i+4, 2)
+		oh, okh := digitsValue(b[i+1 : i+3])
+		om, okm := digitsValue(b[i+4 : i+6])
 		if !okh || !okm || oh > 23 || om > 59 {
 			return time.Time{}, false
 		}
@@ -429,12 +420,48 @@ func fastTime(b []byte) (time.Time, bool) {
 	default:
 		return time.Time{}, false
 	}
-	t := time.Date(y, time.Month(mo), dd, h, mi, s, ns, time.UTC)
-	return t.Add(-time.Duration(offset) * time.Second), true
+	sec := daysSinceEpoch(y, mo, dd)*86400 + int64(h*3600+mi*60+s-offset)
+	return time.Unix(sec, int64(ns)).UTC(), true
 }
 
-func daysIn(m time.Month, year int) int {
-	return time.Date(year, m+1, 0, 0, 0, 0, 0, time.UTC).Day()
+// digitsValue is the value of a run of decimal digits (at most 9); ok is false if a byte is
+// not a digit.
+func digitsValue(b []byte) (int, bool) {
+	v := 0
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		v = v*10 + int(c-'0')
+	}
+	return v, true
+}
+
+var pow10Int = [...]int32{1, 10, 100, 1000, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9}
+
+// daysIn is the number of days of month m (1–12) of year y in the proleptic Gregorian
+// calendar, as time.Date counts them.
+func daysIn(m, y int) int {
+	if m == 2 && y%4 == 0 && (y%100 != 0 || y%400 == 0) {
+		return 29
+	}
+	return int(monthDays[m])
+}
+
+var monthDays = [13]uint8{0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31}
+
+// daysSinceEpoch is the number of days from 1970-01-01 to the date (y ≥ 0), proleptic
+// Gregorian (Howard Hinnant's days_from_civil).
+func daysSinceEpoch(y, m, d int) int64 {
+	if m <= 2 {
+		y--
+	}
+	era := (y+400)/400 - 1 // floor(y / 400) for y ≥ -1
+	yoe := y - era*400
+	mp := (m + 9) % 12 // March is 0
+	doy := (153*mp+2)/5 + d - 1
+	doe := yoe*365 + yoe/4 - yoe/100 + doy
+	return int64(era)*146097 + int64(doe) - 719468
 }
 
 // unquote appends the unescaped text of a valid JSON string (with its quotes) to dst, as
@@ -517,7 +544,8 @@ func decodeEventList(body []byte) ([]activity.Event, int, error) {
 // decoded earlier answers: equal strings and data objects are shared with theirs).
 func readEventList(r io.Reader, d *valueDecoder) ([]activity.Event, int, error) {
 	s := newJSONStream(r)
-	events, malformed := []activity.Event{}, 0
+	d.list.reset()
+	malformed := 0
 	err := func() error {
 		null, err := s.nullNext()
 		if err != nil || null {
@@ -535,7 +563,7 @@ func readEventList(r io.Reader, d *valueDecoder) ([]activity.Event, int, error) 
 				return err
 			}
 			if ok {
-				events = append(events, ev)
+				d.list.add(ev)
 			} else {
 				malformed++
 			}
@@ -548,5 +576,5 @@ func readEventList(r io.Reader, d *valueDecoder) ([]activity.Event, int, error) 
 	if err != nil {
 		return nil, 0, fmt.Errorf("not a JSON list of events: %w", err)
 	}
-	return events, malformed, nil
+	return d.list.take(), malformed, nil
 }

@@ -2,6 +2,7 @@ package activitywatch
 
 import (
 	"encoding/binary"
+	"math/bits"
 	"strconv"
 
 	"github.com/awcal/awcal/internal/activity"
@@ -280,12 +281,28 @@ const (
 	highs = 0x8080808080808080
 )
 
-// special reports (as a non-zero word) whether one of the eight bytes of x is a quote, a
-// backslash or a control character: a byte that ends a string's plain run.
+// special returns a word whose lowest set bit is the high bit of the first byte of x (little
+// endian) that is a quote, a backslash or a control character — a byte that ends a string's
+// plain run — or 0 if none is. (Each test sets the high bit of every matching byte; a borrow
+// can also set it in a byte after a match, never before one.)
 func special(x uint64) uint64 {
 	q := x ^ (ones * '"')
 	bs := x ^ (ones * '\\')
 	return ((x - ones*0x20) &^ x & highs) | ((q - ones) &^ q & highs) | ((bs - ones) &^ bs & highs)
+}
+
+// plainRun returns the index of the first quote, backslash or control character in b from i
+// on, or len(b).
+func plainRun(b []byte, i int) int {
+	for ; i+8 <= len(b); i += 8 {
+		if m := special(binary.LittleEndian.Uint64(b[i:])); m != 0 {
+			return i + bits.TrailingZeros64(m)>>3
+		}
+	}
+	for i < len(b) && b[i] != '"' && b[i] != '\\' && b[i] >= 0x20 {
+		i++
+	}
+	return i
 }
 
 // scanString validates the string at b[i] (its opening quote) as skipString does and returns
@@ -293,16 +310,14 @@ func special(x uint64) uint64 {
 func scanString(b []byte, i int) (end int, st plainState, escaped bool) {
 	j := i + 1
 	for {
-		for j+8 <= len(b) && special(binary.LittleEndian.Uint64(b[j:])) == 0 {
-			j += 8
-		}
+		j = plainRun(b, j)
 		if j >= len(b) {
 			return 0, plainMore, false
 		}
-		switch c := b[j]; {
-		case c == '"':
+		switch b[j] {
+		case '"':
 			return j + 1, plainDone, escaped
-		case c == '\\':
+		case '\\':
 			escaped = true
 			if j+1 >= len(b) {
 				return 0, plainMore, false
@@ -323,10 +338,8 @@ func scanString(b []byte, i int) (end int, st plainState, escaped bool) {
 			default:
 				return 0, plainOther, false
 			}
-		case c < 0x20:
+		default: // a control character
 			return 0, plainOther, false
-		default:
-			j++
 		}
 	}
 }
