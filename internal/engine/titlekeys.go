@@ -161,12 +161,76 @@ func projectFromTitle(title string) string {
 	return ""
 }
 
-// appSuffix is an application's name at the end of its window titles.
-var appSuffix = regexp.MustCompile(`(?i)\s+[-–—|]\s+(visual studio code|vscodium|code - oss|cursor|sublime text|` +
-	`gnu emacs|emacs|gvim|vim|kate|gedit|text editor|mozilla firefox( private browsing)?|firefox( developer edition)?|` +
-	`librewolf|google chrome|chromium|brave|microsoft edge|opera|vivaldi|slack|discord|mozilla thunderbird|` +
-	`thunderbird|microsoft teams|zoom( workplace)?|libreoffice writer|libreoffice|obsidian|intellij idea|goland|` +
-	`pycharm|webstorm|clion|rider|rustrover|android studio)\s*$`)
+// appNames are the applications whose name ends their window titles, lower case.
+var appNames = []string{"visual studio code", "vscodium", "code - oss", "cursor", "sublime text",
+	"gnu emacs", "emacs", "gvim", "vim", "kate", "gedit", "text editor", "mozilla firefox",
+	"mozilla firefox private browsing", "firefox", "firefox developer edition", "librewolf",
+	"google chrome", "chromium", "brave", "microsoft edge", "opera", "vivaldi", "slack", "discord",
+	"mozilla thunderbird", "thunderbird", "microsoft teams", "zoom", "zoom workplace",
+	"libreoffice writer", "libreoffice", "obsidian", "intellij idea", "goland", "pycharm",
+	"webstorm", "clion", "rider", "rustrover", "android studio"}
+
+// appSuffix is an application's name at the end of its window title, after a separator.
+// trimAppSuffix removes it without running the expression for most titles.
+var appSuffix = regexp.MustCompile(`(?i)\s+[-–—|]\s+(` + quoteAll(appNames) + `)\s*$`)
+
+func quoteAll(names []string) string {
+	q := make([]string, len(names))
+	for i, n := range names {
+		q[i] = regexp.QuoteMeta(n)
+	}
+	return strings.Join(q, "|")
+}
+
+// reSpace is what \s matches in Go's regular expressions.
+const reSpace = " \t\n\f\r"
+
+// trimAppSuffix is appSuffix.ReplaceAllString(s, ""), found by looking back from the end of s
+// for each name: the match begins where the spaces before the separator begin, and the
+// leftmost of the names' matches is the expression's. Names are ASCII, so (?i) compares them
+// as strings.EqualFold does, except for the two runes outside ASCII that fold to an ASCII
+// letter (K, the Kelvin sign, and ſ, the long s): with those the expression decides.
+func trimAppSuffix(s string) string {
+	t := strings.TrimRight(s, reSpace)
+	if strings.ContainsAny(t, "\u212a\u017f") {
+		return appSuffix.ReplaceAllString(s, "")
+	}
+	cut := -1
+	for _, name := range appNames {
+		at := len(t) - len(name)
+		if at < 0 || !strings.EqualFold(t[at:], name) {
+			continue
+		}
+		if start := separatorStart(t[:at]); start >= 0 && (cut < 0 || start < cut) {
+			cut = start
+		}
+	}
+	if cut < 0 {
+		return s
+	}
+	return s[:cut]
+}
+
+// separatorStart returns where p's ending \s+[-–—|]\s+ begins, or -1 when p does not end so.
+func separatorStart(p string) int {
+	i := len(strings.TrimRight(p, reSpace))
+	if i == len(p) {
+		return -1
+	}
+	switch head := p[:i]; {
+	case strings.HasSuffix(head, "-"), strings.HasSuffix(head, "|"):
+		i--
+	case strings.HasSuffix(head, "–"), strings.HasSuffix(head, "—"):
+		i -= len("–")
+	default:
+		return -1
+	}
+	j := len(strings.TrimRight(p[:i], reSpace))
+	if j == i {
+		return -1
+	}
+	return j
+}
 
 // notificationCount is an unread count in front of a title: "(3) Slack", "[12] Inbox".
 var notificationCount = regexp.MustCompile(`^\s*[(\[]\d+\+?[)\]]\s*`)
@@ -190,7 +254,7 @@ func cleanWindowTitle(s string) string {
 		before := s
 		s = strings.TrimSpace(s)
 		s = notificationCount.ReplaceAllString(s, "")
-		s = appSuffix.ReplaceAllString(s, "")
+		s = trimAppSuffix(s)
 		s = meetPrefix.ReplaceAllString(s, "")
 		s = strings.TrimSpace(strings.TrimSuffix(strings.TrimPrefix(s, "*"), "*"))
 		if s == before {

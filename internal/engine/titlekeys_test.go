@@ -98,3 +98,28 @@ func TestOnlyBlockKeys(t *testing.T) {
 	assert.False(t, onlyBlockKeys("Meeting · {title}"))
 	assert.False(t, onlyBlockKeys("{project} {app}"))
 }
+
+// trimAppSuffix must remove exactly what the expression removes.
+func TestTrimAppSuffixIsTheExpression(t *testing.T) {
+	for _, s := range []string{
+		"", " - Firefox", "x - Firefox", "x -  Firefox  ", "x\t|\tSLACK\n", "x — Mozilla Firefox Private Browsing",
+		"x – Firefox Developer Edition", "x - GNU Emacs", "x - Emacs", "a - Code - OSS", "a - b - Code - OSS",
+		"y - Code - Visual Studio Code", "x - - Firefox", "x -Firefox", "x- Firefox", "x - firefoxx",
+		"xfirefox", "x - Kate", "x - \u212aate", "x - Slac\u212a", "x - \u017flack", "x - Zoom Workplace",
+		"x - Mozilla Firefox - Mozilla Firefox", "x \xe2 - Vim", "x\xe2\x80 - Vim", "x - Vim\xe2",
+		"x \u00a0- Vim", "x\v- Vim", "x - Microsoft Teams ", "émigré — Thunderbird", "Release notes - Code",
+	} {
+		assert.Equal(t, appSuffix.ReplaceAllString(s, ""), trimAppSuffix(s), "%q", s)
+	}
+}
+
+func FuzzTrimAppSuffix(f *testing.F) {
+	for _, s := range []string{"x - Firefox", "a - Code - OSS", "x — Mozilla Firefox Private Browsing", "x - \u212aate", "x | slack \t"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if want := appSuffix.ReplaceAllString(s, ""); trimAppSuffix(s) != want {
+			t.Fatalf("trimAppSuffix(%q) = %q, the expression gives %q", s, trimAppSuffix(s), want)
+		}
+	})
+}
