@@ -22,6 +22,14 @@ import (
 	"github.com/awcal/awcal/internal/syncer"
 )
 
+// tempFiles lists what atomic writes leave beside the calendar when they are cut short.
+func tempFiles(t *testing.T, dir string) []string {
+	t.Helper()
+	m, err := filepath.Glob(filepath.Join(dir, ".*.tmp-*"))
+	require.NoError(t, err)
+	return m
+}
+
 // daemonHelperEnv makes the test binary run "awcal daemon --config F" as main does (SIGTERM
 // ends its context), with a store that, on its first write, says "writing" on stdout and waits
 // for SIGTERM before writing.

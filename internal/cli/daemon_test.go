@@ -61,14 +61,6 @@ func ownedEvents(t *testing.T, path string) []calendar.Event {
 	return evs
 }
 
-// tempFiles lists what atomic writes leave beside the calendar when they are cut short.
-func tempFiles(t *testing.T, dir string) []string {
-	t.Helper()
-	m, err := filepath.Glob(filepath.Join(dir, ".*.tmp-*"))
-	require.NoError(t, err)
-	return m
-}
-
 func TestDaemonSyncsOnItsInterval(t *testing.T) {
 	cfgPath, cfg, environ := daemonSetup(t)
 	const interval = 300 * time.Millisecond
