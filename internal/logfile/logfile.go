@@ -58,9 +58,6 @@ func (l *File) open() error {
 	return nil
 }
 
-// Path is the file's path.
-func (l *File) Path() string { return l.path }
-
 // Write appends p, rotating first when p would take the file past its limit.
 func (l *File) Write(p []byte) (int, error) {
 	l.mu.Lock()

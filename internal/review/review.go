@@ -25,13 +25,6 @@ import (
 	"github.com/awcal/awcal/internal/calendar"
 )
 
-// Modes of sync.review.
-const (
-	ModeOff       = "off"
-	ModeTentative = "tentative"
-	ModeHold      = "hold"
-)
-
 // Version is the proposals file format this build writes.
 const Version = 1
 
@@ -111,9 +104,6 @@ func Load(path string) (*File, error) {
 	}
 	return f, nil
 }
-
-// Path is where the file is kept.
-func (f *File) Path() string { return f.path }
 
 // Pending returns the proposals overlapping [from, to) as events, sorted by start then UID
 // (a zero from or to leaves that end open).
