@@ -128,9 +128,6 @@ func (p *Preview) Root() fyne.CanvasObject { return p.root }
 // editor.
 func (p *Preview) Mini() fyne.CanvasObject { return container.NewVScroll(p.mini) }
 
-// Timeline is the preview's timeline widget.
-func (p *Preview) Timeline() *Timeline { return p.timeline }
-
 // Day is the previewed day (local midnight).
 func (p *Preview) Day() time.Time { return p.day }
 

@@ -23,7 +23,6 @@ import (
 type Reviewer interface {
 	Pending(ctx context.Context, from, to time.Time) ([]syncer.Proposal, error)
 	Approve(ctx context.Context, ids []string) (syncer.ReviewResult, error)
-	ApproveAll(ctx context.Context, until time.Time) (syncer.ReviewResult, error)
 	Reject(ctx context.Context, ids []string) (syncer.ReviewResult, error)
 	Edit(ctx context.Context, id string, edit syncer.ProposalEdit) (syncer.ReviewResult, error)
 	Split(ctx context.Context, id string, at time.Time) (syncer.ReviewResult, error)
@@ -127,9 +126,6 @@ func NewReview(rv Reviewer, opts ReviewOptions, day time.Time) *Review {
 
 // Root is the view's content.
 func (r *Review) Root() fyne.CanvasObject { return r.root }
-
-// Day is the day shown (local midnight).
-func (r *Review) Day() time.Time { return r.day }
 
 // ShowDay loads the proposals of day (any time of it) and its activity.
 func (r *Review) ShowDay(day time.Time) {

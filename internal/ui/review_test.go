@@ -55,11 +55,6 @@ func (f *fakeReviewer) Approve(_ context.Context, ids []string) (syncer.ReviewRe
 	return f.take(ids...), nil
 }
 
-func (f *fakeReviewer) ApproveAll(_ context.Context, until time.Time) (syncer.ReviewResult, error) {
-	f.calls = append(f.calls, "approve all")
-	return syncer.ReviewResult{}, nil
-}
-
 func (f *fakeReviewer) Reject(_ context.Context, ids []string) (syncer.ReviewResult, error) {
 	f.calls = append(f.calls, fmt.Sprintf("reject %v", ids))
 	return f.take(ids...), nil

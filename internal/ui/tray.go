@@ -100,9 +100,6 @@ func NewTray(a fyne.App, sc SyncController, act TrayActions, now func() time.Tim
 	return t
 }
 
-// Menu returns the tray menu (for tests and for desktops without a tray).
-func (t *Tray) Menu() *fyne.Menu { return t.menu }
-
 // Install shows the tray item and applies src's status now and on every change until the
 // returned func is called. It does nothing visible on a driver without a system tray. The
 // menu's items keep their ids for the app's life: a status change updates them in place.

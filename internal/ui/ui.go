@@ -76,13 +76,6 @@ type Plan struct {
 	Incomplete string
 }
 
-// Runtime is the sync runtime the tray and the backfill dialog drive.
-type Runtime interface {
-	SyncController
-	StatusSource
-	Backfiller
-}
-
 // SyncController starts and pauses runs. Every method returns at once: a run happens in the
 // runtime's own goroutine, and a request during a run is coalesced by the runtime.
 type SyncController interface {

@@ -76,9 +76,6 @@ func NewWeek(deps Deps, input func() config.Config) *Week {
 // Root is the view's content.
 func (w *Week) Root() fyne.CanvasObject { return w.root }
 
-// Start is the Monday of the week shown.
-func (w *Week) Start() time.Time { return w.start }
-
 // SetWeek shows the week of day and loads it.
 func (w *Week) SetWeek(day time.Time) {
 	w.start = weekStart(day)
