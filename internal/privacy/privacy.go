@@ -68,8 +68,46 @@ func New(p Settings) (*Filter, error) {
 // a bucket with changes gets a new event slice, a redacted event a new Private slice, and
 // unchanged buckets share the caller's events.
 func (f *Filter) Apply(buckets []activity.BucketEvents) ([]activity.BucketEvents, Stats) {
+	edits, st := f.check(buckets)
+	out := slices.Clone(buckets)
+	for bi, es := range edits {
+		if len(es) > 0 {
+			out[bi].Events = es.apply(buckets[bi].Events)
+		}
+	}
+	return out, st
+}
+
+// edit is a change the checks found in a bucket's events: the event at index is dropped, or,
+// when changed is set, replaced by it.
+type edit struct {
+	index   int
+	changed *activity.Event
+}
+
+// edits are a bucket's changes, in index order.
+type edits []edit
+
+// apply returns a copy of events with the edits made: the unchanged runs between them are
+// copied whole.
+func (es edits) apply(events []activity.Event) []activity.Event {
+	out := make([]activity.Event, 0, len(events))
+	from := 0
+	for _, e := range es {
+		out = append(out, events[from:e.index]...)
+		if e.changed != nil {
+			out = append(out, *e.changed)
+		}
+		from = e.index + 1
+	}
+	return append(out, events[from:]...)
+}
+
+// check runs the incognito checks and the rules on every event and returns each bucket's
+// edits and what they hide; it copies no event (Apply builds the buckets that change).
+func (f *Filter) check(buckets []activity.BucketEvents) ([]edits, Stats) {
 	st := Stats{PerRule: make([]int, len(f.rules))}
-	out := make([]activity.BucketEvents, len(buckets))
+	all := make([]edits, len(buckets))
 	matched := make([]bool, len(f.rules))
 	var tabs *privateTabs
 	if f.dropIncognito {
@@ -80,45 +118,24 @@ func (f *Filter) Apply(buckets []activity.BucketEvents) ([]activity.BucketEvents
 	verdicts := make([]map[string]bool, len(f.rules))
 	selects := make([]bool, len(f.rules)) // rule i's bucket word selects this bucket
 	for bi, b := range buckets {
-		out[bi] = b
 		kind := activity.KindOf(b.Bucket)
 		for i, r := range f.rules {
 			selects[i] = r.matcher.MatchesBucket(b.Bucket.Type)
 		}
-		// Copy on write: events stays nil until the first change; unchanged runs are then
-		// copied whole (from b.Events[copied:]).
-		var events []activity.Event
-		copied := 0
 		for ei := range b.Events {
 			e := &b.Events[ei]
 			if f.dropIncognito && (kind == activity.KindWeb && incognito(e.Data) ||
 				kind == activity.KindWindow && tabs.showsIn(b.Bucket.Hostname, e)) {
 				st.Incognito++
+				all[bi] = append(all[bi], edit{index: ei})
 			} else if len(f.rules) == 0 {
 				continue
-			} else if keep, changed := f.event(e, selects, verdicts, matched, &st); keep && changed == nil {
-				continue
-			} else if keep {
-				events = append(append(growOnce(events, len(b.Events)), b.Events[copied:ei]...), *changed)
-				copied = ei + 1
-				continue
+			} else if keep, changed := f.event(e, selects, verdicts, matched, &st); !keep || changed != nil {
+				all[bi] = append(all[bi], edit{index: ei, changed: changed})
 			}
-			events = append(growOnce(events, len(b.Events)), b.Events[copied:ei]...)
-			copied = ei + 1
-		}
-		if events != nil {
-			out[bi].Events = append(events, b.Events[copied:]...)
 		}
 	}
-	return out, st
-}
-
-// growOnce returns events, or an empty slice with room for n when it is nil.
-func growOnce(events []activity.Event, n int) []activity.Event {
-	if events == nil {
-		return make([]activity.Event, 0, n)
-	}
-	return events
+	return all, st
 }
 
 // event applies the rules to one event that is not an incognito tab. It returns whether to keep
