@@ -22,7 +22,7 @@ func youTube() profile.Profile {
 	}
 }
 
-// TestFCR runs FCR's own tests T1–T5 (ENGINE.md §8).
+// TestFCR runs FCR's own tests T1–T5 (ENGINE.md §7).
 func TestFCR(t *testing.T) {
 	typeProfile := func(id, second string) profile.Profile {
 		return profile.Profile{
@@ -99,7 +99,7 @@ func nilIfEmpty(b []blk) []blk {
 	return b
 }
 
-// TestDerived runs the cases E1–E18 derived by running FCR's logic (ENGINE.md §8).
+// TestDerived runs the cases E1–E18 derived by running FCR's logic (ENGINE.md §7).
 func TestDerived(t *testing.T) {
 	code := func(from, to float64) ev { return win(from, to, "code") }
 	other := func(from, to float64) ev { return win(from, to, "other") }
@@ -158,7 +158,7 @@ func TestDerived(t *testing.T) {
 	}
 }
 
-// realBucketCase is ENGINE.md §8 "Phase 0 with real bucket types".
+// realBucketCase is the acceptance case "Phase 0 with real bucket types".
 func realBucketCase() ([]profile.Profile, Input) {
 	p := profile.Profile{
 		ID: "dev", Name: "Dev", Threshold: 5, SoftBreak: 3, Enabled: true, TitleTemplate: "{app} - {title}",

@@ -94,7 +94,7 @@ func rule(bucket, field, pattern string) profile.Rule {
 	return profile.Rule{Bucket: bucket, Field: field, Pattern: pattern}
 }
 
-// profileP is the profile "P" of ENGINE.md §8.
+// profileP is the profile "P" of the FCR acceptance cases.
 func profileP() profile.Profile {
 	return profile.Profile{
 		ID: "P", Name: "P", Threshold: 5, SoftBreak: 3, Enabled: true, TitleTemplate: "{app}",
