@@ -1,5 +1,5 @@
-// Package archtest holds no code: its test proves the architecture rules of
-// the architecture (README.md, "Code layout") that the compiler does not enforce.
+// Package archtest holds no code: its tests check the rules of awcal's architecture
+// (README.md, "Code layout") that the compiler does not enforce.
 //
 //   - Only internal/ui (and app, assets, outside internal/) may import fyne.io/...: every other
 //     internal package builds without cgo and without a display.

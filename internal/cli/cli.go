@@ -1,4 +1,4 @@
-// Package cli implements awcal's headless subcommands (sync, preview, report, buckets,
+// Package cli implements awcal's headless subcommands (sync, review, preview, report, buckets,
 // fakedata, profiles, privacy, password, daemon, service, version). Each subcommand lives in
 // its own file; Main dispatches.
 package cli
