@@ -298,6 +298,8 @@ type piece struct{ start, end time.Time }
 // assembler joins the answers of consecutive pieces, fed oldest piece first.
 type assembler struct {
 	events []*joined
+	// starts holds, for each piece added, where its new events begin in events.
+	starts []int
 	byID   map[int64]*joined
 	// open holds the events without id that reach the end of the last piece added, by
 	// their data: a part at the start of the next piece with equal data continues one.
@@ -322,6 +324,7 @@ func (a *assembler) add(pieceIdx int, p piece, evs []activity.Event) {
 	}
 	nextOpen := map[string][]*joined{}
 	fresh := make([]joined, 0, len(evs)) // one allocation for the piece's new events
+	a.starts = append(a.starts, len(a.events))
 	a.events = slices.Grow(a.events, len(evs))
 	for pos, ev := range evs {
 		end := ev.Timestamp.Add(seconds(ev.Duration))
@@ -372,13 +375,22 @@ func (a *assembler) continued(ev activity.Event, pieceStart time.Time) *joined {
 // result returns the joined events newest first: by start descending; for equal starts, in
 // the order of the oldest piece they all appeared in, which is aw-server's order for them
 // (it sorts on the untrimmed times, which a piece cannot see).
+//
+// No two events share their piece and position, so the order is total and any sort gives
+// the same result. Each answer is newest first and later pieces hold later events, so the
+// events taken newest piece first are usually in order already, and are only checked.
 func (a *assembler) result() []activity.Event {
-	slices.SortStableFunc(a.events, func(x, y *joined) int {
-		if c := y.ev.Timestamp.Compare(x.ev.Timestamp); c != 0 {
-			return c
+	slices.Reverse(a.events) // then each piece's events back in answer order
+	for k, start := range a.starts {
+		end := len(a.events)
+		if k+1 < len(a.starts) {
+			end = a.starts[k+1]
 		}
-		return cmp.Or(cmp.Compare(x.piece, y.piece), cmp.Compare(x.pos, y.pos))
-	})
+		slices.Reverse(a.events[len(a.events)-end : len(a.events)-start])
+	}
+	if !slices.IsSortedFunc(a.events, newestFirst) {
+		slices.SortFunc(a.events, newestFirst)
+	}
 	out := make([]activity.Event, len(a.events))
 	for i, j := range a.events {
 		ev := j.ev
@@ -388,6 +400,14 @@ func (a *assembler) result() []activity.Event {
 		out[i] = ev
 	}
 	return out
+}
+
+// newestFirst orders joined events by start descending, then by where they first appeared.
+func newestFirst(x, y *joined) int {
+	if c := y.ev.Timestamp.Compare(x.ev.Timestamp); c != 0 {
+		return c
+	}
+	return cmp.Or(cmp.Compare(x.piece, y.piece), cmp.Compare(x.pos, y.pos))
 }
 
 // dataKey is a canonical text of an event's data (encoding/json sorts map keys).

@@ -28,7 +28,9 @@ type ExportStats struct {
 // data objects share one map (callers must not modify event data).
 func ReadExport(r io.Reader) ([]activity.BucketEvents, ExportStats, error) {
 	stats := ExportStats{Malformed: map[string]int{}}
-	entries, err := readExportBuckets(newJSONStream(r), newValueDecoder())
+	s := newJSONStream(r)
+	entries, err := readExportBuckets(s, newValueDecoder())
+	s.close()
 	switch {
 	case errors.Is(err, errSyntax):
 		return nil, stats, fmt.Errorf("the export file is not valid JSON: %w", err)

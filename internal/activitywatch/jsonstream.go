@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sync"
 )
 
 // streamBufSize is the size of a stream's first buffer; it grows only when one value that
@@ -32,8 +33,20 @@ type jsonStream struct {
 
 const maxDepth = 10000
 
+// streamBufs recycles the streams' first buffers between reads (a body or a file each).
+var streamBufs = sync.Pool{New: func() any { return new([streamBufSize]byte) }}
+
 func newJSONStream(r io.Reader) *jsonStream {
-	return &jsonStream{r: r, buf: make([]byte, streamBufSize), keep: -1}
+	return &jsonStream{r: r, buf: streamBufs.Get().(*[streamBufSize]byte)[:], keep: -1}
+}
+
+// close hands the stream's buffer back for another stream, if it is still the first one; the
+// stream, and every byte slice it returned, must not be used after.
+func (s *jsonStream) close() {
+	if cap(s.buf) == streamBufSize {
+		streamBufs.Put((*[streamBufSize]byte)(s.buf[:streamBufSize]))
+	}
+	s.buf = nil
 }
 
 // errSyntax is wrapped by every syntax error, whose text says what and where.

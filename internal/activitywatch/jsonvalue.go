@@ -544,6 +544,7 @@ func decodeEventList(body []byte) ([]activity.Event, int, error) {
 // decoded earlier answers: equal strings and data objects are shared with theirs).
 func readEventList(r io.Reader, d *valueDecoder) ([]activity.Event, int, error) {
 	s := newJSONStream(r)
+	defer s.close()
 	d.list.reset()
 	malformed := 0
 	err := func() error {
