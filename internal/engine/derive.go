@@ -16,6 +16,7 @@ type derivation struct {
 
 	buckets  []bucketInfo
 	events   []nevent
+	runs     []int32 // where each bucket's events begin in events (each run sorted by start)
 	hosts    map[string]int32
 	webHosts [][]int32 // per browser: hosts of its selected web buckets
 

@@ -122,6 +122,7 @@ func isUnknownHost(h string) bool {
 func (d *derivation) loadBucket(bi int32, evs []activity.Event) {
 	info := &d.buckets[bi]
 	first := len(d.events)
+	d.runs = append(d.runs, int32(first))
 	// Walking the server's list backwards makes "reverse server order" the stable order, and
 	// aw-server's newest-first answers then arrive already sorted.
 	for j := len(evs) - 1; j >= 0; j-- {

@@ -498,3 +498,30 @@ func FuzzDerive(f *testing.F) {
 		checkClassify(t, e, d)
 	})
 }
+
+// byStartOrder merges the buckets' runs into what sorting every event by (start, index) gives:
+// runs with equal starts, empty runs, and more runs than it merges (it sorts then).
+func TestByStartOrderIsTheSort(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 9))
+	for round := range 300 {
+		var evs []nevent
+		var runs []int32
+		for range 1 + rng.IntN(maxMergedRuns+4) {
+			runs = append(runs, int32(len(evs)))
+			var starts []int64
+			for range rng.IntN(30) {
+				starts = append(starts, rng.Int64N(20))
+			}
+			slices.Sort(starts)
+			for _, s := range starts {
+				evs = append(evs, nevent{start: s})
+			}
+		}
+		want := make([]int32, len(evs))
+		for i := range want {
+			want[i] = int32(i)
+		}
+		slices.SortStableFunc(want, func(a, b int32) int { return cmp.Compare(evs[a].start, evs[b].start) })
+		require.Equal(t, want, byStartOrder(evs, runs), "round %d: %d runs", round, len(runs))
+	}
+}

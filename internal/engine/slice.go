@@ -21,22 +21,57 @@ func (d *derivation) sliceStates(s sliceRec) []int32 {
 	return d.states[s.off : s.off+s.n]
 }
 
+// maxMergedRuns is the most runs byStartOrder merges; with more (many hosts' buckets) it sorts.
+const maxMergedRuns = 16
+
+// byStartOrder returns the indices of evs ordered by start, then index. evs is made of runs
+// (one per bucket, beginning at the offsets in runs) each already in that order, so a few
+// runs are merged, taking the least head each time, instead of sorted.
+func byStartOrder(evs []nevent, runs []int32) []int32 {
+	n := len(evs)
+	out := make([]int32, 0, n)
+	if len(runs) > maxMergedRuns {
+		for i := range n {
+			out = append(out, int32(i))
+		}
+		slices.SortFunc(out, func(a, b int32) int {
+			if c := cmp.Compare(evs[a].start, evs[b].start); c != 0 {
+				return c
+			}
+			return cmp.Compare(a, b)
+		})
+		return out
+	}
+	var heads, ends [maxMergedRuns]int32
+	k := len(runs)
+	for r, at := range runs {
+		heads[r] = at
+		ends[r] = int32(n)
+		if r+1 < k {
+			ends[r] = runs[r+1]
+		}
+	}
+	for len(out) < n {
+		best := -1
+		for r := range k {
+			// Heads of earlier runs have lower indices, so only a strictly earlier start wins.
+			if h := heads[r]; h < ends[r] && (best < 0 || evs[h].start < evs[heads[best]].start) {
+				best = r
+			}
+		}
+		out = append(out, heads[best])
+		heads[best]++
+	}
+	return out
+}
+
 // slice is Phase 0 (§2) as a sweep line: walk the event starts in time order keeping the set of
 // open events (sorted by event order, so it is already in state order); every boundary pair
 // yields a slice whose states are the open events. O(N log N) for the sort plus the output.
 func (d *derivation) slice() {
 	evs := d.events
 	n := len(evs)
-	byStart := make([]int32, n)
-	for i := range byStart {
-		byStart[i] = int32(i)
-	}
-	slices.SortFunc(byStart, func(a, b int32) int {
-		if c := cmp.Compare(evs[a].start, evs[b].start); c != 0 {
-			return c
-		}
-		return cmp.Compare(a, b)
-	})
+	byStart := byStartOrder(evs, d.runs)
 	d.slices = make([]sliceRec, 0, 2*n)
 	d.states = make([]int32, 0, 4*n)
 
