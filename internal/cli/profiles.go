@@ -9,7 +9,7 @@ import (
 )
 
 const profilesUsage = `import-aw [--config FILE] [--dry-run]
-       awcal profiles purge --profile ID [--from T] [--to T] [--config FILE] [--dry-run]
+       awcal profiles purge --profile ID [--from T] [--to T] [--config FILE] [--dry-run] [--include-edited]
 
   import-aw  turns the categories of ActivityWatch's web UI (aw-server's settings) into
              profiles: each category with a regex becomes a profile whose primary rules match
@@ -23,8 +23,8 @@ const profilesUsage = `import-aw [--config FILE] [--dry-run]
              X-AWCAL-PROFILE marker), for instance after deleting the profile: syncs never do.
              Events of other profiles and events awcal did not write are never touched. --from
              and --to limit it to the events overlapping that range (default: all of them); T
-             is RFC 3339, a local date or a local time. --dry-run lists the events and deletes
-             nothing.`
+             is RFC 3339, a local date or a local time. Events you edited or approved are kept
+             unless --include-edited is given. --dry-run lists the events and deletes nothing.`
 
 // runProfiles manages profiles: import-aw and purge.
 func runProfiles(ctx context.Context, env Env, args []string) int {
