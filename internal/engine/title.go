@@ -269,7 +269,11 @@ const (
 // first seen), at most maxEvidence lines.
 func (d *derivation) evidence(bs []blockSlice) []Evidence {
 	var out []Evidence
-	index := map[string]int{}
+	type key struct {
+		kind  activity.Kind
+		label string
+	}
+	index := map[key]int{}
 	for _, b := range bs {
 		if b.tok != profile.Primary && b.tok != profile.Supporting {
 			continue
@@ -280,11 +284,11 @@ func (d *derivation) evidence(bs []blockSlice) []Evidence {
 			label = d.label(b.state)
 			d.labels[d.events[b.state].match] = label
 		}
-		key := kind.String() + "\x00" + label
-		i, ok := index[key]
+		k := key{kind, label}
+		i, ok := index[k]
 		if !ok {
 			i = len(out)
-			index[key] = i
+			index[k] = i
 			out = append(out, Evidence{Kind: kind, Label: label})
 		}
 		out[i].Duration += time.Duration(b.dur) * time.Microsecond

@@ -242,6 +242,9 @@ var (
 	meetCode   = regexp.MustCompile(`^[a-z]{3}-[a-z]{4}-[a-z]{3}$`)
 )
 
+// unsavedMarks are the dots editors put in the titles of unsaved files.
+var unsavedMarks = strings.NewReplacer("●", "", "•", "")
+
 // cleanWindowTitle removes what says nothing about the work from a window or tab title:
 // unsaved markers ("●", a leading or trailing "*"), notification counts and the application's
 // own name at the end.
@@ -249,7 +252,7 @@ func cleanWindowTitle(s string) string {
 	if !strings.ContainsAny(s, "●•*([-–—|") {
 		return strings.TrimSpace(s) // nothing to clean: the common case costs no regexp
 	}
-	s = strings.NewReplacer("●", "", "•", "").Replace(s)
+	s = unsavedMarks.Replace(s)
 	for {
 		before := s
 		s = strings.TrimSpace(s)
