@@ -4,9 +4,9 @@ import (
 	"cmp"
 	"hash/maphash"
 	"math"
+	"reflect"
 	"slices"
 	"strings"
-	"unsafe"
 
 	"github.com/awcal/awcal/internal/activity"
 	"github.com/awcal/awcal/internal/profile"
@@ -232,8 +232,8 @@ func (d *derivation) matchData(tk int32, data map[string]any, private []string) 
 	if data == nil || len(private) > 0 {
 		return d.match(tk, d.intern(data, private))
 	}
-	id := *(*unsafe.Pointer)(unsafe.Pointer(&data))
-	slot := &d.byMap[(uint64(uintptr(id))*0x9e3779b97f4a7c15)>>(64-byMapBits)]
+	id := reflect.ValueOf(data).Pointer()
+	slot := &d.byMap[(uint64(id)*0x9e3779b97f4a7c15)>>(64-byMapBits)]
 	if slot.id != id || slot.tk != tk {
 		*slot = mapMatch{id: id, tk: tk, match: d.match(tk, d.intern(data, nil))}
 	}
@@ -244,10 +244,11 @@ func (d *derivation) matchData(tk int32, data map[string]any, private []string) 
 // interned again, which costs time, never correctness.
 const byMapBits = 12
 
-// mapMatch is a slot of derivation.byMap: the match of a data map (id is its pointer; nil in an
-// empty slot) in buckets of type-kind tk.
+// mapMatch is a slot of derivation.byMap: the match of a data map (id is its address; 0 in an
+// empty slot) in buckets of type-kind tk. Go's collector does not move objects, and every map
+// is held by the input during the derivation, so an address names one map.
 type mapMatch struct {
-	id        unsafe.Pointer
+	id        uintptr
 	tk, match int32
 }
 

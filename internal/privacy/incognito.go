@@ -2,11 +2,11 @@ package privacy
 
 import (
 	"math"
+	"reflect"
 	"regexp"
 	"sort"
 	"strings"
 	"time"
-	"unsafe"
 
 	"github.com/awcal/awcal/internal/activity"
 )
@@ -53,10 +53,10 @@ type privateTabs struct {
 const windowSlotBits = 9
 
 // windowTitle is what showsIn needs of a window event's data, cached for the data object id (the
-// map's pointer; nil in an empty slot). Ids are only compared while the events holding the maps
-// are alive, so an id is never reused for another object.
+// map's address; 0 in an empty slot). Go's collector does not move objects, and ids are only
+// compared while the events holding the maps are alive, so an id names one map.
 type windowTitle struct {
-	id     unsafe.Pointer
+	id     uintptr
 	title  string
 	marked bool
 }
@@ -162,9 +162,9 @@ func (tabs *privateTabs) showsIn(host string, e *activity.Event) bool {
 
 // window returns a window event's title and whether it has a private-window marker.
 func (tabs *privateTabs) window(data map[string]any) *windowTitle {
-	id := *(*unsafe.Pointer)(unsafe.Pointer(&data))
-	w := &tabs.windows[(uint64(uintptr(id))*0x9E3779B97F4A7C15)>>(64-windowSlotBits)]
-	if w.id == id && id != nil {
+	id := reflect.ValueOf(data).Pointer()
+	w := &tabs.windows[(uint64(id)*0x9E3779B97F4A7C15)>>(64-windowSlotBits)]
+	if w.id == id && id != 0 {
 		return w
 	}
 	w.id = id
