@@ -106,6 +106,9 @@ stress: deps-test ## the long reliability runs (crash loops, faults, a year's ba
 	@# Issue 13: two runs and outside writers meeting (200 interleavings of each kind), then the
 	@# deterministic race tests of defects 1 and 2 in loops.
 	AWCAL_STRESS=1 $(GO) test -count=1 -timeout 1h -v -run '^TestConcurrencyLoop$$' ./internal/syncer/
+	@# Every quiescent point saved on 400 generated days, synced at random times with caps from
+	@# 15 minutes to 6 hours, is one of the whole day (SYNC.md §2.3).
+	AWCAL_STRESS=1 $(GO) test -count=1 -timeout 1h -v -run '^TestSavedQuiescentPointsAreQuiescent$$' ./internal/syncer/
 	$(GO) test -count=100 -timeout 1h -run 'NeverDuplicate|^TestKilledBackfillIsReported$$' ./internal/syncer/
 	$(GO) test -count=300 -timeout 1h -run '^(TestOutsideWriteDuringApplyIsKept|TestFileThatKeepsChangingIsAConflict|TestLockNamesHolderAlways)$$' ./internal/calendar/ics/
 	$(GO) test -count=300 -timeout 1h -run '^TestWriteFileIfKeepsAnOutsideWrite$$' ./internal/atomicfile/

@@ -16,7 +16,9 @@ import (
 // TestConvergence: syncing a recorded day incrementally, every 1, 5, 10 and 60 minutes of
 // simulated time with aw-server showing only what had happened by then, leaves the same owned
 // events as one backfill of the whole day into an empty calendar: the same number, equal
-// profiles and titles, boundaries within 60 s (SYNC.md §5).
+// profiles and titles, boundaries within 60 s (SYNC.md §5). The quiescent points the runs
+// saved are ones of the whole day (savedPoints.check; TestSavedQuiescentPointsAreQuiescent
+// checks every one, here it is a sample).
 func TestConvergence(t *testing.T) {
 	if testing.Short() {
 		t.Skip("replays whole days minute by minute")
@@ -49,13 +51,15 @@ func TestConvergence(t *testing.T) {
 			t.Run(fmt.Sprintf("%s day %d every %v", d.intensity, d.seed, step), func(t *testing.T) {
 				w := newWorld(t, profile.Starters()...)
 				rp := newReplay(w.aw, data)
+				var sp savedPoints
 				for at := from; !at.After(to.Add(time.Hour)); at = at.Add(step) {
 					rp.advance(at)
-					w.mustSync(at)
+					sp.note(w, at, w.mustSync(at))
 				}
 				got := w.owned()
 				requireNoOverlap(t, got)
 				assertConverged(t, want, got)
+				sp.spread(20).check(t, w, from.Add(-time.Hour), to.Add(time.Hour))
 			})
 		}
 	}

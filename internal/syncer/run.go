@@ -277,9 +277,10 @@ func (r *run) process(ctx context.Context, w window) (time.Time, error) {
 			blocks, q = r.deriveFinal(data, c0, c1, seeds, fromQuiescent, w.settle)
 		} else {
 			res := r.derive(data, c0, c1, seeds)
-			fromQuiescent = false
-			if rq := res.Quiescent; rq.After(c0) && !rq.After(c1) {
+			if rq := r.quiescentIn(res, data, c0, c1, fromQuiescent); !rq.IsZero() {
 				cutAt, fromQuiescent = rq, true
+			} else {
+				fromQuiescent = false
 			}
 			blocks = endingBy(res.Blocks, cutAt)
 		}
@@ -312,11 +313,11 @@ func (r *run) reconcilePiece(ctx context.Context, w window, first bool, c0, cutA
 // deriveFinal derives the last piece [c0, c1]. When settle is set it also finds the quiescent
 // point to save: the latest one at least settleLag before the end. It derives up to there,
 // keeps the blocks before that point, and derives the rest from it (exact, and only the newest
-// stretch is derived twice).
+// stretch is derived twice). fromQuiescent says c0 is a known quiescent point.
 func (r *run) deriveFinal(data []activity.BucketEvents, c0, c1 time.Time, seeds []engine.Seed, fromQuiescent, settle bool) ([]engine.Block, time.Time) {
 	if settled := c1.Add(-settleLag); settle && settled.After(c0) {
 		res := r.derive(data, c0, settled, seeds)
-		if q := res.Quiescent; q.After(c0) && !q.After(settled) {
+		if q := r.quiescentIn(res, data, c0, settled, fromQuiescent); !q.IsZero() {
 			blocks := endingBy(res.Blocks, q)
 			rest := r.derive(data, q, c1, nil)
 			return append(blocks, rest.Blocks...), q
@@ -327,6 +328,40 @@ func (r *run) deriveFinal(data []activity.BucketEvents, c0, c1 time.Time, seeds 
 		return res.Blocks, c0
 	}
 	return res.Blocks, time.Time{}
+}
+
+// quiescentIn is the latest quiescent point in (from, to] of res, the derivation of data over
+// [from, to], or zero when there is none. When from is a known quiescent point (known), res's
+// own point is one (ENGINE.md §4); otherwise it is openQuiescent's.
+func (r *run) quiescentIn(res engine.Result, data []activity.BucketEvents, from, to time.Time, known bool) time.Time {
+	q := res.Quiescent
+	if !known {
+		q = r.openQuiescent(data, from, to)
+	}
+	return within(q, from, to)
+}
+
+// openQuiescent is the latest quiescent point of data over [from, to] when from is not known to
+// be one. A derivation from such a point (a continuity anchor, a lookback's start) begins with
+// every machine idle, or seeded from a guess, and knows nothing of the sessions open there: an
+// instant where it sees every machine idle can lie inside the block of a session that began
+// before from. So the point comes from a derivation that opens a session of every profile at
+// from, with evidence up to from: no session open at from outlasts that one, so an instant
+// where all of them have broken is quiescent whatever came before from.
+func (r *run) openQuiescent(data []activity.BucketEvents, from, to time.Time) time.Time {
+	open := make([]engine.Seed, len(r.enabled))
+	for i, p := range r.enabled {
+		open[i] = engine.Seed{ProfileID: p.ID, Active: true, SessionStart: from, LastEvidenceEnd: from}
+	}
+	return r.derive(data, from, to, open).Quiescent
+}
+
+// within is q when it lies in (from, to], else zero.
+func within(q, from, to time.Time) time.Time {
+	if q.After(from) && !q.After(to) {
+		return q
+	}
+	return time.Time{}
 }
 
 // endingBy keeps the blocks that end at or before t.

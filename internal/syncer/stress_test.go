@@ -33,15 +33,21 @@ import (
 // stressRounds is how many interleavings each kind of meeting gets: 200 under AWCAL_STRESS=1
 // (make stress; AWCAL_STRESS_ROUNDS overrides), 4 otherwise.
 func stressRounds(t *testing.T) int {
-	if s := os.Getenv("AWCAL_STRESS_ROUNDS"); s != "" {
+	return stressCount(t, "AWCAL_STRESS_ROUNDS", 200, 4)
+}
+
+// stressCount is how many times a loop runs: the number in the variable env when it is set,
+// else stress under AWCAL_STRESS=1 (make stress), else short.
+func stressCount(t *testing.T, env string, stress, short int) int {
+	if s := os.Getenv(env); s != "" {
 		n, err := strconv.Atoi(s)
-		require.NoError(t, err, "AWCAL_STRESS_ROUNDS")
+		require.NoError(t, err, env)
 		return n
 	}
 	if os.Getenv("AWCAL_STRESS") == "1" {
-		return 200
+		return stress
 	}
-	return 4
+	return short
 }
 
 // TestConcurrencyLoop is issue 13's crash and concurrency loop: on a generated heavy day, rounds

@@ -295,8 +295,7 @@ func (r *run) quiescentBefore(ctx context.Context, t time.Time) (start time.Time
 	if err != nil {
 		return time.Time{}, false, err
 	}
-	res := r.derive(data, start, t, nil)
-	if q := res.Quiescent; !q.IsZero() && !q.Before(start) && !q.After(t) {
+	if q := within(r.openQuiescent(data, start, t), start, t); !q.IsZero() {
 		return q, true, nil
 	}
 	return start, false, nil
