@@ -309,7 +309,7 @@ type assembler struct {
 
 // joined is one event being reassembled, with where it was first seen.
 type joined struct {
-	ev    activity.Event
+	ev    *activity.Event // in the answer of the piece it was first seen in
 	end   time.Time
 	piece int // index of the oldest piece it appeared in
 	pos   int // its position in that piece's answer
@@ -317,7 +317,8 @@ type joined struct {
 	extended bool
 }
 
-// add takes the answer for piece p, the pieceIdx-th piece.
+// add takes the answer for piece p, the pieceIdx-th piece; it keeps pointers into evs, which
+// must not change after.
 func (a *assembler) add(pieceIdx int, p piece, evs []activity.Event) {
 	if a.byID == nil {
 		a.byID = map[int64]*joined{}
@@ -326,7 +327,8 @@ func (a *assembler) add(pieceIdx int, p piece, evs []activity.Event) {
 	fresh := make([]joined, 0, len(evs)) // one allocation for the piece's new events
 	a.starts = append(a.starts, len(a.events))
 	a.events = slices.Grow(a.events, len(evs))
-	for pos, ev := range evs {
+	for pos := range evs {
+		ev := &evs[pos]
 		end := ev.Timestamp.Add(seconds(ev.Duration))
 		j := a.continued(ev, p.start)
 		if j == nil {
@@ -356,7 +358,7 @@ func (a *assembler) add(pieceIdx int, p piece, evs []activity.Event) {
 const joinMargin = time.Second
 
 // continued returns the event that ev (a part at the start of its piece) continues, or nil.
-func (a *assembler) continued(ev activity.Event, pieceStart time.Time) *joined {
+func (a *assembler) continued(ev *activity.Event, pieceStart time.Time) *joined {
 	if ev.ID != 0 {
 		return a.byID[ev.ID]
 	}
@@ -393,7 +395,7 @@ func (a *assembler) result() []activity.Event {
 	}
 	out := make([]activity.Event, len(a.events))
 	for i, j := range a.events {
-		ev := j.ev
+		ev := *j.ev
 		if j.extended {
 			ev.Duration = toSeconds(j.end.Sub(ev.Timestamp))
 		}
