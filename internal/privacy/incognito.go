@@ -2,7 +2,6 @@ package privacy
 
 import (
 	"math"
-	"reflect"
 	"regexp"
 	"sort"
 	"strings"
@@ -43,20 +42,14 @@ type privateTabs struct {
 	// event ended before it.
 	maxSpan time.Duration
 	marker  map[string]bool // window title → it has a private-window marker
-	// windows caches, per data object, its title and whether that has a marker: the reader
-	// interns data objects, so a month of window events has a few hundred distinct ones, and
-	// a small table indexed by the object's pointer answers most events from the CPU's cache.
-	windows [1 << windowSlotBits]windowTitle
+	// windows is each window event's title and whether that has a marker, by data object.
+	windows dataCache[windowTitle]
+	// incognito is, per bucket index, a bit per event: the web events that are incognito tabs.
+	incognito [][]uint64
 }
 
-// windowSlotBits sizes privateTabs.windows: 512 slots.
-const windowSlotBits = 9
-
-// windowTitle is what showsIn needs of a window event's data, cached for the data object id (the
-// map's address; 0 in an empty slot). Go's collector does not move objects, and ids are only
-// compared while the events holding the maps are alive, so an id names one map.
+// windowTitle is what showsIn needs of a window event's data.
 type windowTitle struct {
-	id     uintptr
 	title  string
 	marked bool
 }
@@ -97,8 +90,9 @@ func endNanos(from int64, e *activity.Event) int64 {
 
 // incognitoTabs collects the incognito tabs of every web bucket.
 func incognitoTabs(buckets []activity.BucketEvents) *privateTabs {
-	tabs := &privateTabs{marker: map[string]bool{}}
-	for _, b := range buckets {
+	tabs := &privateTabs{marker: map[string]bool{}, incognito: make([][]uint64, len(buckets))}
+	var webs dataCache[bool]
+	for bi, b := range buckets {
 		if activity.KindOf(b.Bucket) != activity.KindWeb {
 			continue
 		}
@@ -106,10 +100,13 @@ func incognitoTabs(buckets []activity.BucketEvents) *privateTabs {
 		if host == "unknown" {
 			host = ""
 		}
-		for _, e := range b.Events {
-			if !incognito(e.Data) {
+		bits := make([]uint64, (len(b.Events)+63)/64)
+		tabs.incognito[bi] = bits
+		for ei, e := range b.Events {
+			if !webs.get(e.Data, incognito) {
 				continue
 			}
+			bits[ei/64] |= 1 << (ei % 64)
 			t := privateTab{host: host, from: e.Timestamp.Add(-tabSlack), to: e.End().Add(tabSlack)}
 			t.title, _ = e.Data["title"].(string)
 			t.url, _ = e.Data["url"].(string)
@@ -126,6 +123,12 @@ func incognitoTabs(buckets []activity.BucketEvents) *privateTabs {
 		tabs.spans = append(tabs.spans, span{nanos(t.from), nanos(t.to)})
 	}
 	return tabs
+}
+
+// isIncognito reports whether event ei of bucket bi (a web bucket) is an incognito tab.
+func (tabs *privateTabs) isIncognito(bi, ei int) bool {
+	bits := tabs.incognito[bi]
+	return bits != nil && bits[ei/64]&(1<<(ei%64)) != 0
 }
 
 // showsIn reports whether a window event of host shows a private browser window: its title has
@@ -161,15 +164,15 @@ func (tabs *privateTabs) showsIn(host string, e *activity.Event) bool {
 }
 
 // window returns a window event's title and whether it has a private-window marker.
-func (tabs *privateTabs) window(data map[string]any) *windowTitle {
-	id := reflect.ValueOf(data).Pointer()
-	w := &tabs.windows[(uint64(id)*0x9E3779B97F4A7C15)>>(64-windowSlotBits)]
-	if w.id == id && id != 0 {
-		return w
-	}
-	w.id = id
+func (tabs *privateTabs) window(data map[string]any) windowTitle {
+	return tabs.windows.get(data, tabs.judgeWindow)
+}
+
+// judgeWindow reads a window event's title and judges it for a private-window marker, once per
+// distinct title.
+func (tabs *privateTabs) judgeWindow(data map[string]any) windowTitle {
+	var w windowTitle
 	w.title, _ = data["title"].(string)
-	w.marked = false
 	if w.title != "" {
 		var seen bool
 		if w.marked, seen = tabs.marker[w.title]; !seen {

@@ -124,7 +124,7 @@ func (f *Filter) check(buckets []activity.BucketEvents) ([]edits, Stats) {
 		}
 		for ei := range b.Events {
 			e := &b.Events[ei]
-			if f.dropIncognito && (kind == activity.KindWeb && incognito(e.Data) ||
+			if f.dropIncognito && (kind == activity.KindWeb && tabs.isIncognito(bi, ei) ||
 				kind == activity.KindWindow && tabs.showsIn(b.Bucket.Hostname, e)) {
 				st.Incognito++
 				all[bi] = append(all[bi], edit{index: ei})
