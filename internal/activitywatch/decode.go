@@ -79,13 +79,17 @@ func parseTime(s string) (time.Time, error) {
 	if strings.HasSuffix(s, "z") {
 		s = s[:len(s)-1] + "Z"
 	}
-	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
-		return t.UTC(), nil
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		if t, err = time.ParseInLocation("2006-01-02T15:04:05.999999999", s, time.UTC); err != nil {
+			return time.Time{}, fmt.Errorf("%q is not an RFC 3339 time", s)
+		}
 	}
-	if t, err := time.ParseInLocation("2006-01-02T15:04:05.999999999", s, time.UTC); err == nil {
-		return t, nil
+	if t = t.UTC(); t.IsZero() {
+		// 0001-01-01T00:00:00Z is Go's "no time", which every later stage takes as missing.
+		return time.Time{}, fmt.Errorf("%q is the zero time: no watcher wrote it", s)
 	}
-	return time.Time{}, fmt.Errorf("%q is not an RFC 3339 time", s)
+	return t, nil
 }
 
 // maxEventSeconds is the longest duration an event can have: a year (an away period over a

@@ -421,7 +421,8 @@ func fastTime(b []byte) (time.Time, bool) {
 		return time.Time{}, false
 	}
 	sec := daysSinceEpoch(y, mo, dd)*86400 + int64(h*3600+mi*60+s-offset)
-	return time.Unix(sec, int64(ns)).UTC(), true
+	t := time.Unix(sec, int64(ns)).UTC()
+	return t, !t.IsZero() // the zero time is no time: parseTime refuses it
 }
 
 // digitsValue is the value of a run of decimal digits (at most 9); ok is false if a byte is
