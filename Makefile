@@ -55,11 +55,12 @@ windows: ## cross-build dist/awcal-windows-amd64.zip (awcal.exe with its icon) w
 	rm -f dist/awcal-windows-amd64.zip
 	cd dist/windows && zip -q ../awcal-windows-amd64.zip awcal.exe LICENSE.txt
 
-windows-check: windows ## run dist's awcal.exe under Wine: version, preview --export and sync must match this build; the app's window opens (Xvfb)
-	@# The Wine session starts on an Xvfb display, where the app's window test draws.
+windows-check: windows ## run dist's awcal.exe under Wine: version, preview --export and sync must match this build; the app's window opens and its tray menu works (Xvfb)
+	@.ci/deps test windows
+	@# The Wine session starts on an Xvfb display, where the app's window and tray tests draw and click.
 	WINEPREFIX=$(CURDIR)/bin/wine xvfb-run -a -s '-screen 0 1280x800x24' .ci/wine/with-server env AWCAL_WINDOWS_EXE=$(CURDIR)/dist/windows/awcal.exe \
 	  AWCAL_WINE_EXEC=$(CURDIR)/.ci/wine/exec AWCAL_VERSION=$(VERSION) WINEPREFIX=$(CURDIR)/bin/wine AWCAL_REQUIRE_REAL=1 \
-	  $(GO) test -count=1 -v -run '^(TestWindowsBuildMatchesLinux|TestWindowsAppOpensItsWindow)$$' ./internal/wincheck/
+	  $(GO) test -count=1 -v -run '^(TestWindowsBuildMatchesLinux|TestWindowsAppOpensItsWindow|TestWindowsTrayMenu)$$' ./internal/wincheck/
 
 check-darwin: ## the core packages (and their tests) build for macOS without cgo
 	GOOS=darwin GOARCH=arm64 CGO_ENABLED=0 $(GO) vet $(CORE)

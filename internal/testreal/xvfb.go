@@ -3,6 +3,7 @@ package testreal
 import (
 	"context"
 	"fmt"
+	"image"
 	"image/png"
 	"os"
 	"os/exec"
@@ -73,6 +74,20 @@ func WaitFor(t testing.TB, d time.Duration, what string, ok func() bool) {
 // row): a drawn window has many, a blank screen one or two.
 func DistinctColours(t testing.TB, path string) int {
 	t.Helper()
+	img := decodePNG(t, path)
+	return distinctColours(img, img.Bounds(), 3)
+}
+
+// DistinctColoursIn counts the colours of every pixel inside r of a PNG screenshot (screen
+// coordinates): what one small window or icon shows.
+func DistinctColoursIn(t testing.TB, path string, r image.Rectangle) int {
+	t.Helper()
+	img := decodePNG(t, path)
+	return distinctColours(img, img.Bounds().Intersect(r), 1)
+}
+
+func decodePNG(t testing.TB, path string) image.Image {
+	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
 		t.Fatalf("reading the screenshot: %v", err)
@@ -82,10 +97,14 @@ func DistinctColours(t testing.TB, path string) int {
 	if err != nil {
 		t.Fatalf("decoding the screenshot %s: %v", path, err)
 	}
+	return img
+}
+
+// distinctColours counts the colours in b of img, every step-th pixel of every step-th row.
+func distinctColours(img image.Image, b image.Rectangle, step int) int {
 	seen := map[[4]uint32]bool{}
-	b := img.Bounds()
-	for y := b.Min.Y; y < b.Max.Y; y += 3 {
-		for x := b.Min.X; x < b.Max.X; x += 3 {
+	for y := b.Min.Y; y < b.Max.Y; y += step {
+		for x := b.Min.X; x < b.Max.X; x += step {
 			r, g, bl, a := img.At(x, y).RGBA()
 			seen[[4]uint32{r, g, bl, a}] = true
 		}

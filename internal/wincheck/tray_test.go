@@ -1,0 +1,124 @@
+package wincheck
+
+import (
+	"image"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/awcal/awcal/internal/testreal"
+)
+
+// wineTray is the title of Wine's stand-alone notification area: with no XEmbed tray on the X
+// display, Wine's explorer shows a small window of its own, holding one 20×20 cell per icon
+// from the left, as soon as a program adds an icon (Shell_NotifyIcon) and hides it when the
+// last icon goes.
+const wineTray = `"Wine System Tray": ("explorer.exe"`
+
+// TestWindowsTrayMenu runs the Windows build's desktop app under Wine and uses its tray icon
+// as a person would: the icon is in Wine's notification area and drawn, a right click on it
+// (what fyne.io/systray's Windows code opens the menu on) shows awcal's tray menu, which is
+// read back with OCR, and its items work: "Sync now" runs a manual sync, "Backfill range…"
+// opens the backfill window and "Quit" ends the app, which takes its icon away.
+func TestWindowsTrayMenu(t *testing.T) {
+	app := startDemo(t, "xdotool", "convert", "tesseract")
+	dir := t.TempDir()
+	shot := filepath.Join(dir, "screen.png")
+	var tray xwindow
+
+	testreal.WaitFor(t, 60*time.Second, "awcal's icon in Wine's notification area", func() bool {
+		for _, w := range app.windows(wineTray) {
+			if w.viewable {
+				tray = w
+				return true
+			}
+		}
+		return false
+	})
+	// The app's windows open where the tray is: raise it (there is no window manager) and
+	// wait for its first cell to be drawn with the icon; the rest of the tray stays empty.
+	icon := image.Rect(0, 0, tray.rect.Dy(), tray.rect.Dy()).Add(tray.rect.Min)
+	empty := image.Rect(icon.Max.X, icon.Min.Y, tray.rect.Max.X, tray.rect.Max.Y)
+	testreal.WaitFor(t, 30*time.Second, "the tray icon to be drawn", func() bool {
+		return app.xdotool("windowraise", tray.id) == nil && app.screenshot(shot) &&
+			testreal.DistinctColoursIn(t, shot, icon) >= 4
+	})
+	assert.LessOrEqual(t, testreal.DistinctColoursIn(t, shot, empty), 2, "one icon: the rest of the tray is empty")
+
+	// choose opens the tray menu, reads it and clicks the item label.
+	choose := func(label string) {
+		t.Helper()
+		var item textLine
+		var lines []textLine
+		var clicked time.Time
+		testreal.WaitFor(t, 60*time.Second, "the tray menu with "+strconv.Quote(label), func() bool {
+			for _, m := range app.windows(`(has no name): ("awcal.exe"`) {
+				if m.viewable && m.override && app.screenshot(shot) {
+					var err error
+					lines, err = readText(shot, m.rect)
+					require.NoError(t, err)
+					var ok bool
+					item, ok = findLine(lines, label)
+					return ok
+				}
+			}
+			// Click again only if the menu did not come: a click on an open menu picks an item.
+			if time.Since(clicked) > 5*time.Second {
+				c := tray.rect.Min.Add(image.Pt(tray.rect.Dy()/2, tray.rect.Dy()/2))
+				_ = app.xdotool("windowraise", tray.id, "mousemove", strconv.Itoa(c.X), strconv.Itoa(c.Y), "click", "3")
+				clicked = time.Now()
+			}
+			return false
+		})
+		var texts []string
+		for _, l := range lines {
+			texts = append(texts, l.text)
+		}
+		// The whole menu, as tray.go builds it for the demo (the status and today lines vary).
+		for _, want := range []string{"Sync now", "Pause auto sync", "Backfill range…", "Settings…", "This week…",
+			"Open calendar", "Copy subscription URL", "Open log", "Quit"} {
+			_, ok := findLine(lines, want)
+			assert.True(t, ok, "the tray menu shows %q; it reads:\n%s", want, strings.Join(texts, "\n"))
+		}
+		c := image.Pt((item.rect.Min.X+item.rect.Max.X)/2, (item.rect.Min.Y+item.rect.Max.Y)/2)
+		require.NoError(t, app.xdotool("mousemove", strconv.Itoa(c.X), strconv.Itoa(c.Y), "click", "1"))
+	}
+
+	// The demo syncs on its own every minute; a manual sync is only what "Sync now" asks for.
+	require.NotContains(t, app.out.String(), "trigger=manual")
+	choose("Sync now")
+	testreal.WaitFor(t, 60*time.Second, "the manual sync that Sync now asked for", func() bool {
+		return strings.Contains(app.out.String(), `msg="sync done" trigger=manual`)
+	})
+
+	choose("Backfill range…")
+	testreal.WaitFor(t, 30*time.Second, "the backfill window", func() bool {
+		for _, w := range app.windows(`"Backfill a date range": ("awcal.exe"`) {
+			if w.viewable {
+				return true
+			}
+		}
+		return false
+	})
+
+	choose("Quit")
+	select {
+	case <-app.exited:
+	case <-time.After(60 * time.Second):
+		t.Fatal("awcal.exe still runs 60s after Quit was chosen in its tray menu")
+	}
+	assert.Equal(t, 0, app.cmd.ProcessState.ExitCode(), "Quit ends the app normally")
+	testreal.WaitFor(t, 30*time.Second, "the tray icon to go with the app", func() bool {
+		for _, w := range app.windows(wineTray) {
+			if w.viewable {
+				return false
+			}
+		}
+		return true
+	})
+}
