@@ -96,6 +96,7 @@ func TestEventsTrimmedToRange(t *testing.T) {
 			require.NoError(t, err)
 			assert.Equal(t, []string{"c 09:20:00+600s", "b 09:10:00+300s", "a 09:05:00+300s"}, summary(got.Events))
 			assert.Zero(t, got.Malformed)
+			assert.True(t, got.Owned, "each answer is the caller's to filter in place")
 
 			t.Run("an empty range asks nothing", func(t *testing.T) {
 				before := s.Requests()
@@ -184,7 +185,7 @@ func TestEventsPagingMatchesUnpaged(t *testing.T) {
 	from, to := t0, t0.Add(days*24*time.Hour-90*time.Minute)
 
 	// The reference is the server's own unpaged answer, decoded without the client.
-	unpaged := activitywatch.Events{Events: rawEvents(t, http.DefaultClient, s.URL()+"/api/0/buckets/w/events", from, to)}
+	unpaged := activitywatch.Events{Events: rawEvents(t, http.DefaultClient, s.URL()+"/api/0/buckets/w/events", from, to), Owned: true}
 	require.Greater(t, len(unpaged.Events), 3000, "the range holds thousands of events")
 
 	tests := []struct {
@@ -214,7 +215,7 @@ func TestEventsPagingMatchesUnpaged(t *testing.T) {
 	// The Python aw-server's events have no ids: parts are joined by data and contiguity.
 	t.Run("without ids", func(t *testing.T) {
 		hc := &http.Client{Transport: stripIDs{http.DefaultTransport}}
-		want := activitywatch.Events{Events: rawEvents(t, hc, s.URL()+"/api/0/buckets/w/events", from, to)}
+		want := activitywatch.Events{Events: rawEvents(t, hc, s.URL()+"/api/0/buckets/w/events", from, to), Owned: true}
 		require.Zero(t, want.Events[0].ID)
 		for _, o := range []activitywatch.Option{activitywatch.WithPieceSize(time.Hour), activitywatch.WithPiecesByDensity(time.Hour, 150)} {
 			got, err := activitywatch.New(s.URL(), o, activitywatch.WithHTTPClient(hc)).Events(context.Background(), "w", from, to)

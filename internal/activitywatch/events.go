@@ -22,6 +22,9 @@ type Events struct {
 	Events []activity.Event
 	// Malformed counts the events skipped because they could not be decoded.
 	Malformed int
+	// Owned reports that the Events array was made for this answer and nothing else holds it:
+	// the caller may reuse it (the events' data maps and Private slices stay shared).
+	Owned bool
 }
 
 // Events returns the events of bucketID that overlap [from, to], trimmed to it, newest first.
@@ -103,7 +106,7 @@ func (c *Client) Events(ctx context.Context, bucketID string, from, to time.Time
 		asm.add(i, a.p, evs)
 		check = mayBeCutOff(evs, a.p)
 	}
-	return Events{Events: clamp(asm.result(), from, to), Malformed: malformed}, nil
+	return Events{Events: clamp(asm.result(), from, to), Malformed: malformed, Owned: true}, nil
 }
 
 // pieceAnswer is the answer to one piece's request, once done is closed.

@@ -112,6 +112,9 @@ func runPreview(ctx context.Context, env Env, args []string) int {
 		return fail(ExitUsage, "the range %s – %s is empty: --to must be after --from",
 			req.From.Format(time.RFC3339), req.To.Format(time.RFC3339))
 	}
+	if x, ok := src.(*pipeline.Export); ok {
+		x.HandOver() // read once: its events are filtered where they are, not copied
+	}
 	act, err := syncer.ReadActivity(ctx, src, cfg, req.From, req.To)
 	if err != nil {
 		var ce *syncer.ConfigError

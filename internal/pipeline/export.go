@@ -23,7 +23,9 @@ type Export struct {
 	hosts   []string // hosts of the window, web, editor and AFK buckets, sorted
 
 	mu        sync.Mutex
-	malformed map[string]int // per bucket id, until Events first reports them
+	malformed map[string]int  // per bucket id, until Events first reports them
+	handOver  bool            // Events hands whole buckets over (HandOver)
+	handed    map[string]bool // the buckets handed over
 }
 
 // OpenExport reads an export file (aw-server's /api/0/export or the web UI's export).
@@ -45,6 +47,17 @@ func OpenExport(path string) (*Export, error) {
 	}
 	slices.Sort(x.hosts)
 	return x, nil
+}
+
+// HandOver makes Events hand a bucket's own events over (activitywatch.Events.Owned) when it
+// is asked for them whole, already in range and order, instead of sharing them: the caller may
+// then filter them in place, and the export no longer holds them. A bucket handed over cannot
+// be asked for again, and Range no longer sees it. A preview, which takes the range first and
+// then reads each bucket once, calls it.
+func (x *Export) HandOver() {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	x.handOver = true
 }
 
 // Hosts lists the hosts whose window, web, editor or AFK buckets the export holds, sorted.
@@ -100,16 +113,28 @@ func (x *Export) Events(_ context.Context, bucketID string, from, to time.Time) 
 	if i < 0 {
 		return activitywatch.Events{}, &activitywatch.BucketNotFoundError{ID: bucketID}
 	}
-	out := x.buckets[i].Events // the usual preview: the whole export, already newest first
-	if !inRangeAndSorted(out, from, to) {
-		out = inRange(out, from, to)
-		slices.SortStableFunc(out, func(a, b activity.Event) int { return cmp.Compare(b.Timestamp.UnixNano(), a.Timestamp.UnixNano()) })
-	}
 	x.mu.Lock()
+	if x.handed[bucketID] {
+		x.mu.Unlock()
+		return activitywatch.Events{}, fmt.Errorf("the export's bucket %s was handed over already: it is read once", bucketID)
+	}
+	out, owned := x.buckets[i].Events, false // the usual preview: the whole export, already newest first
+	inOrder := inRangeAndSorted(out, from, to)
+	if inOrder && x.handOver {
+		x.buckets[i].Events, owned = nil, true
+		if x.handed == nil {
+			x.handed = map[string]bool{}
+		}
+		x.handed[bucketID] = true
+	}
 	n := x.malformed[bucketID]
 	delete(x.malformed, bucketID)
 	x.mu.Unlock()
-	return activitywatch.Events{Events: out, Malformed: n}, nil
+	if !inOrder {
+		out, owned = inRange(out, from, to), true
+		slices.SortStableFunc(out, func(a, b activity.Event) int { return cmp.Compare(b.Timestamp.UnixNano(), a.Timestamp.UnixNano()) })
+	}
+	return activitywatch.Events{Events: out, Malformed: n, Owned: owned}, nil
 }
 
 // inRange returns a copy of the events that overlap [from, to], trimmed to it; an event with

@@ -179,3 +179,42 @@ func TestExportServesLikeAWServer(t *testing.T) {
 	require.ErrorAs(t, err, &ce)
 	assert.Contains(t, err.Error(), "activityWatch.hostnames")
 }
+
+// After HandOver an export hands a bucket asked for whole over (its own array, Owned) and
+// holds it no more: asking for it again fails instead of answering nothing. Ranges that need
+// trimming or sorting are still answered with copies, owned too, as often as asked.
+func TestExportHandsBucketsOverOnce(t *testing.T) {
+	t0 := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	ev := func(min int, app string) activity.Event {
+		return activity.Event{Timestamp: t0.Add(time.Duration(min) * time.Minute), Duration: 600, Data: map[string]any{"app": app}}
+	}
+	path := writeExport(t, []activity.BucketEvents{
+		{Bucket: activity.Bucket{ID: "w_a", Type: activity.TypeWindow, Hostname: "a"}, Events: []activity.Event{ev(40, "three"), ev(20, "two"), ev(0, "one")}},
+		{Bucket: activity.Bucket{ID: "w_b", Type: activity.TypeWindow, Hostname: "b"}, Events: []activity.Event{ev(40, "b2"), ev(0, "b1")}},
+	})
+	shared, err := OpenExport(path)
+	require.NoError(t, err)
+	x, err := OpenExport(path)
+	require.NoError(t, err)
+	from, to, ok := x.Range()
+	require.True(t, ok)
+	ctx := context.Background()
+	want, err := shared.Events(ctx, "w_a", from, to)
+	require.NoError(t, err)
+	assert.False(t, want.Owned, "without HandOver the export's own events are shared")
+
+	x.HandOver()
+	part, err := x.Events(ctx, "w_b", t0.Add(5*time.Minute), to)
+	require.NoError(t, err)
+	assert.True(t, part.Owned, "a trimmed range is a copy")
+	again, err := x.Events(ctx, "w_b", t0.Add(5*time.Minute), to)
+	require.NoError(t, err)
+	assert.Equal(t, part.Events, again.Events)
+
+	got, err := x.Events(ctx, "w_a", from, to)
+	require.NoError(t, err)
+	assert.True(t, got.Owned)
+	assert.Equal(t, want.Events, got.Events)
+	_, err = x.Events(ctx, "w_a", from, to)
+	assert.ErrorContains(t, err, "handed over already")
+}

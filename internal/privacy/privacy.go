@@ -78,6 +78,26 @@ func (f *Filter) Apply(buckets []activity.BucketEvents) ([]activity.BucketEvents
 	return out, st
 }
 
+// ApplyOwned is Apply for buckets whose event arrays the caller hands over: a bucket with
+// owned[i] set is filtered in its own array (the kept events move down, the tail is cleared)
+// instead of a copy; the others are copied as Apply copies them. The events' data maps and
+// Private slices are never modified. The caller must not use the owned arrays afterwards but
+// through the result.
+func (f *Filter) ApplyOwned(buckets []activity.BucketEvents, owned []bool) ([]activity.BucketEvents, Stats) {
+	edits, st := f.check(buckets)
+	out := slices.Clone(buckets)
+	for bi, es := range edits {
+		switch {
+		case len(es) == 0:
+		case bi < len(owned) && owned[bi]:
+			out[bi].Events = es.applyInPlace(buckets[bi].Events)
+		default:
+			out[bi].Events = es.apply(buckets[bi].Events)
+		}
+	}
+	return out, st
+}
+
 // edit is a change the checks found in a bucket's events: the event at index is dropped, or,
 // when changed is set, replaced by it.
 type edit struct {
@@ -101,6 +121,23 @@ func (es edits) apply(events []activity.Event) []activity.Event {
 		from = e.index + 1
 	}
 	return append(out, events[from:]...)
+}
+
+// applyInPlace makes the edits in events itself: the runs between them move down over the
+// dropped events, and the freed tail is cleared so that it holds no data.
+func (es edits) applyInPlace(events []activity.Event) []activity.Event {
+	w, from := es[0].index, es[0].index
+	for _, e := range es {
+		w += copy(events[w:], events[from:e.index])
+		if e.changed != nil {
+			events[w] = *e.changed
+			w++
+		}
+		from = e.index + 1
+	}
+	w += copy(events[w:], events[from:])
+	clear(events[w:])
+	return events[:w]
 }
 
 // check runs the incognito checks and the rules on every event and returns each bucket's

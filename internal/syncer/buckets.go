@@ -29,7 +29,8 @@ func ReadActivity(ctx context.Context, src Source, cfg config.Config, from, to t
 	if err != nil {
 		return Activity{}, err
 	}
-	a.Buckets, a.Privacy = filter.Apply(a.Buckets)
+	a.Buckets, a.Privacy = filter.ApplyOwned(a.Buckets, a.owned)
+	a.owned = nil // filtered in place: the arrays now hold what the filter kept
 	return a, nil
 }
 
@@ -42,7 +43,7 @@ func FetchActivity(ctx context.Context, src Source, aw config.ActivityWatch, fro
 		return Activity{}, err
 	}
 	a := Activity{Malformed: map[string]int{}}
-	if a.Buckets, err = fetchBuckets(ctx, src, buckets, from, to, a.Malformed); err != nil {
+	if a.Buckets, a.owned, err = fetchBuckets(ctx, src, buckets, from, to, a.Malformed); err != nil {
 		return Activity{}, err
 	}
 	return a, nil
@@ -56,6 +57,9 @@ type Activity struct {
 	Malformed map[string]int
 	// Privacy says what the privacy filter hid or redacted.
 	Privacy privacy.Stats
+	// owned says, per bucket, that the source handed its event array over (see
+	// activitywatch.Events.Owned), so that ReadActivity's filter may work in it.
+	owned []bool
 }
 
 // selectBuckets reads the bucket list (and, when neither buckets nor hostnames are
@@ -82,10 +86,11 @@ const fetchConcurrency = 4
 // fetchBuckets reads the buckets' events over [from, to], up to fetchConcurrency buckets at
 // once, adding the malformed counts to malformed. When reads fail, the error is the first
 // failing bucket's in the list's order, and the reads still under way are cancelled.
-func fetchBuckets(ctx context.Context, src Source, buckets []activity.Bucket, from, to time.Time, malformed map[string]int) ([]activity.BucketEvents, error) {
+func fetchBuckets(ctx context.Context, src Source, buckets []activity.Bucket, from, to time.Time, malformed map[string]int) ([]activity.BucketEvents, []bool, error) {
 	out := make([]activity.BucketEvents, 0, len(buckets))
+	owned := make([]bool, 0, len(buckets))
 	if !from.Before(to) {
-		return out, nil
+		return out, owned, nil
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -106,15 +111,16 @@ func fetchBuckets(ctx context.Context, src Source, buckets []activity.Bucket, fr
 	}
 	wg.Wait()
 	if err := firstError(errs); err != nil {
-		return nil, fmt.Errorf("reading activity: %w", err)
+		return nil, nil, fmt.Errorf("reading activity: %w", err)
 	}
 	for i, b := range buckets {
 		if results[i].Malformed > 0 {
 			malformed[b.ID] += results[i].Malformed
 		}
 		out = append(out, activity.BucketEvents{Bucket: b, Events: results[i].Events})
+		owned = append(owned, results[i].Owned)
 	}
-	return out, nil
+	return out, owned, nil
 }
 
 // readOrder is the order in which the buckets' reads start: window buckets first, as they

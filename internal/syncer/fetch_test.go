@@ -61,7 +61,7 @@ func TestFetchBucketsConcurrentlyWithABound(t *testing.T) {
 	done := make(chan answer, 1)
 	malformed := map[string]int{}
 	go func() {
-		out, err := fetchBuckets(context.Background(), g, buckets, fetchFrom, fetchFrom.Add(time.Hour), malformed)
+		out, _, err := fetchBuckets(context.Background(), g, buckets, fetchFrom, fetchFrom.Add(time.Hour), malformed)
 		done <- answer{out, err}
 	}()
 	for range fetchConcurrency {
@@ -96,7 +96,7 @@ func TestFetchBucketsStartsTheLongestReadsFirst(t *testing.T) {
 	g := &gateSource{entered: make(chan string, 16), release: make(chan struct{})}
 	done := make(chan []activity.BucketEvents, 1)
 	go func() {
-		out, err := fetchBuckets(context.Background(), g, buckets, fetchFrom, fetchFrom.Add(time.Hour), map[string]int{})
+		out, _, err := fetchBuckets(context.Background(), g, buckets, fetchFrom, fetchFrom.Add(time.Hour), map[string]int{})
 		assert.NoError(t, err)
 		done <- out
 	}()
@@ -119,7 +119,7 @@ func TestFetchBucketsReportsTheFirstFailure(t *testing.T) {
 		failing: map[string]error{"b1": boom, "b3": errors.New("boom b3")}}
 	done := make(chan error, 1)
 	go func() {
-		_, err := fetchBuckets(context.Background(), g, gateBuckets(6), fetchFrom, fetchFrom.Add(time.Hour), map[string]int{})
+		_, _, err := fetchBuckets(context.Background(), g, gateBuckets(6), fetchFrom, fetchFrom.Add(time.Hour), map[string]int{})
 		done <- err
 	}()
 	for range fetchConcurrency {
@@ -132,7 +132,7 @@ func TestFetchBucketsReportsTheFirstFailure(t *testing.T) {
 
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	_, err = fetchBuckets(ctx, &gateSource{entered: make(chan string, 16), release: make(chan struct{})}, gateBuckets(3),
+	_, _, err = fetchBuckets(ctx, &gateSource{entered: make(chan string, 16), release: make(chan struct{})}, gateBuckets(3),
 		fetchFrom, fetchFrom.Add(time.Hour), map[string]int{})
 	assert.ErrorIs(t, err, context.Canceled, "a cancelled run says so")
 }

@@ -29,8 +29,9 @@ func compile(cfg config.Config) (compiled, error) {
 	return compiled{eng: eng, privacy: f}, nil
 }
 
-func (p compiled) filter(in []activity.BucketEvents) []activity.BucketEvents {
-	out, _ := p.privacy.Apply(in)
+// filter applies the privacy filter, in the arrays the source handed over (owned).
+func (p compiled) filter(in []activity.BucketEvents, owned []bool) []activity.BucketEvents {
+	out, _ := p.privacy.ApplyOwned(in, owned)
 	return out
 }
 

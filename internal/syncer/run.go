@@ -226,11 +226,11 @@ func (r *run) fetch(ctx context.Context, from, to time.Time) ([]activity.BucketE
 	if r.rep.Malformed == nil {
 		r.rep.Malformed = map[string]int{}
 	}
-	out, err := fetchBuckets(ctx, r.s.source, r.buckets, from, to, r.rep.Malformed)
+	out, owned, err := fetchBuckets(ctx, r.s.source, r.buckets, from, to, r.rep.Malformed)
 	if err != nil {
 		return nil, err
 	}
-	return r.pipe.filter(out), nil
+	return r.pipe.filter(out, owned), nil
 }
 
 func (r *run) derive(data []activity.BucketEvents, from, to time.Time, seeds []engine.Seed) engine.Result {
