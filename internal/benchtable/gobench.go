@@ -99,7 +99,7 @@ func measureBenchmarks() ([]row, error) {
 			row{what: "privacy filter, in the arrays handed over, " + kind, value: dur(p), floor: dur(r + p + d), floorName: "derivation (read + filter + engine)",
 				ratio: pct(p, r+p+d), target: "≤ 5%"},
 			row{what: "privacy filter, in the arrays handed over, " + kind, value: dur(p), floor: dur(d), floorName: "engine.Derive, same events",
-				ratio: pct(p, d), target: "–"})
+				ratio: pct(p, d), target: "(≤ 5%)"})
 	}
 	for _, unit := range []string{"cpu-ns/op", "ns/op"} {
 		many, err := need(eng, "BenchmarkManyProfiles/profiles=1000", unit)
