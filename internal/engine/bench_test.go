@@ -54,6 +54,11 @@ func perEvent(b *testing.B, events int) {
 
 // BenchmarkDerive derives blocks with the starter profiles and AFK masking on.
 func BenchmarkDerive(b *testing.B) {
+	benchDerive(b, func(w *workload) Input { return w.in })
+}
+
+// benchDerive derives, for each workload, the input in makes of it, with the starter profiles.
+func benchDerive(b *testing.B, in func(*workload) Input) {
 	e, err := New(profile.Starters(), DefaultOptions())
 	if err != nil {
 		b.Fatal(err)
@@ -61,11 +66,12 @@ func BenchmarkDerive(b *testing.B) {
 	for _, days := range benchDays {
 		b.Run(fmt.Sprintf("days=%d", days), func(b *testing.B) {
 			w := heavy(b, days)
+			input := in(w)
 			b.ReportAllocs()
 			b.ResetTimer()
 			stop := cputime.Start(b)
 			for b.Loop() {
-				if res := e.Derive(w.in); len(res.Blocks) == 0 {
+				if res := e.Derive(input); len(res.Blocks) == 0 {
 					b.Fatal("no blocks")
 				}
 			}
@@ -103,31 +109,15 @@ func BenchmarkDecodeJSON(b *testing.B) {
 // export read back, whose equal data objects are one map, as they are in aw-server's answers.
 // Every entry point derives from such events; the generator makes a map per event.
 func BenchmarkDeriveRead(b *testing.B) {
-	e, err := New(profile.Starters(), DefaultOptions())
-	if err != nil {
-		b.Fatal(err)
-	}
-	for _, days := range benchDays {
-		b.Run(fmt.Sprintf("days=%d", days), func(b *testing.B) {
-			w := heavy(b, days)
-			read, _, err := activitywatch.ReadExport(bytes.NewReader(w.export))
-			if err != nil {
-				b.Fatal(err)
-			}
-			in := w.in
-			in.Buckets = read
-			b.ReportAllocs()
-			b.ResetTimer()
-			stop := cputime.Start(b)
-			for b.Loop() {
-				if res := e.Derive(in); len(res.Blocks) == 0 {
-					b.Fatal("no blocks")
-				}
-			}
-			stop()
-			perEvent(b, w.events)
-		})
-	}
+	benchDerive(b, func(w *workload) Input {
+		read, _, err := activitywatch.ReadExport(bytes.NewReader(w.export))
+		if err != nil {
+			b.Fatal(err)
+		}
+		in := w.in
+		in.Buckets = read
+		return in
+	})
 }
 
 // BenchmarkReadExport is the reader awcal preview uses on the same export.
