@@ -54,11 +54,18 @@ type Tray struct {
 	mirror *trayMirror
 	// backend starts the system tray on a desktop driver (tests give a fake).
 	backend func(fyne.App, desktop.App) trayBackend
+	// shown is Fyne's tray menu as last shown (menuState): a refresh that changes nothing does
+	// not show it again, because Fyne rebuilds that menu (Windows, macOS) with new item ids
+	// and a click on the menu while it is open across a rebuild is lost.
+	shown string
+	// showMenu shows Fyne's tray menu anew (tests count the calls).
+	showMenu func()
 }
 
 // NewTray builds the tray menu. Call Install to show it and follow the runtime's status.
 func NewTray(a fyne.App, sc SyncController, act TrayActions, now func() time.Time) *Tray {
 	t := &Tray{app: a, sync: sc, now: now, backend: startSystray}
+	t.showMenu = func() { t.menu.Refresh() }
 	t.status = fyne.NewMenuItem("Not synced yet", nil)
 	t.status.Disabled = true
 	t.today = newTrayToday(act.Today)
@@ -109,6 +116,7 @@ func (t *Tray) Install(src StatusSource) (stop func()) {
 			t.mirror = newTrayMirror(b, t.menu, t.app.Quit)
 		} else {
 			d.SetSystemTrayMenu(t.menu) // Fyne's menu, rebuilt with new ids on each refresh
+			t.shown = menuState(t.menu)
 		}
 		d.SetSystemTrayIcon(assets.TrayIdle)
 	}
@@ -144,7 +152,19 @@ func (t *Tray) refresh() {
 		t.mirror.sync()
 		return
 	}
-	t.menu.Refresh()
+	if s := menuState(t.menu); s != t.shown {
+		t.shown = s
+		t.showMenu()
+	}
+}
+
+// menuState is what a menu shows: each item's label and states.
+func menuState(m *fyne.Menu) string {
+	var b strings.Builder
+	for _, it := range m.Items {
+		fmt.Fprintf(&b, "%q %t %t %t\n", it.Label, it.Disabled, it.Checked, it.IsSeparator)
+	}
+	return b.String()
 }
 
 // Apply shows s: menu labels, icon, tooltip, and a notification when a new failure appears.

@@ -120,3 +120,39 @@ func TestTrayQuitGoesThroughTheUnsavedPrompt(t *testing.T) {
 	assert.True(t, last.IsQuit)
 	require.NotNil(t, last.Action, "Fyne's own tray menu runs the action of a quit item that has one")
 }
+
+// Where the tray shows Fyne's menu (Windows, macOS), every refresh rebuilds it with new item
+// ids and loses a click on the menu open across it: it is shown again only when what it shows
+// changed, not for each of the refreshes a status change brings.
+func TestTrayShowsFynesMenuAgainOnlyWhenItChanged(t *testing.T) {
+	a := desktopApp{test.NewTempApp(t)}
+	rt := newFakeRuntime()
+	today := "Today: 1h 05m"
+	tr := NewTray(a, rt, TrayActions{
+		ShowSettings: func() {}, ShowBackfill: func() {}, OpenCalendar: func() {}, CopyFeedURL: func() {},
+		Today: func() string { return today },
+	}, time.Now)
+	tr.backend = func(fyne.App, desktop.App) trayBackend { return nil } // Fyne's menu
+	tr.today.async = inline
+	shown := 0
+	tr.showMenu = func() { shown++ }
+	tr.Install(rt)
+	require.Nil(t, tr.mirror)
+	afterInstall := shown
+
+	last := time.Date(2026, 3, 10, 10, 42, 0, 0, time.Local)
+	idle := Status{State: StateIdle, Last: RunSummary{At: last, Created: 2}}
+	tr.Apply(idle)
+	once := shown
+	assert.Greater(t, once, afterInstall, "a new status line is shown")
+	tr.Apply(idle)
+	tr.today.refresh(tr.refresh)
+	tr.review.refresh(tr.refresh)
+	assert.Equal(t, once, shown, "the same status and lines: nothing to show again")
+
+	today = "Today: 1h 10m"
+	tr.today.refresh(tr.refresh)
+	assert.Equal(t, once+1, shown, "a changed line is shown")
+	tr.Apply(Status{State: StateSyncing, Last: idle.Last})
+	assert.Equal(t, once+2, shown, "Syncing… and Sync now disabled, shown once")
+}
