@@ -78,6 +78,9 @@ var eventCases = []struct {
 	{name: "unparseable timestamp", raw: `{"timestamp":"yesterday","duration":1,"data":{}}`},
 	{name: "numeric timestamp", raw: `{"timestamp":1700000000,"duration":1,"data":{}}`},
 	{name: "missing timestamp", raw: `{"duration":1,"data":{}}`},
+	// Go's zero time is what every later stage takes for "no time" (FuzzReadExport's find).
+	{name: "the zero time", raw: `{"id":1,"timestamp":"0001-01-01T00:00:00Z","duration":1,"data":{"app":"x"}}`},
+	{name: "the zero time, spelt otherwise", raw: `{"timestamp":"0001-01-01 0:00:00","duration":1,"data":{}}`},
 	{name: "null duration", raw: `{"timestamp":"2024-03-01T10:00:00Z","duration":null,"data":{}}`},
 	{name: "string duration", raw: `{"timestamp":"2024-03-01T10:00:00Z","duration":"5","data":{}}`},
 	{name: "NaN duration", raw: `{"timestamp":"2024-03-01T10:00:00Z","duration":NaN,"data":{}}`},
