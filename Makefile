@@ -69,9 +69,13 @@ deb: build ## build dist/awcal_VERSION_amd64.deb (binary, .desktop, icons, metai
 	@.ci/deps package
 	packaging/deb/build $(BIN) $(VERSION) dist
 
-test: deps-test ## run every test: core (also with CGO_ENABLED=0), UI, keyring, Radicale, GUI smoke
+test: deps-test ## run every test: core (also with CGO_ENABLED=0), UI, keyring, Radicale, GUI smoke; the reading path under the race detector
 	CGO_ENABLED=0 $(GO) build $(CORE)
 	AWCAL_REQUIRE_REAL=1 .ci/with-keyring $(GO) test -count=1 -timeout 40m $(PKGS)
+	@# The race detector on the paths where goroutines share fetched activity: buckets read
+	@# concurrently, answers decoded as they arrive, an export handing its events over.
+	$(GO) test -race -count=1 ./internal/pipeline/ ./internal/activitywatch/ ./internal/privacy/
+	$(GO) test -race -count=1 -run 'Preview|Export|Fetch|ReadActivity' ./internal/cli/ ./internal/syncer/
 
 # The core packages' tests under Wine, each package whole: all but reliability (it builds the
 # Linux app with cgo and drives it with SIGKILL, flock and Radicale; make windows-check runs

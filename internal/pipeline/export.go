@@ -67,6 +67,8 @@ func (x *Export) Hosts() []string { return slices.Clone(x.hosts) }
 // included (the engine's window is half-open and microsecond-precise); ok is false when the
 // export holds no event.
 func (x *Export) Range() (from, to time.Time, ok bool) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
 	for _, b := range x.buckets {
 		for _, e := range b.Events {
 			if e.Timestamp.IsZero() || !(e.Duration >= 0) {
@@ -98,8 +100,8 @@ func (x *Export) Info(context.Context) (activitywatch.Info, error) {
 // Buckets lists the export's buckets, sorted by id.
 func (x *Export) Buckets(context.Context) ([]activity.Bucket, error) {
 	out := make([]activity.Bucket, len(x.buckets))
-	for i, b := range x.buckets {
-		out[i] = b.Bucket
+	for i := range x.buckets {
+		out[i] = x.buckets[i].Bucket // not the events, which Events may be handing over
 	}
 	return out, nil
 }
@@ -109,11 +111,12 @@ func (x *Export) Buckets(context.Context) ([]activity.Bucket, error) {
 // decode are counted in the first answer for the bucket. An event with an invalid duration
 // is passed on untrimmed when it starts in the range, for the engine to count.
 func (x *Export) Events(_ context.Context, bucketID string, from, to time.Time) (activitywatch.Events, error) {
+	x.mu.Lock() // HandOver lets Events change x.buckets while other buckets are read
 	i := slices.IndexFunc(x.buckets, func(b activity.BucketEvents) bool { return b.Bucket.ID == bucketID })
 	if i < 0 {
+		x.mu.Unlock()
 		return activitywatch.Events{}, &activitywatch.BucketNotFoundError{ID: bucketID}
 	}
-	x.mu.Lock()
 	if x.handed[bucketID] {
 		x.mu.Unlock()
 		return activitywatch.Events{}, fmt.Errorf("the export's bucket %s was handed over already: it is read once", bucketID)

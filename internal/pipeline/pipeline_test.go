@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -13,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/awcal/awcal/internal/activity"
+	"github.com/awcal/awcal/internal/activitywatch"
 	"github.com/awcal/awcal/internal/activitywatch/awtest"
 	"github.com/awcal/awcal/internal/calendar/caldav/caldavtest"
 	"github.com/awcal/awcal/internal/config"
@@ -217,4 +220,36 @@ func TestExportHandsBucketsOverOnce(t *testing.T) {
 	assert.Equal(t, want.Events, got.Events)
 	_, err = x.Events(ctx, "w_a", from, to)
 	assert.ErrorContains(t, err, "handed over already")
+}
+
+// Buckets are handed over concurrently, as the syncer reads them (run with -race).
+func TestExportHandsBucketsOverConcurrently(t *testing.T) {
+	t0 := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	var buckets []activity.BucketEvents
+	for i := range 8 {
+		buckets = append(buckets, activity.BucketEvents{
+			Bucket: activity.Bucket{ID: fmt.Sprintf("w_%d", i), Type: activity.TypeWindow, Hostname: "a"},
+			Events: []activity.Event{{Timestamp: t0.Add(time.Minute), Duration: 60, Data: map[string]any{"app": "x"}}, {Timestamp: t0, Duration: 60, Data: map[string]any{"app": "y"}}},
+		})
+	}
+	x, err := OpenExport(writeExport(t, buckets))
+	require.NoError(t, err)
+	from, to, ok := x.Range()
+	require.True(t, ok)
+	x.HandOver()
+	var wg sync.WaitGroup
+	got := make([]activitywatch.Events, len(buckets))
+	for i := range buckets {
+		wg.Go(func() {
+			evs, err := x.Events(context.Background(), buckets[i].Bucket.ID, from, to)
+			assert.NoError(t, err)
+			got[i] = evs
+			_, _ = x.Buckets(context.Background())
+		})
+	}
+	wg.Wait()
+	for i := range got {
+		assert.True(t, got[i].Owned)
+		assert.Len(t, got[i].Events, 2, "bucket %d", i)
+	}
 }
