@@ -2,12 +2,16 @@ package testreal
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"image"
 	"image/png"
 	"os"
 	"os/exec"
 	"strconv"
+	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -17,10 +21,7 @@ import (
 func StartXvfb(t testing.TB) string {
 	t.Helper()
 	for n := 90; n < 200; n++ {
-		if _, err := os.Stat(fmt.Sprintf("/tmp/.X11-unix/X%d", n)); err == nil {
-			continue
-		}
-		if _, err := os.Stat(fmt.Sprintf("/tmp/.X%d-lock", n)); err == nil {
+		if displayTaken(fmt.Sprintf("/tmp/.X%d-lock", n)) {
 			continue
 		}
 		display := ":" + strconv.Itoa(n)
@@ -31,8 +32,14 @@ func StartXvfb(t testing.TB) string {
 		done := make(chan struct{})
 		go func() { _ = x.Wait(); close(done) }()
 		t.Cleanup(func() {
-			_ = x.Process.Kill()
-			<-done
+			// Asked to stop, Xvfb removes its lock file and socket; killed, it leaves them.
+			_ = x.Process.Signal(syscall.SIGTERM)
+			select {
+			case <-done:
+			case <-time.After(10 * time.Second):
+				_ = x.Process.Kill()
+				<-done
+			}
 		})
 		ok := false
 		for i := 0; i < 100 && !ok; i++ {
@@ -53,6 +60,29 @@ func StartXvfb(t testing.TB) string {
 	}
 	t.Fatal("no free X display between :90 and :199")
 	return ""
+}
+
+// displayTaken reports whether the X display whose lock file is lock is held: the file names
+// a running process (or cannot be read). A lock left by an X server that was killed, and its
+// socket, do not hold the display: Xvfb replaces both when it starts.
+func displayTaken(lock string) bool {
+	b, err := os.ReadFile(lock)
+	if errors.Is(err, fs.ErrNotExist) {
+		return false
+	}
+	if err != nil {
+		return true
+	}
+	pid, err := strconv.Atoi(strings.TrimSpace(string(b)))
+	if err != nil || pid <= 0 {
+		return true
+	}
+	p, err := os.FindProcess(pid)
+	if err != nil {
+		return false
+	}
+	err = p.Signal(syscall.Signal(0))
+	return err == nil || errors.Is(err, syscall.EPERM)
 }
 
 // WaitFor polls ok every 200 ms until it holds, failing t after d: for what a real program
