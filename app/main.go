@@ -9,7 +9,12 @@ import (
 	"syscall"
 
 	"github.com/awcal/awcal/internal/cli"
+	"github.com/awcal/awcal/internal/gcstart"
 )
+
+// headlessFirstHeap is the heap a headless command may build before its first garbage
+// collection: what a two-week server-mode preview builds in all (docs/PERFORMANCE.md).
+const headlessFirstHeap = 32 << 20
 
 func main() {
 	attachConsole()
@@ -18,6 +23,7 @@ func main() {
 	env := cli.Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv}
 	args := os.Args[1:]
 	if len(args) > 0 && cli.Has(args[0]) || len(args) > 0 && (args[0] == "help" || args[0] == "-h" || args[0] == "--help") {
+		gcstart.Delay(headlessFirstHeap, os.Getenv)
 		os.Exit(cli.Main(ctx, env, args))
 	}
 	os.Exit(runGUI(ctx, env, args))
