@@ -87,7 +87,10 @@ func runPreview(ctx context.Context, env Env, args []string) int {
 	if *noMasking {
 		cfg.AFKMasking = false
 	}
-	req.Config = cfg
+	// The profiles are compiled before anything is read: a broken one fails at once.
+	if req.Engine, err = pipeline.Engine(cfg); err != nil {
+		return fail(ExitUsage, "%v", err)
+	}
 
 	if x, ok := src.(*pipeline.Export); ok && (req.From.IsZero() || req.To.IsZero()) {
 		from, to, ok := x.Range()
@@ -125,10 +128,6 @@ func runPreview(ctx context.Context, env Env, args []string) int {
 	}
 	req.Buckets, req.Malformed = act.Buckets, act.Malformed
 	if err := writePreview(env.Stdout, env.Stderr, req); err != nil {
-		var ce *syncer.ConfigError
-		if errors.As(err, &ce) {
-			return fail(ExitUsage, "%v", err)
-		}
 		return fail(ExitFailure, "%v", err)
 	}
 	return ExitOK
@@ -172,7 +171,7 @@ const previewHeapMargin = 8 << 20
 // previewRequest is one preview: the config it derives with (profiles, engine settings),
 // the activity read with it, the range and the output format.
 type previewRequest struct {
-	Config   config.Config
+	Engine   *engine.Engine
 	Buckets  []activity.BucketEvents
 	From, To time.Time
 	JSON     bool
@@ -205,12 +204,9 @@ type previewEvidenceJSON struct {
 }
 
 // writePreview derives the blocks of req and writes them to w as a table or JSON; warnings
-// (skipped events) go to warn. An invalid profile list is a *pipeline.ConfigError.
+// (skipped events) go to warn.
 func writePreview(w, warn io.Writer, req previewRequest) error {
-	e, err := pipeline.Engine(req.Config)
-	if err != nil {
-		return err
-	}
+	e := req.Engine
 	res := e.Derive(engine.Input{From: req.From, To: req.To, Buckets: req.Buckets})
 	diag := res.Diagnostics
 	for id, n := range req.Malformed {

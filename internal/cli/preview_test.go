@@ -184,6 +184,9 @@ func TestPreviewErrors(t *testing.T) {
 	empty := writeExport(t, []activity.BucketEvents{{Bucket: activity.Bucket{ID: "aw-watcher-window_h", Type: activity.TypeWindow}}})
 	badRegex := writeFile(t, "p.json", `[{"id": "x", "name": "X", "primary": [{"bucket": "window", "field": "title", "pattern": "a(?=b)", "regex": true}]}]`)
 	typo := writeFile(t, "p.json", `[{"id": "x", "name": "X", "treshold": 3}]`)
+	// Nothing listens on port 1: reading from this aw-server fails.
+	unreachable := writeFile(t, "c.json", `{"activitywatch": {"url": "http://127.0.0.1:1"}, "calendar": {"kind": "ics", "path": "`+
+		filepath.ToSlash(filepath.Join(t.TempDir(), "c.ics"))+`"}}`)
 	tests := []struct {
 		name string
 		args []string
@@ -197,6 +200,8 @@ func TestPreviewErrors(t *testing.T) {
 		{"bad time", []string{"--export", path, "--from", "yesterday"}, ExitUsage, `--from "yesterday" is not a time`},
 		{"inverted range", []string{"--export", path, "--from", "2026-01-06", "--to", "2026-01-05"}, ExitUsage, "--to must be after --from"},
 		{"invalid regex", []string{"--export", path, "--profiles", badRegex}, ExitUsage,
+			`profile "X" (x): primary rule 1: invalid regex at position 2`},
+		{"a broken profile fails before aw-server is asked", []string{"--config", unreachable, "--profiles", badRegex}, ExitUsage,
 			`profile "X" (x): primary rule 1: invalid regex at position 2`},
 		{"unknown key", []string{"--export", path, "--profiles", typo}, ExitUsage, `profile 1: json: unknown field "treshold"`},
 		{"not profiles", []string{"--export", path, "--profiles", writeFile(t, "p.json", `"x"`)}, ExitUsage, "want a JSON array of profiles"},
