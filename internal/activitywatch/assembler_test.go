@@ -39,14 +39,74 @@ func TestAssemblerResultIsTheStableSort(t *testing.T) {
 				slices.SortStableFunc(evs, func(x, y activity.Event) int { return y.Timestamp.Compare(x.Timestamp) })
 			}
 			all = append(all, evs...)
-			a.add(k, p, evs)
+			a.add(p, evs)
 		}
 		want := slices.Clone(all)
 		slices.SortStableFunc(want, func(x, y activity.Event) int { return y.Timestamp.Compare(x.Timestamp) })
-		got := a.result()
+		got := a.result(base, base.Add(time.Duration(pieces)*time.Hour))
 		require.Len(t, got, len(want))
 		for i := range want {
 			require.Equal(t, want[i].ID, got[i].ID, "round %d, event %d", round, i)
+		}
+	}
+}
+
+// TestAssemblerJoinsAndTrims: events cut into pieces as aw-server cuts them (each piece's
+// answer holds the events overlapping it, trimmed to it, or to a range a little wider, as
+// the Python aw-server's rounding does) come out joined again and trimmed to the range, as
+// one query for the range answers them, whether the answers come newest first or shuffled
+// (which takes the sorting path).
+func TestAssemblerJoinsAndTrims(t *testing.T) {
+	base := time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
+	rng := rand.New(rand.NewPCG(3, 4))
+	const wider = joinMargin / 2
+	overlapping := func(evs []activity.Event, from, to time.Time) []activity.Event {
+		var out []activity.Event
+		for _, e := range evs {
+			if !e.Timestamp.After(to) && !e.End().Before(from) {
+				out = append(out, e)
+			}
+		}
+		slices.SortStableFunc(out, func(x, y activity.Event) int { return y.Timestamp.Compare(x.Timestamp) })
+		return clamp(out, from, to)
+	}
+	for round := range 300 {
+		hours := 1 + rng.IntN(6)
+		from := base.Add(time.Duration(rng.IntN(30)) * time.Minute)
+		to := base.Add(time.Duration(hours)*time.Hour - time.Duration(rng.IntN(30))*time.Minute)
+		// Distinct starts; shuffled answers start in the range, as ties at its start (events
+		// trimmed to it) keep the order of an answer.
+		first, shuffled := base, round%3 == 0
+		if shuffled {
+			first = from
+		}
+		var all []activity.Event
+		for i, s := range rng.Perm(int(to.Sub(first) / time.Second))[:rng.IntN(40)] {
+			all = append(all, activity.Event{ID: int64(i + 1), Timestamp: first.Add(time.Duration(s) * time.Second),
+				Duration: float64(rng.IntN(3 * 3600))})
+		}
+		var a assembler
+		for start := from; start.Before(to); start = start.Add(time.Hour) {
+			p := piece{start, start.Add(time.Hour)}
+			if p.end.After(to) {
+				p.end = to
+			}
+			evs := overlapping(all, p.start, p.end)
+			if round%2 == 1 { // as the Python aw-server rounds a query's range outwards
+				evs = overlapping(all, p.start.Add(-wider), p.end.Add(wider))
+			}
+			if shuffled {
+				rng.Shuffle(len(evs), func(i, j int) { evs[i], evs[j] = evs[j], evs[i] })
+			}
+			a.add(p, evs)
+		}
+		want := overlapping(all, from, to)
+		got := a.result(from, to)
+		require.Len(t, got, len(want), "round %d", round)
+		for i := range want {
+			require.Equal(t, want[i].ID, got[i].ID, "round %d, event %d", round, i)
+			require.True(t, want[i].Timestamp.Equal(got[i].Timestamp), "round %d, event %d", round, i)
+			require.InDelta(t, want[i].Duration, got[i].Duration, 1e-9, "round %d, event %d", round, i)
 		}
 	}
 }

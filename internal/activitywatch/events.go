@@ -1,13 +1,10 @@
 package activitywatch
 
 import (
-	"cmp"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/url"
-	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -103,10 +100,10 @@ func (c *Client) Events(ctx context.Context, bucketID string, from, to time.Time
 			return Events{}, err
 		}
 		malformed += bad
-		asm.add(i, a.p, evs)
+		asm.add(a.p, evs)
 		check = mayBeCutOff(evs, a.p)
 	}
-	return Events{Events: clamp(asm.result(), from, to), Malformed: malformed, Owned: true}, nil
+	return Events{Events: asm.result(from, to), Malformed: malformed, Owned: true}, nil
 }
 
 // pieceAnswer is the answer to one piece's request, once done is closed.
@@ -214,22 +211,29 @@ func coversStart(evs []activity.Event, t time.Time) bool {
 func clamp(evs []activity.Event, from, to time.Time) []activity.Event {
 	out := evs[:0]
 	for _, e := range evs {
-		end := e.End()
-		if end.Before(from) || e.Timestamp.After(to) {
-			continue
+		if clampEvent(&e, from, to) {
+			out = append(out, e)
 		}
-		if e.Timestamp.Before(from) || end.After(to) {
-			if e.Timestamp.Before(from) {
-				e.Timestamp = from
-			}
-			if end.After(to) {
-				end = to
-			}
-			e.Duration = toSeconds(end.Sub(e.Timestamp))
-		}
-		out = append(out, e)
 	}
 	return out
+}
+
+// clampEvent trims e to [from, to] as clamp does, and reports whether it is kept.
+func clampEvent(e *activity.Event, from, to time.Time) bool {
+	end := e.End()
+	if end.Before(from) || e.Timestamp.After(to) {
+		return false
+	}
+	if e.Timestamp.Before(from) || end.After(to) {
+		if e.Timestamp.Before(from) {
+			e.Timestamp = from
+		}
+		if end.After(to) {
+			end = to
+		}
+		e.Duration = toSeconds(end.Sub(e.Timestamp))
+	}
+	return true
 }
 
 // LastEvent returns the newest event of bucketID (found reports whether it has any).
@@ -297,129 +301,3 @@ func formatQueryTime(t time.Time) string {
 }
 
 type piece struct{ start, end time.Time }
-
-// assembler joins the answers of consecutive pieces, fed oldest piece first.
-type assembler struct {
-	events []*joined
-	// starts holds, for each piece added, where its new events begin in events.
-	starts []int
-	byID   map[int64]*joined
-	// open holds the events without id that reach the end of the last piece added, by
-	// their data: a part at the start of the next piece with equal data continues one.
-	open    map[string][]*joined
-	openEnd time.Time
-}
-
-// joined is one event being reassembled, with where it was first seen.
-type joined struct {
-	ev    *activity.Event // in the answer of the piece it was first seen in
-	end   time.Time
-	piece int // index of the oldest piece it appeared in
-	pos   int // its position in that piece's answer
-	// extended: a later piece continued it, so its duration is recomputed from end.
-	extended bool
-}
-
-// add takes the answer for piece p, the pieceIdx-th piece; it keeps pointers into evs, which
-// must not change after.
-func (a *assembler) add(pieceIdx int, p piece, evs []activity.Event) {
-	if a.byID == nil {
-		a.byID = map[int64]*joined{}
-	}
-	nextOpen := map[string][]*joined{}
-	fresh := make([]joined, 0, len(evs)) // one allocation for the piece's new events
-	a.starts = append(a.starts, len(a.events))
-	a.events = slices.Grow(a.events, len(evs))
-	for pos := range evs {
-		ev := &evs[pos]
-		end := ev.Timestamp.Add(seconds(ev.Duration))
-		j := a.continued(ev, p.start)
-		if j == nil {
-			fresh = append(fresh, joined{ev: ev, end: end, piece: pieceIdx, pos: pos})
-			j = &fresh[len(fresh)-1]
-			a.events = append(a.events, j)
-			// Only an event that reaches the piece's end can come back in the next one (within
-			// the Python aw-server's rounding of a query's start to the millisecond).
-			if ev.ID != 0 && !end.Before(p.end.Add(-joinMargin)) {
-				a.byID[ev.ID] = j
-			}
-		} else if end.After(j.end) {
-			j.end = end
-			j.extended = true
-		}
-		if ev.ID == 0 && !end.Before(p.end) {
-			k := dataKey(ev.Data)
-			nextOpen[k] = append(nextOpen[k], j)
-		}
-	}
-	a.open, a.openEnd = nextOpen, p.end
-}
-
-// joinMargin is how far before a piece's end an event with an id may end and still come
-// back in the next piece's answer: the Python aw-server rounds a query's start down to the
-// millisecond; a second leaves room to spare.
-const joinMargin = time.Second
-
-// continued returns the event that ev (a part at the start of its piece) continues, or nil.
-func (a *assembler) continued(ev *activity.Event, pieceStart time.Time) *joined {
-	if ev.ID != 0 {
-		return a.byID[ev.ID]
-	}
-	if !ev.Timestamp.Equal(pieceStart) || !a.openEnd.Equal(pieceStart) {
-		return nil
-	}
-	k := dataKey(ev.Data)
-	cands := a.open[k]
-	if len(cands) == 0 {
-		return nil
-	}
-	a.open[k] = cands[1:]
-	return cands[0]
-}
-
-// result returns the joined events newest first: by start descending; for equal starts, in
-// the order of the oldest piece they all appeared in, which is aw-server's order for them
-// (it sorts on the untrimmed times, which a piece cannot see).
-//
-// No two events share their piece and position, so the order is total and any sort gives
-// the same result. Each answer is newest first and later pieces hold later events, so the
-// events taken newest piece first are usually in order already, and are only checked.
-func (a *assembler) result() []activity.Event {
-	slices.Reverse(a.events) // then each piece's events back in answer order
-	for k, start := range a.starts {
-		end := len(a.events)
-		if k+1 < len(a.starts) {
-			end = a.starts[k+1]
-		}
-		slices.Reverse(a.events[len(a.events)-end : len(a.events)-start])
-	}
-	if !slices.IsSortedFunc(a.events, newestFirst) {
-		slices.SortFunc(a.events, newestFirst)
-	}
-	out := make([]activity.Event, len(a.events))
-	for i, j := range a.events {
-		ev := *j.ev
-		if j.extended {
-			ev.Duration = toSeconds(j.end.Sub(ev.Timestamp))
-		}
-		out[i] = ev
-	}
-	return out
-}
-
-// newestFirst orders joined events by start descending, then by where they first appeared.
-func newestFirst(x, y *joined) int {
-	if c := y.ev.Timestamp.Compare(x.ev.Timestamp); c != 0 {
-		return c
-	}
-	return cmp.Or(cmp.Compare(x.piece, y.piece), cmp.Compare(x.pos, y.pos))
-}
-
-// dataKey is a canonical text of an event's data (encoding/json sorts map keys).
-func dataKey(data map[string]any) string {
-	b, err := json.Marshal(data)
-	if err != nil {
-		return fmt.Sprint(data)
-	}
-	return string(b)
-}
