@@ -28,8 +28,8 @@ type Engine struct {
 	threshold []int64          // per profile, µs
 	softBreak []int64          // per profile, µs
 	masking   bool             // D8
-	always    *regexp.Regexp
-	browsers  browsers // D1
+	always    *profile.Regexp  // pre-checked for its literals
+	browsers  browsers         // D1
 }
 
 // masks select one profile's rule lists in a rule bitset: each list is a range of
@@ -72,7 +72,7 @@ func New(profiles []profile.Profile, opts Options) (*Engine, error) {
 	if _, err := (profile.Rule{Pattern: pattern, Regex: true}).Compile(); err != nil {
 		return nil, fmt.Errorf("always-active pattern %q: %w", pattern, err)
 	}
-	e.always = regexp.MustCompile(pattern)
+	e.always = profile.NewRegexp(regexp.MustCompile(pattern))
 
 	n := 0
 	for _, c := range e.profiles {

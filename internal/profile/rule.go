@@ -22,8 +22,8 @@ var FallbackFields = []string{"app", "url", "title", "project", "file"}
 type Matcher struct {
 	bucket string // trimmed, lower-cased; "" matches every bucket
 	field  string
-	lower  string         // lower-cased pattern for substring tests
-	re     *regexp.Regexp // nil for substring tests
+	lower  string  // lower-cased pattern for substring tests
+	re     *Regexp // nil for substring tests
 	negate bool
 }
 
@@ -36,7 +36,7 @@ func (r Rule) Compile() (*Matcher, error) {
 	m := &Matcher{bucket: bucketWord(r.Bucket), field: r.Field, negate: r.Negate}
 	if r.Regex {
 		// check already parsed the pattern, so this cannot fail.
-		m.re = regexp.MustCompile("(?i)" + r.Pattern)
+		m.re = NewRegexp(regexp.MustCompile("(?i)" + r.Pattern))
 	} else {
 		m.lower = strings.ToLower(r.Pattern)
 	}

@@ -1,11 +1,15 @@
 package profile
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // RuleSet matches many compiled rules together, as one matcher per subject: the rules that
 // test the same subject (the same field, negated or not) form a group; a group's literal
-// patterns are all found in one pass over the subject, lower-cased once (Aho–Corasick), and
-// its regular expressions run once per subject. A derivation with a thousand profiles thus
+// patterns are all found in one pass over the subject, lower-cased once (Aho–Corasick); so
+// are the literals its regular expressions require (see Regexp), and only the expressions
+// whose required literals all occur run, once per subject. A derivation with a thousand profiles thus
 // costs about what one with ten does. It is safe for concurrent use.
 type RuleSet struct {
 	groups []ruleGroup
@@ -14,9 +18,12 @@ type RuleSet struct {
 type ruleGroup struct {
 	subject  *Matcher // any rule of the group: they all have this subject
 	lits     *literals
-	litRules [][]int32 // per literal pattern: the rules with it
-	regex    []int32   // the rules with a regular expression
-	negated  []int32   // every negated rule of the group (their result is inverted)
+	litRules [][]int32   // per literal pattern: the rules with it
+	regex    []int32     // the rules with a regular expression
+	reLits   *literals   // the literals they require, folded
+	reNeed   [][][]int32 // per regex rule: its required sets, as ids in reLits
+	reCount  int         // the number of literals in reLits
+	negated  []int32     // every negated rule of the group (their result is inverted)
 	rules    []*Matcher
 }
 
@@ -29,6 +36,7 @@ func NewRuleSet(ms []*Matcher) *RuleSet {
 	byKey := map[key]int{}
 	s := &RuleSet{}
 	patterns := [][]string{}
+	reLits := [][]string{}
 	for i, m := range ms {
 		k := key{m.field, m.negate && m.field != ""} // a rule without a field reads the fallbacks either way
 		g, ok := byKey[k]
@@ -37,6 +45,7 @@ func NewRuleSet(ms []*Matcher) *RuleSet {
 			byKey[k] = g
 			s.groups = append(s.groups, ruleGroup{subject: m, rules: ms})
 			patterns = append(patterns, nil)
+			reLits = append(reLits, nil)
 		}
 		grp := &s.groups[g]
 		if m.negate {
@@ -44,6 +53,7 @@ func NewRuleSet(ms []*Matcher) *RuleSet {
 		}
 		if m.re != nil {
 			grp.regex = append(grp.regex, int32(i))
+			grp.reNeed = append(grp.reNeed, literalIDs(&reLits[g], m.re.need))
 			continue
 		}
 		id := indexOf(patterns[g], m.lower)
@@ -56,8 +66,26 @@ func NewRuleSet(ms []*Matcher) *RuleSet {
 	}
 	for g := range s.groups {
 		s.groups[g].lits = newLiterals(patterns[g])
+		s.groups[g].reLits = newLiterals(reLits[g])
+		s.groups[g].reCount = len(reLits[g])
 	}
 	return s
+}
+
+// literalIDs numbers the literals of required sets in list, adding the new ones.
+func literalIDs(list *[]string, need [][]string) [][]int32 {
+	ids := make([][]int32, len(need))
+	for i, set := range need {
+		for _, lit := range set {
+			id := indexOf(*list, lit)
+			if id < 0 {
+				id = len(*list)
+				*list = append(*list, lit)
+			}
+			ids[i] = append(ids[i], int32(id))
+		}
+	}
+	return ids
 }
 
 func indexOf(list []string, s string) int {
@@ -85,12 +113,20 @@ func (s *RuleSet) MatchSubject(g int, subj string, dst []int32) []int32 {
 	}
 	grp := &s.groups[g]
 	start := len(dst)
-	grp.lits.find(strings.ToLower(subj), func(id int) {
+	lower := strings.ToLower(subj)
+	grp.lits.find(lower, func(id int) {
 		dst = append(dst, grp.litRules[id]...)
 	})
-	for _, r := range grp.regex {
-		if grp.rules[r].re.MatchString(subj) {
-			dst = append(dst, r)
+	if len(grp.regex) > 0 {
+		var found []bool
+		if grp.reCount > 0 {
+			found = make([]bool, grp.reCount)
+			grp.reLits.mark(fold(subj), found)
+		}
+		for i, r := range grp.regex {
+			if hasAll(grp.reNeed[i], found) && grp.rules[r].re.re.MatchString(subj) {
+				dst = append(dst, r)
+			}
 		}
 	}
 	// A negated rule matches when its pattern does not: flip those.
@@ -104,6 +140,16 @@ func (s *RuleSet) MatchSubject(g int, subj string, dst []int32) []int32 {
 		}
 	}
 	return dst
+}
+
+// hasAll reports whether each required set has a found literal.
+func hasAll(need [][]int32, found []bool) bool {
+	for _, set := range need {
+		if !slices.ContainsFunc(set, func(id int32) bool { return found[id] }) {
+			return false
+		}
+	}
+	return true
 }
 
 func indexOf32(list []int32, v int32) int {
@@ -191,6 +237,17 @@ func (l *literals) step(st int32, c byte) int32 {
 			return 0
 		}
 		st = l.fail[st]
+	}
+}
+
+// mark sets found[id] for each pattern id that occurs in text.
+func (l *literals) mark(text string, found []bool) {
+	st := int32(0)
+	for i := 0; i < len(text); i++ {
+		st = l.step(st, text[i])
+		for _, id := range l.out[st] {
+			found[id] = true
+		}
 	}
 }
 
