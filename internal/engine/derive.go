@@ -20,20 +20,26 @@ type derivation struct {
 	hosts    map[string]int32
 	webHosts [][]int32 // per browser: hosts of its selected web buckets
 
-	tkIDs      map[typeKind]int32
-	tks        []tkRec
-	seed       maphash.Seed
-	byHash     map[uint64]int32 // data hash → the latest record with it
-	byMap      *[1 << byMapBits]mapMatch
-	datas      []dataRec
-	groupCache []map[string][]int32 // per rule group: subject → the rules it matches
-	labels     map[int32]string     // evidence label by match id
-	titles     map[int32]string     // cleaned window title by data id
-	projects   map[int32]string     // project read from a window title, by data id
-	sites      map[int32]string     // web site, by data id
-	matchIDs   map[[2]int32]int32
-	matches    []matchRec
-	bits       []uint64 // rule bitsets, e.words per match
+	tkIDs          map[typeKind]int32
+	tks            []tkRec
+	seed           maphash.Seed
+	byHash         map[uint64]int32 // data hash → the latest record with it
+	byMap          *[1 << byMapBits]mapMatch
+	datas          []dataRec
+	groupCache     []map[string][]int32 // per rule group: subject → the rules it matches
+	labelOf        []int32              // per match id: its evidence label's id in labels, -1 before
+	labels         []evidenceKey        // distinct evidence labels
+	labelIDs       map[evidenceKey]int32
+	slotOf         []int32 // per label id: 1 + its line in the block's evidence, 0 when not in it
+	groupOf        []int32 // per data id: 1 + its evidence group in the block's title, 0 when none
+	blockBuf       []blockSlice
+	titles         memo // cleaned window title by data id
+	projects       memo // project read from a window title, by data id
+	editorProjects memo // the base name of an editor state's project, by data id
+	sites          memo // web site, by data id
+	matchIDs       map[[2]int32]int32
+	matches        []matchRec
+	bits           []uint64 // rule bitsets, e.words per match
 
 	slices []sliceRec
 	states []int32
@@ -87,8 +93,7 @@ func newDerivation(e *Engine, in Input) *derivation {
 		hosts: map[string]int32{}, tkIDs: map[typeKind]int32{}, seed: maphash.MakeSeed(), byHash: map[uint64]int32{},
 		byMap:    new([1 << byMapBits]mapMatch),
 		matchIDs: map[[2]int32]int32{}, unionBuf: make([]uint64, e.words), groupCache: make([]map[string][]int32, e.ruleSet.Groups()),
-		labels: map[int32]string{},
-		titles: map[int32]string{}, projects: map[int32]string{}, sites: map[int32]string{},
+		labelIDs: map[evidenceKey]int32{},
 	}
 }
 

@@ -53,8 +53,9 @@ func (d *derivation) classify(union []uint64, p int) (profile.Token, int) {
 
 // blockSlices lists the candidate's slices that overlap the booked fragment, each with the
 // state its rule matched first (a mismatch: its first state).
+// The list is reused for the next block.
 func (d *derivation) blockSlices(b booking, c *candidate) []blockSlice {
-	var out []blockSlice
+	out := d.blockBuf[:0]
 	for i := c.sliceLo; i < c.slice; i++ {
 		sl := d.slices[i]
 		if sl.end <= b.start || sl.start >= b.end {
@@ -73,6 +74,7 @@ func (d *derivation) blockSlices(b booking, c *candidate) []blockSlice {
 		}
 		out = append(out, blockSlice{slice: i, tok: tok, state: state, dur: min(sl.end, b.end) - max(sl.start, b.start)})
 	}
+	d.blockBuf = out
 	return out
 }
 
@@ -167,17 +169,23 @@ type evidenceGroup struct {
 // groups groups evidence slices by data, in the order first seen.
 func (d *derivation) groups(evidence []blockSlice) []evidenceGroup {
 	var groups []evidenceGroup
-	index := map[int32]int{}
+	if len(d.groupOf) < len(d.datas) {
+		d.groupOf = make([]int32, len(d.datas))
+	}
 	for _, b := range evidence {
 		data := d.dataOf(b.state)
-		i, ok := index[data]
-		if !ok {
-			i = len(groups)
-			index[data] = i
+		slot := d.groupOf[data] // 1 + its group, 0 when not seen in this block yet
+		if slot == 0 {
 			groups = append(groups, evidenceGroup{data: data})
+			slot = int32(len(groups))
+			d.groupOf[data] = slot
 		}
-		groups[i].dur += b.dur
-		groups[i].members = append(groups[i].members, b)
+		g := &groups[slot-1]
+		g.dur += b.dur
+		g.members = append(g.members, b)
+	}
+	for _, g := range groups {
+		d.groupOf[g.data] = 0
 	}
 	return groups
 }
@@ -217,10 +225,10 @@ func (d *derivation) titleValue(data int32, key string) (string, bool) {
 		return "", true
 	}
 	if str, isString := v.(string); isString && strings.EqualFold(k, "title") {
-		t, ok := d.titles[data]
+		t, ok := d.titles.get(data)
 		if !ok {
 			t = cleanWindowTitle(str)
-			d.titles[data] = t
+			d.titles.put(data, t)
 		}
 		return t, true
 	}
@@ -246,13 +254,29 @@ func isPrivate(private []string, key string) bool {
 	return false
 }
 
+// collapseSpace is strings.Join(strings.FieldsFunc(s, unicode.IsSpace), " "): s's words
+// joined by single spaces. Most texts already are, and come back as they are.
+func collapseSpace(s string) string {
+	afterSpace := true // a leading space needs work, like two in a row
+	for _, r := range s {
+		space := unicode.IsSpace(r)
+		if space && (afterSpace || r != ' ') {
+			return strings.Join(strings.FieldsFunc(s, unicode.IsSpace), " ")
+		}
+		afterSpace = space
+	}
+	if afterSpace && s != "" { // a trailing space
+		return strings.Join(strings.FieldsFunc(s, unicode.IsSpace), " ")
+	}
+	return s
+}
+
 // separators are stripped when left dangling at either end of a title ("Code -" → "Code").
 const separators = " -|:·–—"
 
 // cleanTitle collapses white space, trims, strips dangling separators, and falls back to name.
 func cleanTitle(s, name string) string {
-	s = strings.Join(strings.FieldsFunc(s, unicode.IsSpace), " ")
-	s = strings.Trim(s, separators)
+	s = strings.Trim(collapseSpace(s), separators)
 	if s == "" {
 		return name
 	}
@@ -269,35 +293,57 @@ const (
 // first seen), at most maxEvidence lines.
 func (d *derivation) evidence(bs []blockSlice) []Evidence {
 	var out []Evidence
-	type key struct {
-		kind  activity.Kind
-		label string
-	}
-	index := map[key]int{}
+	var ids []int32 // per line: its label id
 	for _, b := range bs {
 		if b.tok != profile.Primary && b.tok != profile.Supporting {
 			continue
 		}
-		kind := d.events[b.state].kind
-		label, ok := d.labels[d.events[b.state].match]
-		if !ok {
-			label = d.label(b.state)
-			d.labels[d.events[b.state].match] = label
+		id := d.labelID(b.state)
+		slot := d.slotOf[id]
+		if slot == 0 {
+			out = append(out, Evidence{Kind: d.labels[id].kind, Label: d.labels[id].label})
+			ids = append(ids, id)
+			slot = int32(len(out))
+			d.slotOf[id] = slot
 		}
-		k := key{kind, label}
-		i, ok := index[k]
-		if !ok {
-			i = len(out)
-			index[k] = i
-			out = append(out, Evidence{Kind: kind, Label: label})
-		}
-		out[i].Duration += time.Duration(b.dur) * time.Microsecond
+		out[slot-1].Duration += time.Duration(b.dur) * time.Microsecond
+	}
+	for _, id := range ids {
+		d.slotOf[id] = 0
 	}
 	slices.SortStableFunc(out, func(a, b Evidence) int { return cmp.Compare(b.Duration, a.Duration) })
 	if len(out) > maxEvidence {
 		out = out[:maxEvidence]
 	}
 	return out
+}
+
+// evidenceKey is what one line of evidence sums: the time of states of one kind and label.
+type evidenceKey struct {
+	kind  activity.Kind
+	label string
+}
+
+// labelID returns the id of the evidence line of an event's state. Kind and label depend only
+// on the match (its bucket type and kind, and its data), so each match is labelled once.
+func (d *derivation) labelID(ev int32) int32 {
+	m := d.events[ev].match
+	for int(m) >= len(d.labelOf) {
+		d.labelOf = append(d.labelOf, -1)
+	}
+	if id := d.labelOf[m]; id >= 0 {
+		return id
+	}
+	k := evidenceKey{d.events[ev].kind, d.label(ev)}
+	id, ok := d.labelIDs[k]
+	if !ok {
+		id = int32(len(d.labels))
+		d.labelIDs[k] = id
+		d.labels = append(d.labels, k)
+		d.slotOf = append(d.slotOf, 0)
+	}
+	d.labelOf[m] = id
+	return id
 }
 
 // label names what a state shows: "app — title" for a window, "site — page title" for a web tab,
@@ -334,7 +380,7 @@ func (d *derivation) label(ev int32) string {
 	}
 	var kept []string
 	for _, p := range parts {
-		if p = strings.Join(strings.FieldsFunc(p, unicode.IsSpace), " "); p != "" {
+		if p = collapseSpace(p); p != "" {
 			kept = append(kept, p)
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/awcal/awcal/internal/activity"
+	"github.com/awcal/awcal/internal/profile"
 )
 
 // blockKeys are the placeholders that describe a whole block rather than one state (§6):
@@ -68,28 +69,33 @@ func (k *blockKeys) compute() {
 			data := d.dataOf(s)
 			switch d.events[s].kind {
 			case activity.KindEditor:
-				if v, ok := d.titleValue(data, "project"); ok {
-					editor.add(baseName(v), b.dur)
+				p, ok := d.editorProjects.get(data)
+				if !ok {
+					if v, has := d.titleValue(data, "project"); has {
+						p = baseName(v)
+					}
+					d.editorProjects.put(data, p)
 				}
+				editor.add(p, b.dur)
 			case activity.KindWindow:
 				if s != b.state {
 					continue // only the window that is the evidence names a project
 				}
-				p, ok := d.projects[data]
+				p, ok := d.projects.get(data)
 				if !ok {
 					if v, has := d.titleValue(data, "title"); has {
 						p = projectFromTitle(v)
 					}
-					d.projects[data] = p
+					d.projects.put(data, p)
 				}
 				parsed.add(p, b.dur)
 			case activity.KindWeb:
-				site, ok := d.sites[data]
+				site, ok := d.sites.get(data)
 				if !ok {
 					if v, has := d.titleValue(data, "url"); has {
 						site = siteOf(v)
 					}
-					d.sites[data] = site
+					d.sites.put(data, site)
 				}
 				sites.add(site, b.dur)
 			}
@@ -233,12 +239,12 @@ func separatorStart(p string) int {
 }
 
 // notificationCount is an unread count in front of a title: "(3) Slack", "[12] Inbox".
-var notificationCount = regexp.MustCompile(`^\s*[(\[]\d+\+?[)\]]\s*`)
+var notificationCount = profile.NewRegexp(regexp.MustCompile(`^\s*[(\[]\d+\+?[)\]]\s*`))
 
 // meetPrefix is the prefix Google Meet puts before the meeting's name; meetCode is the code it
 // shows instead of a name, which says nothing to a person reading the calendar.
 var (
-	meetPrefix = regexp.MustCompile(`(?i)^meet\s+[-–—]\s+`)
+	meetPrefix = profile.NewRegexp(regexp.MustCompile(`(?i)^meet\s+[-–—]\s+`))
 	meetCode   = regexp.MustCompile(`^[a-z]{3}-[a-z]{4}-[a-z]{3}$`)
 )
 
