@@ -1,7 +1,9 @@
 package engine
 
 import (
+	"strings"
 	"testing"
+	"unicode"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -122,4 +124,14 @@ func FuzzTrimAppSuffix(f *testing.F) {
 			t.Fatalf("trimAppSuffix(%q) = %q, the expression gives %q", s, trimAppSuffix(s), want)
 		}
 	})
+}
+
+// collapseSpace must give what joining the fields gives.
+func TestCollapseSpaceJoinsTheFields(t *testing.T) {
+	for _, s := range []string{
+		"", " ", "a", "a b", " a", "a ", "a  b", "a\tb", "a\u00a0b", "a \u2003b", "\u3000", "a\xffb", "\xff ",
+		"Go (programming language) — Wikipedia", "x\n", "é è",
+	} {
+		assert.Equal(t, strings.Join(strings.FieldsFunc(s, unicode.IsSpace), " "), collapseSpace(s), "%q", s)
+	}
 }
