@@ -69,35 +69,14 @@ func (k *blockKeys) compute() {
 			data := d.dataOf(s)
 			switch d.events[s].kind {
 			case activity.KindEditor:
-				p, ok := d.editorProjects.get(data)
-				if !ok {
-					if v, has := d.titleValue(data, "project"); has {
-						p = baseName(v)
-					}
-					d.editorProjects.put(data, p)
-				}
-				editor.add(p, b.dur)
+				editor.add(d.fromKey(&d.editorProjects, data, "project", baseName), b.dur)
 			case activity.KindWindow:
 				if s != b.state {
 					continue // only the window that is the evidence names a project
 				}
-				p, ok := d.projects.get(data)
-				if !ok {
-					if v, has := d.titleValue(data, "title"); has {
-						p = projectFromTitle(v)
-					}
-					d.projects.put(data, p)
-				}
-				parsed.add(p, b.dur)
+				parsed.add(d.fromKey(&d.projects, data, "title", projectFromTitle), b.dur)
 			case activity.KindWeb:
-				site, ok := d.sites.get(data)
-				if !ok {
-					if v, has := d.titleValue(data, "url"); has {
-						site = siteOf(v)
-					}
-					d.sites.put(data, site)
-				}
-				sites.add(site, b.dur)
+				sites.add(d.fromKey(&d.sites, data, "url", siteOf), b.dur)
 			}
 		}
 	}
@@ -106,6 +85,20 @@ func (k *blockKeys) compute() {
 		k.project = parsed.top()
 	}
 	k.site = sites.top()
+}
+
+// fromKey is f of the title value of key in data ("" when data has none), remembered per
+// data id in m.
+func (d *derivation) fromKey(m *memo, data int32, key string, f func(string) string) string {
+	if v, ok := m.get(data); ok {
+		return v
+	}
+	v := ""
+	if s, has := d.titleValue(data, key); has {
+		v = f(s)
+	}
+	m.put(data, v)
+	return v
 }
 
 // tally sums time per value; top is the value with the most (ties: first seen).
