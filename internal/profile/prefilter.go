@@ -17,16 +17,44 @@ import (
 type Regexp struct {
 	re   *regexp.Regexp
 	need [][]string // each set: at least one of its folded literals occurs in every match
+	// caseless: no literal has a rune that another folds to, so each occurs in a text
+	// exactly when it occurs in the text's fold, and texts are searched as they are.
+	caseless bool
 }
 
 // NewRegexp pre-checks re.
 func NewRegexp(re *regexp.Regexp) *Regexp {
-	return &Regexp{re: re, need: requiredLiterals(re)}
+	r := &Regexp{re: re, need: requiredLiterals(re), caseless: true}
+	for _, set := range r.need {
+		for _, lit := range set {
+			r.caseless = r.caseless && caseless(lit)
+		}
+	}
+	return r
+}
+
+// caseless reports whether only the runes of lit themselves fold to them: no letter with
+// another case, and not U+FFFD, which invalid bytes fold to.
+func caseless(lit string) bool {
+	for _, r := range lit {
+		if r == utf8.RuneError || unicode.SimpleFold(r) != r {
+			return false
+		}
+	}
+	return true
+}
+
+// subject is the text the required literals are searched in.
+func (r *Regexp) subject(s string) string {
+	if r.caseless {
+		return s
+	}
+	return fold(s)
 }
 
 // MatchString reports whether s contains a match of the expression.
 func (r *Regexp) MatchString(s string) bool {
-	if len(r.need) > 0 && !hasRequired(r.need, fold(s)) {
+	if len(r.need) > 0 && !hasRequired(r.need, r.subject(s)) {
 		return false
 	}
 	return r.re.MatchString(s)
@@ -34,7 +62,7 @@ func (r *Regexp) MatchString(s string) bool {
 
 // ReplaceAllString is the expression's ReplaceAllString: src itself when nothing can match.
 func (r *Regexp) ReplaceAllString(src, repl string) string {
-	if len(r.need) > 0 && !hasRequired(r.need, fold(src)) {
+	if len(r.need) > 0 && !hasRequired(r.need, r.subject(src)) {
 		return src
 	}
 	return r.re.ReplaceAllString(src, repl)
@@ -277,13 +305,22 @@ func fold(s string) string {
 	if i == len(s) {
 		return s
 	}
-	var b strings.Builder
-	b.Grow(len(s))
-	b.WriteString(s[:i])
-	for _, r := range s[i:] {
-		b.WriteRune(foldRune(r))
+	b := make([]byte, i, len(s)+utf8.UTFMax)
+	copy(b, s)
+	for i < len(s) {
+		if c := s[i]; c < utf8.RuneSelf {
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			b = append(b, c)
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		b = utf8.AppendRune(b, foldRune(r))
+		i += size
 	}
-	return b.String()
+	return string(b)
 }
 
 // foldRune is the lower-case ASCII letter of r's orbit if it has one, else its smallest rune.

@@ -122,3 +122,12 @@ func TestStarterExpressionsRequireLiterals(t *testing.T) {
 	require.True(t, m.MatchSubject("HTTPS://api.GitHub.com/x"))
 	require.Equal(t, [][]string{{"https://", "http://"}, {"github.com", "go.dev"}}, m.re.need)
 }
+
+// Literals without case are searched in the text as it is; others in its fold.
+func TestRegexpSearchesCaselessLiteralsUnfolded(t *testing.T) {
+	for pattern, caseless := range map[string]bool{
+		`^\s*[(\[]\d+\+?[)\]]`: true, `(?i)^meet\s+-`: false, `a\x{fffd}`: false, `/x/`: false, `/-/`: true,
+	} {
+		require.Equal(t, caseless, NewRegexp(regexp.MustCompile(pattern)).caseless, pattern)
+	}
+}

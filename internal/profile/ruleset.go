@@ -3,6 +3,7 @@ package profile
 import (
 	"slices"
 	"strings"
+	"unicode/utf8"
 )
 
 // RuleSet matches many compiled rules together, as one matcher per subject: the rules that
@@ -121,7 +122,11 @@ func (s *RuleSet) MatchSubject(g int, subj string, dst []int32) []int32 {
 		var found []bool
 		if grp.reCount > 0 {
 			found = make([]bool, grp.reCount)
-			grp.reLits.mark(fold(subj), found)
+			folded := lower // the same for ASCII
+			if !isASCII(subj) {
+				folded = fold(subj)
+			}
+			grp.reLits.mark(folded, found)
 		}
 		for i, r := range grp.regex {
 			if hasAll(grp.reNeed[i], found) && grp.rules[r].re.re.MatchString(subj) {
@@ -140,6 +145,15 @@ func (s *RuleSet) MatchSubject(g int, subj string, dst []int32) []int32 {
 		}
 	}
 	return dst
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // hasAll reports whether each required set has a found literal.
