@@ -72,8 +72,9 @@ func (d *derivation) slice() {
 	evs := d.events
 	n := len(evs)
 	byStart := byStartOrder(evs, d.runs)
-	d.slices = make([]sliceRec, 0, 2*n)
-	d.states = make([]int32, 0, 4*n)
+	// Real activity has fewer slices than events, with one or two states each; more grow.
+	d.slices = make([]sliceRec, 0, n+16)
+	d.states = make([]int32, 0, 2*n+16)
 
 	active := make([]int32, 0, 16)
 	var t int64

@@ -63,7 +63,7 @@ func (k *blockKeys) compute() {
 	}
 	k.done = true
 	d := k.d
-	editor, parsed, sites := newTally(), newTally(), newTally()
+	var editor, parsed, sites tally
 	for _, b := range k.evidence {
 		for _, s := range d.sliceStates(d.slices[b.slice]) {
 			data := d.dataOf(s)
@@ -101,32 +101,64 @@ func (d *derivation) fromKey(m *memo, data int32, key string, f func(string) str
 	return v
 }
 
-// tally sums time per value; top is the value with the most (ties: first seen).
+// tally sums time per value; top is the value with the most (ties: first seen). A block has
+// few distinct values, so they are compared in a list until there are many.
 type tally struct {
-	order []string
-	sum   map[string]int64
+	vals  []string
+	sums  []int64
+	index map[string]int // once there are more than maxListed values
 }
 
-func newTally() *tally { return &tally{sum: map[string]int64{}} }
+const maxListed = 16
 
 func (t *tally) add(v string, dur int64) {
 	if v == "" || v == activity.RedactedValue {
 		return
 	}
-	if _, ok := t.sum[v]; !ok {
-		t.order = append(t.order, v)
+	i := t.find(v)
+	if i < 0 {
+		i = len(t.vals)
+		t.vals = append(t.vals, v)
+		t.sums = append(t.sums, 0)
+		if t.index != nil {
+			t.index[v] = i
+		} else if len(t.vals) > maxListed {
+			t.index = make(map[string]int, 2*len(t.vals))
+			for j, w := range t.vals {
+				t.index[w] = j
+			}
+		}
 	}
-	t.sum[v] += dur
+	t.sums[i] += dur
+}
+
+// find returns v's position in vals, or -1.
+func (t *tally) find(v string) int {
+	if t.index != nil {
+		if i, ok := t.index[v]; ok {
+			return i
+		}
+		return -1
+	}
+	for i, w := range t.vals {
+		if w == v {
+			return i
+		}
+	}
+	return -1
 }
 
 func (t *tally) top() string {
-	best := ""
-	for _, v := range t.order {
-		if best == "" || t.sum[v] > t.sum[best] {
-			best = v
+	best := -1
+	for i := range t.vals {
+		if best < 0 || t.sums[i] > t.sums[best] {
+			best = i
 		}
 	}
-	return best
+	if best < 0 {
+		return ""
+	}
+	return t.vals[best]
 }
 
 // siteOf is a URL's host without "www.".

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"unicode"
@@ -8,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/awcal/awcal/internal/activity"
 	"github.com/awcal/awcal/internal/profile"
 )
 
@@ -134,4 +136,25 @@ func TestCollapseSpaceJoinsTheFields(t *testing.T) {
 	} {
 		assert.Equal(t, strings.Join(strings.FieldsFunc(s, unicode.IsSpace), " "), collapseSpace(s), "%q", s)
 	}
+}
+
+// A tally gives the value with the most time, the first seen on a tie, listed or indexed.
+func TestTallyTop(t *testing.T) {
+	for _, n := range []int{1, maxListed, 3 * maxListed} {
+		var tl tally
+		for round := range 3 {
+			for i := range n {
+				tl.add(fmt.Sprint("v", i), int64(1+round*(i%3)))
+			}
+		}
+		tl.add("", 1000)
+		tl.add(activity.RedactedValue, 1000)
+		want := "v0"
+		if n > 2 {
+			want = "v2" // 1 + 3 + 5 = 9, the first of the most
+		}
+		assert.Equal(t, want, tl.top(), "n=%d", n)
+	}
+	var empty tally
+	assert.Equal(t, "", empty.top())
 }
