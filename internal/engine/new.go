@@ -38,8 +38,13 @@ type masks struct {
 	hardBreak, primary, supporting bitRange
 }
 
-// bitRange is the bits [lo, hi).
-type bitRange struct{ lo, hi int }
+// bitRange is the bits [lo, hi). When they lie in one word (a profile's list is short), word
+// and mask select them there.
+type bitRange struct {
+	lo, hi int
+	word   int // -1: the range spans words
+	mask   uint64
+}
 
 // browsers is the compiled browser table (D1).
 type browsers struct {
@@ -113,6 +118,13 @@ func (e *Engine) addRules(p int, ms []*profile.Matcher) bitRange {
 		e.owner = append(e.owner, int32(p))
 	}
 	r.hi = len(e.rules)
+	r.word = -1
+	if r.hi > r.lo && r.lo/64 == (r.hi-1)/64 {
+		r.word = r.lo / 64
+		for b := r.lo; b < r.hi; b++ {
+			r.mask |= 1 << (b % 64)
+		}
+	}
 	return r
 }
 
@@ -170,6 +182,12 @@ func contains32(s []int32, v int32) bool {
 
 // firstBit returns the lowest bit of r set in a, or -1.
 func firstBit(a []uint64, r bitRange) int {
+	if r.word >= 0 {
+		if x := a[r.word] & r.mask; x != 0 {
+			return r.word*64 + bits.TrailingZeros64(x)
+		}
+		return -1
+	}
 	for b := r.lo; b < r.hi; {
 		w := b / 64
 		x := a[w] >> (b % 64) << (b % 64) // the bits from b on

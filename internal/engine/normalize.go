@@ -124,7 +124,8 @@ func (d *derivation) loadBucket(bi int32, evs []activity.Event) {
 	first := len(d.events)
 	d.runs = append(d.runs, int32(first))
 	// Walking the server's list backwards makes "reverse server order" the stable order, and
-	// aw-server's newest-first answers then arrive already sorted.
+	// aw-server's newest-first answers then arrive already sorted: they are not sorted again.
+	sorted := true
 	for j := len(evs) - 1; j >= 0; j-- {
 		ev := &evs[j]
 		dur := ev.Duration
@@ -149,9 +150,14 @@ func (d *derivation) loadBucket(bi int32, evs []activity.Event) {
 		if ne.flags&fBrowser != 0 && !d.hasWebBucket(d.matches[m].browsers, info.host) {
 			ne.flags |= fEscape
 		}
+		if n := len(d.events); n > first && d.events[n-1].start > start {
+			sorted = false
+		}
 		d.events = append(d.events, ne)
 	}
-	slices.SortStableFunc(d.events[first:], func(a, b nevent) int { return cmp.Compare(a.start, b.start) })
+	if !sorted {
+		slices.SortStableFunc(d.events[first:], func(a, b nevent) int { return cmp.Compare(a.start, b.start) })
+	}
 }
 
 // maxDurationSeconds bounds durations so that µs arithmetic cannot overflow; a longer duration

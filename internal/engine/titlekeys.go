@@ -213,6 +213,14 @@ func quoteAll(names []string) string {
 	return strings.Join(q, "|")
 }
 
+// appNamesByLast are the names by their last byte: the one a title must end with.
+var appNamesByLast = func() (by [256][]string) {
+	for _, n := range appNames {
+		by[n[len(n)-1]] = append(by[n[len(n)-1]], n)
+	}
+	return by
+}()
+
 // reSpace is what \s matches in Go's regular expressions.
 const reSpace = " \t\n\f\r"
 
@@ -223,11 +231,18 @@ const reSpace = " \t\n\f\r"
 // letter (K, the Kelvin sign, and ſ, the long s): with those the expression decides.
 func trimAppSuffix(s string) string {
 	t := strings.TrimRight(s, reSpace)
-	if strings.ContainsAny(t, "\u212a\u017f") {
+	if strings.Contains(t, "\u212a") || strings.Contains(t, "\u017f") {
 		return appSuffix.ReplaceAllString(s, "")
 	}
+	if t == "" {
+		return s
+	}
+	last := t[len(t)-1]
+	if 'A' <= last && last <= 'Z' {
+		last += 'a' - 'A'
+	}
 	cut := -1
-	for _, name := range appNames {
+	for _, name := range appNamesByLast[last] {
 		at := len(t) - len(name)
 		if at < 0 || !strings.EqualFold(t[at:], name) {
 			continue
@@ -273,6 +288,9 @@ var (
 	meetCode   = regexp.MustCompile(`^[a-z]{3}-[a-z]{4}-[a-z]{3}$`)
 )
 
+// meetCodeLen is the length of every text meetCode matches, in bytes.
+const meetCodeLen = len("abc-defg-hij")
+
 // unsavedMarks are the dots editors put in the titles of unsaved files.
 var unsavedMarks = strings.NewReplacer("●", "", "•", "")
 
@@ -283,7 +301,9 @@ func cleanWindowTitle(s string) string {
 	if !strings.ContainsAny(s, "●•*([-–—|") {
 		return strings.TrimSpace(s) // nothing to clean: the common case costs no regexp
 	}
-	s = unsavedMarks.Replace(s)
+	if strings.Contains(s, "●") || strings.Contains(s, "•") {
+		s = unsavedMarks.Replace(s)
+	}
 	for {
 		before := s
 		s = strings.TrimSpace(s)
@@ -292,7 +312,7 @@ func cleanWindowTitle(s string) string {
 		s = meetPrefix.ReplaceAllString(s, "")
 		s = strings.TrimSpace(strings.TrimSuffix(strings.TrimPrefix(s, "*"), "*"))
 		if s == before {
-			if meetCode.MatchString(s) {
+			if len(s) == meetCodeLen && meetCode.MatchString(s) {
 				return ""
 			}
 			return s

@@ -25,6 +25,8 @@ func TestCleanWindowTitle(t *testing.T) {
 		"(1) Inbox - Gmail - Google Chrome":           "Inbox - Gmail",
 		"Meet - Weekly sync":                          "Weekly sync",
 		"Meet - kyt-mzqb-rvw":                         "",
+		"Meet - kyt-mzqb-rvwx":                        "kyt-mzqb-rvwx",
+		"• draft.md - Obsidian":                       "draft.md",
 		"general (Channel) - Acme - Slack":            "general (Channel) - Acme",
 		"Plain title":                                 "Plain title",
 		"Firefox is a browser":                        "Firefox is a browser",
