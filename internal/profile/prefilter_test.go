@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/require"
 )
@@ -129,5 +130,35 @@ func TestRegexpSearchesCaselessLiteralsUnfolded(t *testing.T) {
 		`^\s*[(\[]\d+\+?[)\]]`: true, `(?i)^meet\s+-`: false, `a\x{fffd}`: false, `/x/`: false, `/-/`: true,
 	} {
 		require.Equal(t, caseless, NewRegexp(regexp.MustCompile(pattern)).caseless, pattern)
+	}
+}
+
+// An expression anchored at the start is pre-checked by how the text begins.
+func TestRegexpPrefixes(t *testing.T) {
+	for pattern, want := range map[string][]string{
+		`(?i)^meet\s+[-–—]\s+`:       {"meet"},
+		`(?i)^(zoom|teams)(\.exe)?$`: {"zoom.exe", "zoom", "teams.exe", "teams"},
+		`(?i)^\bK`:                   {"k"},
+		`^(a|)b`:                     {"ab", "b"},
+		`(?i)meet`:                   nil,
+		`^.x`:                        nil,
+		`(?m)^meet`:                  nil,
+	} {
+		require.Equal(t, want, NewRegexp(regexp.MustCompile(pattern)).prefixes, pattern)
+	}
+}
+
+// hasFoldedPrefix is strings.HasPrefix on the fold of the text.
+func TestHasFoldedPrefixIsHasPrefixOfTheFold(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 7))
+	for range 20000 {
+		s, p := randomSubject(r), fold(randomSubject(r))
+		if r.IntN(2) == 0 {
+			p = fold(s)[:r.IntN(len(fold(s))+1)]
+			if !utf8.ValidString(p) {
+				continue // folded texts are valid UTF-8
+			}
+		}
+		require.Equal(t, strings.HasPrefix(fold(s), p), hasFoldedPrefix(s, p), "%q %q", s, p)
 	}
 }

@@ -3,7 +3,6 @@ package profile
 import (
 	"slices"
 	"strings"
-	"unicode/utf8"
 )
 
 // RuleSet matches many compiled rules together, as one matcher per subject: the rules that
@@ -122,14 +121,12 @@ func (s *RuleSet) MatchSubject(g int, subj string, dst []int32) []int32 {
 		var found []bool
 		if grp.reCount > 0 {
 			found = make([]bool, grp.reCount)
-			folded := lower // the same for ASCII
-			if !isASCII(subj) {
-				folded = fold(subj)
-			}
-			grp.reLits.mark(folded, found)
+			var buf [256]byte
+			grp.reLits.mark(appendFold(buf[:0], subj), found)
 		}
 		for i, r := range grp.regex {
-			if hasAll(grp.reNeed[i], found) && grp.rules[r].re.re.MatchString(subj) {
+			re := grp.rules[r].re
+			if hasAll(grp.reNeed[i], found) && re.startsRight(subj) && re.re.MatchString(subj) {
 				dst = append(dst, r)
 			}
 		}
@@ -145,15 +142,6 @@ func (s *RuleSet) MatchSubject(g int, subj string, dst []int32) []int32 {
 		}
 	}
 	return dst
-}
-
-func isASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			return false
-		}
-	}
-	return true
 }
 
 // hasAll reports whether each required set has a found literal.
@@ -255,7 +243,7 @@ func (l *literals) step(st int32, c byte) int32 {
 }
 
 // mark sets found[id] for each pattern id that occurs in text.
-func (l *literals) mark(text string, found []bool) {
+func (l *literals) mark(text []byte, found []bool) {
 	st := int32(0)
 	for i := 0; i < len(text); i++ {
 		st = l.step(st, text[i])
