@@ -31,12 +31,15 @@ type derivation struct {
 	labels         []evidenceKey        // distinct evidence labels
 	labelIDs       map[evidenceKey]int32
 	slotOf         []int32 // per label id: 1 + its line in the block's evidence, 0 when not in it
+	lineIDs        []int32 // the label ids of a block's evidence lines
 	groupOf        []int32 // per data id: 1 + its evidence group in the block's title, 0 when none
 	blockBuf       []blockSlice
-	titles         memo // cleaned window title by data id
-	projects       memo // project read from a window title, by data id
-	editorProjects memo // the base name of an editor state's project, by data id
-	sites          memo // web site, by data id
+	memberBuf      []blockSlice // evidence groups' members
+	tallies        [3]tally     // a block's projects and sites
+	titles         memo         // cleaned window title by data id
+	projects       memo         // project read from a window title, by data id
+	editorProjects memo         // the base name of an editor state's project, by data id
+	sites          memo         // web site, by data id
 	matchIDs       map[[2]int32]int32
 	matches        []matchRec
 	bits           []uint64 // rule bitsets, e.words per match

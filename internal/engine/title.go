@@ -163,10 +163,12 @@ func (d *derivation) render(tmpl string, data int32, group []blockSlice, block *
 type evidenceGroup struct {
 	data    int32
 	dur     int64
+	n       int32 // members
 	members []blockSlice
 }
 
-// groups groups evidence slices by data, in the order first seen.
+// groups groups evidence slices by data, in the order first seen. The groups' members share
+// one buffer, reused for the next block.
 func (d *derivation) groups(evidence []blockSlice) []evidenceGroup {
 	var groups []evidenceGroup
 	if len(d.groupOf) < len(d.datas) {
@@ -180,13 +182,25 @@ func (d *derivation) groups(evidence []blockSlice) []evidenceGroup {
 			slot = int32(len(groups))
 			d.groupOf[data] = slot
 		}
-		g := &groups[slot-1]
-		g.dur += b.dur
+		groups[slot-1].dur += b.dur
+		groups[slot-1].n++
+	}
+	// Each group's members go to its own stretch of the buffer, in time order.
+	members := slices.Grow(d.memberBuf[:0], len(evidence))[:len(evidence)]
+	off := 0
+	for i := range groups {
+		end := off + int(groups[i].n)
+		groups[i].members = members[off:off:end]
+		off = end
+	}
+	for _, b := range evidence {
+		g := &groups[d.groupOf[d.dataOf(b.state)]-1]
 		g.members = append(g.members, b)
 	}
 	for _, g := range groups {
 		d.groupOf[g.data] = 0
 	}
+	d.memberBuf = members
 	return groups
 }
 
@@ -293,7 +307,7 @@ const (
 // first seen), at most maxEvidence lines.
 func (d *derivation) evidence(bs []blockSlice) []Evidence {
 	var out []Evidence
-	var ids []int32 // per line: its label id
+	ids := d.lineIDs[:0] // per line: its label id
 	for _, b := range bs {
 		if b.tok != profile.Primary && b.tok != profile.Supporting {
 			continue
@@ -311,6 +325,7 @@ func (d *derivation) evidence(bs []blockSlice) []Evidence {
 	for _, id := range ids {
 		d.slotOf[id] = 0
 	}
+	d.lineIDs = ids
 	slices.SortStableFunc(out, func(a, b Evidence) int { return cmp.Compare(b.Duration, a.Duration) })
 	if len(out) > maxEvidence {
 		out = out[:maxEvidence]

@@ -63,7 +63,7 @@ func (k *blockKeys) compute() {
 	}
 	k.done = true
 	d := k.d
-	var editor, parsed, sites tally
+	editor, parsed, sites := d.tally(0), d.tally(1), d.tally(2)
 	for _, b := range k.evidence {
 		for _, s := range d.sliceStates(d.slices[b.slice]) {
 			data := d.dataOf(s)
@@ -110,6 +110,13 @@ type tally struct {
 }
 
 const maxListed = 16
+
+// tally returns the derivation's tally i, emptied: a block's tallies reuse the last one's.
+func (d *derivation) tally(i int) *tally {
+	t := &d.tallies[i]
+	t.vals, t.sums, t.index = t.vals[:0], t.sums[:0], nil
+	return t
+}
 
 func (t *tally) add(v string, dur int64) {
 	if v == "" || v == activity.RedactedValue {
