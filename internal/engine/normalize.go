@@ -49,9 +49,10 @@ type nevent struct {
 
 // dataRec is one distinct data map (null values removed) with its private keys.
 type dataRec struct {
-	data    map[string]any
-	private []string
-	next    int32 // the next record with the same hash, or -1
+	data      map[string]any
+	private   []string
+	next      int32 // the next record with the same hash, or -1
+	lowerKeys bool  // every key is lower-case ASCII (profile.LowerKeys), as watchers write them
 }
 
 // typeKind identifies what a rule's bucket word and the slicing flags depend on.
@@ -300,7 +301,7 @@ func (d *derivation) intern(data map[string]any, private []string) int32 {
 	}
 	id := int32(len(d.datas))
 	d.byHash[h] = id
-	d.datas = append(d.datas, dataRec{data: m, private: private, next: head})
+	d.datas = append(d.datas, dataRec{data: m, private: private, next: head, lowerKeys: profile.LowerKeys(m)})
 	return id
 }
 
@@ -394,7 +395,7 @@ func (d *derivation) match(tk, data int32) int32 {
 	d.bits = append(d.bits, make([]uint64, w)...)
 	bitset := d.bits[len(d.bits)-w:]
 	for g := range d.e.ruleSet.Groups() {
-		for _, r := range d.groupHits(g, m) {
+		for _, r := range d.groupHits(g, &d.datas[data]) {
 			if t.pass[r/64]&(1<<(r%64)) != 0 {
 				bitset[r/64] |= 1 << (r % 64)
 			}
@@ -427,8 +428,13 @@ func (d *derivation) match(tk, data int32) int32 {
 // groupHits returns the rules of group g that match data, cached by subject: distinct data
 // maps mostly repeat the same app, url or title, and each group's matcher then runs once per
 // distinct value.
-func (d *derivation) groupHits(g int, data map[string]any) []int32 {
-	s := d.e.ruleSet.Subject(g, data)
+func (d *derivation) groupHits(g int, data *dataRec) []int32 {
+	var s string
+	if data.lowerKeys {
+		s = d.e.ruleSet.SubjectOfLowerKeys(g, data.data)
+	} else {
+		s = d.e.ruleSet.Subject(g, data.data)
+	}
 	if s == "" {
 		return nil
 	}

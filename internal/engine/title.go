@@ -228,7 +228,11 @@ func (d *derivation) placeholder(key string, winner int32, group []blockSlice) s
 // absent (missing or null).
 func (d *derivation) titleValue(data int32, key string) (string, bool) {
 	rec := &d.datas[data]
-	k, v, ok := profile.FieldValue(rec.data, key)
+	lookup := profile.FieldValue
+	if rec.lowerKeys {
+		lookup = profile.FieldValueOfLowerKeys
+	}
+	k, v, ok := lookup(rec.data, key)
 	if !ok {
 		return "", false
 	}

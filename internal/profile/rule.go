@@ -206,8 +206,13 @@ func (m *Matcher) MatchData(data map[string]any) bool {
 // non-empty fallback field; "" when there is none. Callers that see the same values over and
 // over may cache MatchSubject by subject: MatchData(d) == MatchSubject(Subject(d)).
 func (m *Matcher) Subject(data map[string]any) string {
+	return m.subject(data, FieldValue)
+}
+
+// subject is Subject with the fields looked up by lookup.
+func (m *Matcher) subject(data map[string]any, lookup func(map[string]any, string) (string, any, bool)) string {
 	if m.field != "" {
-		if _, v, ok := FieldValue(data, m.field); ok {
+		if _, v, ok := lookup(data, m.field); ok {
 			if s := ValueText(v); s != "" {
 				return s
 			}
@@ -218,7 +223,7 @@ func (m *Matcher) Subject(data map[string]any) string {
 		}
 	}
 	for _, f := range FallbackFields {
-		if _, v, ok := FieldValue(data, f); ok {
+		if _, v, ok := lookup(data, f); ok {
 			if s := ValueText(v); s != "" {
 				return s
 			}
@@ -258,6 +263,40 @@ func FieldValue(data map[string]any, key string) (string, any, bool) {
 		}
 	}
 	return bestKey, bestVal, found
+}
+
+// FieldValueOfLowerKeys is FieldValue for data whose keys are all lower-case ASCII, as
+// watchers write them: a key matches one of those case-insensitively only by its lower case,
+// so that is looked up alone, and the keys are never scanned.
+func FieldValueOfLowerKeys(data map[string]any, key string) (string, any, bool) {
+	lower := true
+	for i := 0; i < len(key); i++ {
+		switch c := key[i]; {
+		case c >= utf8.RuneSelf:
+			return FieldValue(data, key) // K, the Kelvin sign, matches k
+		case 'A' <= c && c <= 'Z':
+			lower = false
+		}
+	}
+	if !lower {
+		key = strings.ToLower(key)
+	}
+	if v, ok := data[key]; ok && v != nil {
+		return key, v, true
+	}
+	return "", nil, false
+}
+
+// LowerKeys reports whether every key of data is lower-case ASCII.
+func LowerKeys(data map[string]any) bool {
+	for k := range data {
+		for i := 0; i < len(k); i++ {
+			if c := k[i]; c >= utf8.RuneSelf || 'A' <= c && c <= 'Z' {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // ValueText is the text of a data value as rules see it: strings as they are; other values as

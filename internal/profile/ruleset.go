@@ -105,6 +105,12 @@ func (s *RuleSet) Subject(g int, data map[string]any) string {
 	return s.groups[g].subject.Subject(data)
 }
 
+// SubjectOfLowerKeys is Subject for data whose keys are all lower-case ASCII (LowerKeys),
+// found without scanning them.
+func (s *RuleSet) SubjectOfLowerKeys(g int, data map[string]any) string {
+	return s.groups[g].subject.subject(data, FieldValueOfLowerKeys)
+}
+
 // MatchSubject appends to dst the indices of the rules of group g that match subject subj,
 // in no particular order: exactly those whose MatchSubject(subj) is true.
 func (s *RuleSet) MatchSubject(g int, subj string, dst []int32) []int32 {

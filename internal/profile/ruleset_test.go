@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -89,4 +90,47 @@ func FuzzRuleSet(f *testing.F) {
 		datas = append(datas, map[string]any{"title": title, "app": app})
 		ruleSetAgrees(t, rules, datas)
 	})
+}
+
+// For data whose keys are all lower-case ASCII, the look-up that never scans the keys finds
+// what FieldValue finds, and the rule set's subjects are the same.
+func TestLookupsOfLowerKeysAgree(t *testing.T) {
+	keys := []string{"app", "title", "Title", "TITLE", "url", "\u212aey", "key", "kEy", "file", "x", "é", ""}
+	r := rand.New(rand.NewPCG(3, 3))
+	for round := range 2000 {
+		rules, _ := randomRuleSet(r)
+		var ms []*Matcher
+		for _, rule := range rules {
+			if m, err := rule.Compile(); err == nil {
+				ms = append(ms, m)
+			}
+		}
+		set := NewRuleSet(ms)
+		data := map[string]any{}
+		for range r.IntN(6) {
+			k := strings.ToLower(keys[r.IntN(len(keys))])
+			switch r.IntN(4) {
+			case 0:
+				data[k] = nil
+			case 1:
+				data[k] = float64(r.IntN(3))
+			default:
+				data[k] = ruleSetWords[r.IntN(len(ruleSetWords))]
+			}
+		}
+		if !LowerKeys(data) {
+			continue // "é" and the Kelvin sign lower-cased are not ASCII
+		}
+		for _, k := range keys {
+			wk, wv, wok := FieldValue(data, k)
+			gk, gv, gok := FieldValueOfLowerKeys(data, k)
+			require.Equal(t, []any{wk, wv, wok}, []any{gk, gv, gok}, "round %d key %q data %v", round, k, data)
+		}
+		for g := range set.Groups() {
+			require.Equal(t, set.Subject(g, data), set.SubjectOfLowerKeys(g, data), "round %d data %v", round, data)
+		}
+	}
+	require.True(t, LowerKeys(map[string]any{"app": 1, "web-url_2": 2}))
+	require.False(t, LowerKeys(map[string]any{"app": 1, "Title": 2}))
+	require.False(t, LowerKeys(map[string]any{"\u212aey": 1}))
 }
