@@ -39,7 +39,7 @@ type derivation struct {
 	titles         memo         // cleaned window title by data id
 	projects       memo         // project read from a window title, by data id
 	editorProjects memo         // the base name of an editor state's project, by data id
-	sites          memo         // web site, by data id
+	urlHosts       memo         // the host of a url (with its port), by data id
 	matchIDs       map[[2]int32]int32
 	matches        []matchRec
 	bits           []uint64 // rule bitsets, e.words per match

@@ -2,7 +2,6 @@ package engine
 
 import (
 	"cmp"
-	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -381,8 +380,8 @@ func (d *derivation) label(ev int32) string {
 	case activity.KindWeb:
 		// The site and the page: "en.wikipedia.org — Go (programming language)".
 		site := get("url")
-		if u, err := url.Parse(site); err == nil && u.Host != "" {
-			site = strings.TrimPrefix(u.Host, "www.")
+		if h := d.urlHost(data); h != "" {
+			site = strings.TrimPrefix(h, "www.")
 		}
 		parts = []string{site, get("title")}
 	case activity.KindEditor:

@@ -76,7 +76,7 @@ func (k *blockKeys) compute() {
 				}
 				parsed.add(d.fromKey(&d.projects, data, "title", projectFromTitle), b.dur)
 			case activity.KindWeb:
-				sites.add(d.fromKey(&d.sites, data, "url", siteOf), b.dur)
+				sites.add(d.site(data), b.dur)
 			}
 		}
 	}
@@ -168,13 +168,29 @@ func (t *tally) top() string {
 	return t.vals[best]
 }
 
-// siteOf is a URL's host without "www.".
-func siteOf(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil || u.Host == "" {
+// urlHost is the host (with its port) of data's url, "" when it has none or cannot be
+// parsed. Evidence labels and {site} both need it: each url is parsed once.
+func (d *derivation) urlHost(data int32) string {
+	if h, ok := d.urlHosts.get(data); ok {
+		return h
+	}
+	h := ""
+	if raw, has := d.titleValue(data, "url"); has {
+		if u, err := url.Parse(raw); err == nil {
+			h = u.Host
+		}
+	}
+	d.urlHosts.put(data, h)
+	return h
+}
+
+// site is the host name of data's url without "www.".
+func (d *derivation) site(data int32) string {
+	h := d.urlHost(data)
+	if h == "" {
 		return ""
 	}
-	return strings.TrimPrefix(u.Hostname(), "www.")
+	return strings.TrimPrefix((&url.URL{Host: h}).Hostname(), "www.")
 }
 
 var terminalPath = regexp.MustCompile(`^[^\s:@]+@[^\s:]+:\s*(\S+)`)
