@@ -50,69 +50,108 @@ func (c *Client) Events(ctx context.Context, bucketID string, from, to time.Time
 		asm       assembler
 		malformed int
 	)
-	// Two pieces are asked for at a time, so that aw-server prepares one answer while the
-	// client decodes the other: when a piece's answer is in, the piece after the next is asked
-	// for, sized by the density of that answer (the first two pieces are pieceSize long).
+	// Two pieces are under way at a time, so that aw-server prepares one answer while the
+	// client decodes the other: when piece i's answer is in, piece i+2 is asked for (once the
+	// pieces before it are asked), sized by the density of that answer (the first two pieces
+	// are pieceSize long). The answers are joined oldest first. The first piece's look-back
+	// (see lookBack) runs once its answer is in, beside the other requests: no request waits
+	// for it, nor for the joining.
 	ctx, cancel := context.WithCancel(ctx)
 	var wg sync.WaitGroup
 	defer wg.Wait()
 	defer cancel()
+	returned := make(chan struct{}) // no report is read any more
+	defer close(returned)
 	var (
-		asked []*pieceAnswer
-		next  = from
-		size  = c.pieceSize
+		asked   []*pieceAnswer
+		next    = from
+		size    = c.pieceSize
+		reports = make(chan pieceReport)
 		// Piece i is decoded with decoders[i%2]: equal strings and data objects are shared
 		// across the bucket's pieces, and piece i+2 is asked for only once piece i is read.
 		decoders = [2]*valueDecoder{newValueDecoder(), newValueDecoder()}
 	)
-	ask := func() {
-		if !next.Before(to) {
-			return
+	report := func(r pieceReport) {
+		select {
+		case reports <- r:
+		case <-returned: // with an earlier piece's error
 		}
+	}
+	ask := func() {
 		p := piece{next, to}
 		if size > 0 && next.Add(size).Before(to) {
 			p.end = next.Add(size)
 		}
 		next = p.end
-		a := &pieceAnswer{p: p, done: make(chan struct{})}
+		a := &pieceAnswer{p: p}
+		first := len(asked) == 0
 		d := decoders[len(asked)%2]
 		asked = append(asked, a)
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			defer close(a.done)
-			a.evs, a.bad, a.err = c.fetchEvents(ctx, d, bucketID, pieceQuery(p.start, p.end))
+			evs, bad, err := c.fetchEvents(ctx, d, bucketID, pieceQuery(p.start, p.end))
+			a.n = len(evs)
+			if first && err == nil && !coversStart(evs, p.start) {
+				report(pieceReport{a: a})
+				evs, bad, err = c.lookBack(ctx, bucketID, p, evs, bad, true)
+			}
+			a.evs, a.bad, a.err = evs, bad, err
+			report(pieceReport{a: a, done: true})
 		}()
 	}
 	ask()
-	ask()
-	check := true
-	for i := 0; i < len(asked); i++ {
-		a := asked[i]
-		<-a.done
-		if a.err != nil {
-			return Events{}, a.err
-		}
-		size = c.nextPieceSize(a.p.end.Sub(a.p.start), len(a.evs))
+	if next.Before(to) {
 		ask()
-		evs, bad, err := c.lookBack(ctx, bucketID, a.p, a.evs, a.bad, check)
-		if err != nil {
-			return Events{}, err
+	}
+	check := false // the first piece was checked as it came in
+	failed := false
+	for i := 0; i < len(asked); {
+		r := <-reports
+		r.a.answered = true
+		if r.done {
+			r.a.done = true
+			failed = failed || r.a.err != nil
 		}
-		malformed += bad
-		asm.add(a.p, evs)
-		check = mayBeCutOff(evs, a.p)
+		for !failed && next.Before(to) && asked[len(asked)-2].answered {
+			a := asked[len(asked)-2]
+			size = c.nextPieceSize(a.p.end.Sub(a.p.start), a.n)
+			ask()
+		}
+		for ; i < len(asked) && asked[i].done; i++ {
+			a := asked[i]
+			if a.err != nil {
+				return Events{}, a.err
+			}
+			evs, bad, err := c.lookBack(ctx, bucketID, a.p, a.evs, a.bad, check)
+			if err != nil {
+				return Events{}, err
+			}
+			malformed += bad
+			asm.add(a.p, evs)
+			check = mayBeCutOff(evs, a.p)
+		}
 	}
 	return Events{Events: asm.result(from, to), Malformed: malformed, Owned: true}, nil
 }
 
-// pieceAnswer is the answer to one piece's request, once done is closed.
+// pieceAnswer is the answer to one piece's request. Its goroutine sets n (how many events the
+// answer held) before reporting it answered, and evs, bad and err (after the first piece's
+// look-back) before reporting it done; answered and done are Events' own record of those
+// reports.
 type pieceAnswer struct {
-	p    piece
-	evs  []activity.Event
-	bad  int
-	err  error
-	done chan struct{}
+	p              piece
+	n              int
+	evs            []activity.Event
+	bad            int
+	err            error
+	answered, done bool
+}
+
+// pieceReport tells Events that a piece's answer is in (done: and ready to be joined).
+type pieceReport struct {
+	a    *pieceAnswer
+	done bool
 }
 
 // pieceQuery is the events query for [start, end].

@@ -151,6 +151,66 @@ func TestEventsAsksForTheNextPieceBeforeReadingAnAnswer(t *testing.T) {
 	assert.Equal(t, []string{"c 11:30:00+600s", "b 10:30:00+600s", "a 09:00:00+600s"}, summary(got.Events))
 }
 
+// TestEventsAsksOnWhileTheFirstPieceLooksBack: the server holds back the first piece's
+// look-up (the query for an event covering its start) until the fourth piece's request has
+// arrived. The client gets everything, as piece i+2 is asked for once piece i is answered;
+// were it to wait for the first piece's look-up before asking for more than the third, its
+// requests would time out.
+func TestEventsAsksOnWhileTheFirstPieceLooksBack(t *testing.T) {
+	s := awtest.New(t)
+	s.AddEvents("w", ev(70, 10, "a"), ev(130, 10, "b"), ev(190, 10, "c"), ev(250, 10, "d"))
+	fourthAsked := make(chan struct{})
+	var once sync.Once
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		q := r.URL.Query()
+		switch {
+		case q.Get("limit") == "1" && q.Get("end") == formatted(at(0)):
+			select {
+			case <-fourthAsked:
+			case <-r.Context().Done():
+				return
+			}
+		case q.Get("start") == formatted(at(180)):
+			once.Do(func() { close(fourthAsked) })
+		}
+		proxy(t, w, r, s.URL())
+	}))
+	t.Cleanup(srv.Close)
+	c := activitywatch.New(srv.URL, activitywatch.WithPieceSize(time.Hour), activitywatch.WithTimeout(10*time.Second))
+	got, err := c.Events(context.Background(), "w", at(0), at(300))
+	require.NoError(t, err)
+	assert.Equal(t, []string{"d 13:10:00+600s", "c 12:10:00+600s", "b 11:10:00+600s", "a 10:10:00+600s"}, summary(got.Events))
+}
+
+// TestEventsReturnsWhenTheCallerCancels: the caller's context is cancelled while both pieces'
+// requests are under way (as the syncer does when another bucket's read fails); Events
+// returns the cancellation instead of waiting for answers that will never be reported.
+func TestEventsReturnsWhenTheCallerCancels(t *testing.T) {
+	for range 20 {
+		ctx, cancel := context.WithCancel(context.Background())
+		var asked sync.WaitGroup
+		asked.Add(2)
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			asked.Done()
+			<-r.Context().Done()
+		}))
+		go func() { asked.Wait(); cancel() }()
+		c := activitywatch.New(srv.URL, activitywatch.WithPieceSize(time.Hour))
+		done := make(chan error)
+		go func() {
+			_, err := c.Events(ctx, "w", at(0), at(180))
+			done <- err
+		}()
+		select {
+		case err := <-done:
+			require.ErrorIs(t, err, context.Canceled)
+		case <-time.After(time.Minute):
+			t.Fatal("Events did not return after its context was cancelled")
+		}
+		srv.Close()
+	}
+}
+
 // formatted is t as the client writes it in a query.
 func formatted(t time.Time) string { return t.Format(time.RFC3339Nano) }
 
