@@ -26,6 +26,7 @@ type derivation struct {
 	byHash         map[uint64]int32 // data hash → the latest record with it
 	byMap          *[1 << byMapBits]mapMatch
 	datas          []dataRec
+	oddKeyBuf      []string             // the datas' odd keys
 	groupCache     []map[string][]int32 // per rule group: subject → the rules it matches
 	labelOf        []int32              // per match id: its evidence label's id in labels, -1 before
 	labels         []evidenceKey        // distinct evidence labels

@@ -49,10 +49,17 @@ type nevent struct {
 
 // dataRec is one distinct data map (null values removed) with its private keys.
 type dataRec struct {
-	data      map[string]any
-	private   []string
-	next      int32 // the next record with the same hash, or -1
-	lowerKeys bool  // every key is lower-case ASCII (profile.LowerKeys), as watchers write them
+	data    map[string]any
+	private []string
+	next    int32 // the next record with the same hash, or -1
+	// The keys that are not lower-case ASCII (profile.AppendOddKeys), few or none, are
+	// derivation.oddKeys[oddAt:oddAt+oddN].
+	oddAt, oddN int32
+}
+
+// oddKeys returns the odd keys of a data record.
+func (d *derivation) oddKeys(rec *dataRec) []string {
+	return d.oddKeyBuf[rec.oddAt : rec.oddAt+rec.oddN]
 }
 
 // typeKind identifies what a rule's bucket word and the slicing flags depend on.
@@ -301,7 +308,9 @@ func (d *derivation) intern(data map[string]any, private []string) int32 {
 	}
 	id := int32(len(d.datas))
 	d.byHash[h] = id
-	d.datas = append(d.datas, dataRec{data: m, private: private, next: head, lowerKeys: profile.LowerKeys(m)})
+	at := len(d.oddKeyBuf)
+	d.oddKeyBuf = profile.AppendOddKeys(d.oddKeyBuf, m)
+	d.datas = append(d.datas, dataRec{data: m, private: private, next: head, oddAt: int32(at), oddN: int32(len(d.oddKeyBuf) - at)})
 	return id
 }
 
@@ -429,12 +438,7 @@ func (d *derivation) match(tk, data int32) int32 {
 // maps mostly repeat the same app, url or title, and each group's matcher then runs once per
 // distinct value.
 func (d *derivation) groupHits(g int, data *dataRec) []int32 {
-	var s string
-	if data.lowerKeys {
-		s = d.e.ruleSet.SubjectOfLowerKeys(g, data.data)
-	} else {
-		s = d.e.ruleSet.Subject(g, data.data)
-	}
+	s := d.e.ruleSet.SubjectWithOddKeys(g, data.data, d.oddKeys(data))
 	if s == "" {
 		return nil
 	}

@@ -227,11 +227,7 @@ func (d *derivation) placeholder(key string, winner int32, group []blockSlice) s
 // absent (missing or null).
 func (d *derivation) titleValue(data int32, key string) (string, bool) {
 	rec := &d.datas[data]
-	lookup := profile.FieldValue
-	if rec.lowerKeys {
-		lookup = profile.FieldValueOfLowerKeys
-	}
-	k, v, ok := lookup(rec.data, key)
+	k, v, ok := profile.FieldValueWithOddKeys(rec.data, d.oddKeys(rec), key)
 	if !ok {
 		return "", false
 	}

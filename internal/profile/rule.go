@@ -265,38 +265,47 @@ func FieldValue(data map[string]any, key string) (string, any, bool) {
 	return bestKey, bestVal, found
 }
 
-// FieldValueOfLowerKeys is FieldValue for data whose keys are all lower-case ASCII, as
-// watchers write them: a key matches one of those case-insensitively only by its lower case,
-// so that is looked up alone, and the keys are never scanned.
-func FieldValueOfLowerKeys(data map[string]any, key string) (string, any, bool) {
-	lower := true
-	for i := 0; i < len(key); i++ {
-		switch c := key[i]; {
-		case c >= utf8.RuneSelf:
-			return FieldValue(data, key) // K, the Kelvin sign, matches k
-		case 'A' <= c && c <= 'Z':
-			lower = false
-		}
-	}
-	if !lower {
-		key = strings.ToLower(key)
-	}
-	if v, ok := data[key]; ok && v != nil {
-		return key, v, true
-	}
-	return "", nil, false
-}
-
-// LowerKeys reports whether every key of data is lower-case ASCII.
-func LowerKeys(data map[string]any) bool {
+// AppendOddKeys appends the keys of data that are not lower-case ASCII ("tabCount"): the
+// only ones a field can match case-insensitively other than by its own lower case.
+func AppendOddKeys(odd []string, data map[string]any) []string {
 	for k := range data {
 		for i := 0; i < len(k); i++ {
 			if c := k[i]; c >= utf8.RuneSelf || 'A' <= c && c <= 'Z' {
-				return false
+				odd = append(odd, k)
+				break
 			}
 		}
 	}
-	return true
+	return odd
+}
+
+// FieldValueWithOddKeys is FieldValue for data whose odd keys (AppendOddKeys) are odd: besides the key itself
+// only its lower case and the odd keys are looked at, never every key.
+func FieldValueWithOddKeys(data map[string]any, odd []string, key string) (string, any, bool) {
+	if v, ok := data[key]; ok && v != nil {
+		return key, v, true
+	}
+	var (
+		bestKey string
+		bestVal any
+		found   bool
+	)
+	for i := 0; i < len(key); i++ {
+		if key[i] >= utf8.RuneSelf {
+			return FieldValue(data, key) // K, the Kelvin sign, matches k
+		}
+	}
+	if lower := strings.ToLower(key); lower != key {
+		if v, ok := data[lower]; ok && v != nil {
+			bestKey, bestVal, found = lower, v, true
+		}
+	}
+	for _, k := range odd {
+		if v := data[k]; v != nil && k != key && strings.EqualFold(k, key) && (!found || k < bestKey) {
+			bestKey, bestVal, found = k, v, true
+		}
+	}
+	return bestKey, bestVal, found
 }
 
 // ValueText is the text of a data value as rules see it: strings as they are; other values as

@@ -105,10 +105,12 @@ func (s *RuleSet) Subject(g int, data map[string]any) string {
 	return s.groups[g].subject.Subject(data)
 }
 
-// SubjectOfLowerKeys is Subject for data whose keys are all lower-case ASCII (LowerKeys),
-// found without scanning them.
-func (s *RuleSet) SubjectOfLowerKeys(g int, data map[string]any) string {
-	return s.groups[g].subject.subject(data, FieldValueOfLowerKeys)
+// SubjectWithOddKeys is Subject for data whose odd keys (AppendOddKeys) are odd, found without scanning every
+// key (FieldValueWithOddKeys).
+func (s *RuleSet) SubjectWithOddKeys(g int, data map[string]any, odd []string) string {
+	return s.groups[g].subject.subject(data, func(data map[string]any, key string) (string, any, bool) {
+		return FieldValueWithOddKeys(data, odd, key)
+	})
 }
 
 // MatchSubject appends to dst the indices of the rules of group g that match subject subj,
