@@ -52,7 +52,7 @@ type dataRec struct {
 	data    map[string]any
 	private []string
 	next    int32 // the next record with the same hash, or -1
-	// The keys that are not lower-case ASCII (profile.AppendOddKeys), few or none, are
+	// The keys that are not lower-case ASCII (profile.OddKey), few or none, are
 	// derivation.oddKeys[oddAt:oddAt+oddN].
 	oddAt, oddN int32
 }
@@ -273,6 +273,7 @@ type mapMatch struct {
 func (d *derivation) intern(data map[string]any, private []string) int32 {
 	var h uint64
 	n, hasNull := 0, false
+	oddAt := len(d.oddKeyBuf) // a new record's odd keys, noted on the way
 	for k, v := range data {
 		if v == nil {
 			hasNull = true
@@ -280,6 +281,9 @@ func (d *derivation) intern(data map[string]any, private []string) int32 {
 		}
 		n++
 		h += mix(maphash.String(d.seed, k) ^ mix(d.hashValue(v)))
+		if profile.OddKey(k) {
+			d.oddKeyBuf = append(d.oddKeyBuf, k)
+		}
 	}
 	for _, p := range private {
 		h += mix(maphash.String(d.seed, p) + 0x632be59bd9b4e019)
@@ -288,6 +292,7 @@ func (d *derivation) intern(data map[string]any, private []string) int32 {
 	if found {
 		for id := head; id >= 0; id = d.datas[id].next {
 			if rec := &d.datas[id]; len(rec.data) == n && sameData(rec.data, data) && samePrivate(rec.private, private) {
+				d.oddKeyBuf = d.oddKeyBuf[:oddAt]
 				return id
 			}
 		}
@@ -308,9 +313,7 @@ func (d *derivation) intern(data map[string]any, private []string) int32 {
 	}
 	id := int32(len(d.datas))
 	d.byHash[h] = id
-	at := len(d.oddKeyBuf)
-	d.oddKeyBuf = profile.AppendOddKeys(d.oddKeyBuf, m)
-	d.datas = append(d.datas, dataRec{data: m, private: private, next: head, oddAt: int32(at), oddN: int32(len(d.oddKeyBuf) - at)})
+	d.datas = append(d.datas, dataRec{data: m, private: private, next: head, oddAt: int32(oddAt), oddN: int32(len(d.oddKeyBuf) - oddAt)})
 	return id
 }
 

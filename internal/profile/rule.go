@@ -265,21 +265,18 @@ func FieldValue(data map[string]any, key string) (string, any, bool) {
 	return bestKey, bestVal, found
 }
 
-// AppendOddKeys appends the keys of data that are not lower-case ASCII ("tabCount"): the
-// only ones a field can match case-insensitively other than by its own lower case.
-func AppendOddKeys(odd []string, data map[string]any) []string {
-	for k := range data {
-		for i := 0; i < len(k); i++ {
-			if c := k[i]; c >= utf8.RuneSelf || 'A' <= c && c <= 'Z' {
-				odd = append(odd, k)
-				break
-			}
+// OddKey reports whether a data key is not lower-case ASCII ("tabCount"): the only keys a
+// field can match case-insensitively other than by its own lower case.
+func OddKey(k string) bool {
+	for i := 0; i < len(k); i++ {
+		if c := k[i]; c >= utf8.RuneSelf || 'A' <= c && c <= 'Z' {
+			return true
 		}
 	}
-	return odd
+	return false
 }
 
-// FieldValueWithOddKeys is FieldValue for data whose odd keys (AppendOddKeys) are odd: besides the key itself
+// FieldValueWithOddKeys is FieldValue for data whose odd keys (OddKey) are odd: besides the key itself
 // only its lower case and the odd keys are looked at, never every key.
 func FieldValueWithOddKeys(data map[string]any, odd []string, key string) (string, any, bool) {
 	if v, ok := data[key]; ok && v != nil {

@@ -105,7 +105,7 @@ func (s *RuleSet) Subject(g int, data map[string]any) string {
 	return s.groups[g].subject.Subject(data)
 }
 
-// SubjectWithOddKeys is Subject for data whose odd keys (AppendOddKeys) are odd, found without scanning every
+// SubjectWithOddKeys is Subject for data whose odd keys (OddKey) are odd, found without scanning every
 // key (FieldValueWithOddKeys).
 func (s *RuleSet) SubjectWithOddKeys(g int, data map[string]any, odd []string) string {
 	return s.groups[g].subject.subject(data, func(data map[string]any, key string) (string, any, bool) {
