@@ -52,6 +52,7 @@ type derivation struct {
 	awayBuf  []int32
 	unionBuf []uint64
 	profBuf  []int32
+	plans    *[1 << planBits]slicePlan // Phase 1's plans by union, when the rules fit in a word
 
 	diag Diagnostics
 }
@@ -92,13 +93,17 @@ func (e *Engine) Derive(in Input) Result {
 }
 
 func newDerivation(e *Engine, in Input) *derivation {
-	return &derivation{
+	d := &derivation{
 		e: e, from: in.From.UnixMicro(), to: in.To.UnixMicro(),
 		hosts: map[string]int32{}, tkIDs: map[typeKind]int32{}, seed: maphash.MakeSeed(), byHash: map[uint64]int32{},
 		byMap:    new([1 << byMapBits]mapMatch),
 		matchIDs: map[[2]int32]int32{}, unionBuf: make([]uint64, e.words), groupCache: make([]map[string][]int32, e.ruleSet.Groups()),
 		labelIDs: map[evidenceKey]int32{},
 	}
+	if e.words == 1 {
+		d.plans = new([1 << planBits]slicePlan)
+	}
+	return d
 }
 
 // run is Phase 1 (§4): every profile's machine over the slices, seeded first. It also finds the
@@ -134,10 +139,23 @@ func (d *derivation) run(seeds []Seed) (cands []candidate, q int64, hasQ bool) {
 			q, hasQ = sl.start, true
 		}
 		u := d.union(d.sliceStates(sl))
-		step = mergeProfiles(step[:0], busy, d.primaryProfiles(u))
+		var primaries []int32
+		var toks []profile.Token // nil: classify each stepped profile
+		if d.plans != nil {
+			pl := d.plan(u)
+			primaries, toks = pl.primaries, pl.toks
+		} else {
+			primaries = d.primaryProfiles(u)
+		}
+		step = mergeProfiles(step[:0], busy, primaries)
 		busy = busy[:0]
 		for _, p := range step {
-			tok, _ := d.classify(u, int(p))
+			var tok profile.Token
+			if toks != nil {
+				tok = toks[p]
+			} else {
+				tok, _ = d.classify(u, int(p))
+			}
 			cands = fsms[p].step(tok, sl.start, sl.end, int32(i), cands)
 			if fsms[p].state != idle {
 				busy = append(busy, p)

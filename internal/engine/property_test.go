@@ -525,3 +525,26 @@ func TestByStartOrderIsTheSort(t *testing.T) {
 		require.Equal(t, want, byStartOrder(evs, runs), "round %d: %d runs", round, len(runs))
 	}
 }
+
+// Phase 1 gives the same candidates and quiescent point with plans remembered by union as
+// with every slice classified for itself.
+func TestPlansAgreeWithClassifying(t *testing.T) {
+	planned := 0
+	for seed := range uint64(300) {
+		r := rand.New(rand.NewPCG(seed, 11))
+		e := newEngine(t, randomProfiles(r), Options{AFKMasking: r.IntN(2) == 0})
+		in := randomInput(r, r.IntN(2) == 0)
+		withPlans := derive(e, in)
+		if withPlans.plans == nil {
+			continue // the rules span words: there are no plans
+		}
+		planned++
+		classified := derive(e, in)
+		classified.plans = nil
+		wantCands, wantQ, wantHasQ := classified.run(nil)
+		gotCands, gotQ, gotHasQ := withPlans.run(nil)
+		require.Equal(t, wantCands, gotCands, "seed %d", seed)
+		require.Equal(t, []any{wantQ, wantHasQ}, []any{gotQ, gotHasQ}, "seed %d", seed)
+	}
+	require.Greater(t, planned, 250)
+}
