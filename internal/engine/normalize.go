@@ -37,15 +37,18 @@ type bucketInfo struct {
 
 // nevent is a normalised event (§1.3). Its index in derivation.events is its position in the
 // event order, so a slice's states sorted by index are in state order.
+// It is kept to 32 bytes: the sweep and the filters walk events by index.
 type nevent struct {
 	start, end int64
 	match      int32 // interned (type, kind, data)
 	host       int32
-	browser    int32
-	bucket     int32
-	kind       activity.Kind
+	bucket     int32 // its bucket's browser is in derivation.buckets
+	kind8      uint8 // the bucket's activity.Kind (kind)
 	flags      uint8
 }
+
+// kind is the event's bucket kind.
+func (ev *nevent) kind() activity.Kind { return activity.Kind(ev.kind8) }
 
 // dataRec is one distinct data map (null values removed) with its private keys.
 type dataRec struct {
@@ -153,7 +156,7 @@ func (d *derivation) loadBucket(bi int32, evs []activity.Event) {
 			}
 		}
 		m := d.matchData(info.tk, ev.Data, ev.Private)
-		ne := nevent{start: start, end: end, match: m, host: info.host, browser: info.browser, bucket: bi, kind: info.kind,
+		ne := nevent{start: start, end: end, match: m, host: info.host, bucket: bi, kind8: uint8(info.kind),
 			flags: d.matches[m].flags}
 		if ne.flags&fBrowser != 0 && !d.hasWebBucket(d.matches[m].browsers, info.host) {
 			ne.flags |= fEscape

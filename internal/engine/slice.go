@@ -125,7 +125,7 @@ func (d *derivation) filter(covering []int32, out []int32) []int32 {
 	evs := d.events
 	hasWeb, hasAway := false, false
 	for _, s := range covering {
-		hasWeb = hasWeb || evs[s].kind == activity.KindWeb
+		hasWeb = hasWeb || evs[s].kind() == activity.KindWeb
 		hasAway = hasAway || evs[s].flags&fAway != 0
 	}
 	mask := d.e.masking && hasAway
@@ -137,7 +137,7 @@ func (d *derivation) filter(covering []int32, out []int32) []int32 {
 	hosts := d.hostBuf[:0]
 	for _, s := range covering {
 		h := evs[s].host
-		if evs[s].kind == activity.KindWeb {
+		if evs[s].kind() == activity.KindWeb {
 			w := d.admitter(covering, s)
 			switch {
 			case w < 0:
@@ -164,7 +164,7 @@ func (d *derivation) filter(covering []int32, out []int32) []int32 {
 			continue
 		}
 		if mask && contains32(away, h) {
-			switch evs[s].kind {
+			switch evs[s].kind() {
 			case activity.KindWindow:
 				if evs[s].flags&fAlways == 0 {
 					continue
@@ -191,13 +191,13 @@ func (d *derivation) admitter(covering []int32, w int32) int32 {
 	web := &evs[w]
 	for _, s := range covering {
 		win := &evs[s]
-		if win.kind != activity.KindWindow || win.flags&fBrowser == 0 {
+		if win.kind() != activity.KindWindow || win.flags&fBrowser == 0 {
 			continue
 		}
 		if web.host != wildcardHost && web.host != win.host {
 			continue
 		}
-		if web.browser < 0 || win.flags&fEscape != 0 || contains32(d.matches[win.match].browsers, web.browser) {
+		if browser := d.buckets[web.bucket].browser; browser < 0 || win.flags&fEscape != 0 || contains32(d.matches[win.match].browsers, browser) {
 			return s
 		}
 	}

@@ -348,7 +348,7 @@ func (d *derivation) labelID(ev int32) int32 {
 	if id := d.labelOf[m]; id >= 0 {
 		return id
 	}
-	k := evidenceKey{d.events[ev].kind, d.label(ev)}
+	k := evidenceKey{d.events[ev].kind(), d.label(ev)}
 	id, ok := d.labelIDs[k]
 	if !ok {
 		id = int32(len(d.labels))
@@ -369,7 +369,7 @@ func (d *derivation) label(ev int32) string {
 		return v
 	}
 	var parts []string
-	kind := d.events[ev].kind
+	kind := d.events[ev].kind()
 	switch kind {
 	case activity.KindWindow:
 		parts = []string{get("app"), get("title")}

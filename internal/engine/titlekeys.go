@@ -67,7 +67,7 @@ func (k *blockKeys) compute() {
 	for _, b := range k.evidence {
 		for _, s := range d.sliceStates(d.slices[b.slice]) {
 			data := d.dataOf(s)
-			switch d.events[s].kind {
+			switch d.events[s].kind() {
 			case activity.KindEditor:
 				editor.add(d.fromKey(&d.editorProjects, data, "project", baseName), b.dur)
 			case activity.KindWindow:
