@@ -83,7 +83,11 @@ func TestAssemblerJoinsAndTrims(t *testing.T) {
 		var all []activity.Event
 		for i, s := range rng.Perm(int(to.Sub(first) / time.Second))[:rng.IntN(40)] {
 			all = append(all, activity.Event{ID: int64(i + 1), Timestamp: first.Add(time.Duration(s) * time.Second),
-				Duration: float64(rng.IntN(3 * 3600))})
+				Duration: float64(rng.IntN(3*3600)) + float64(rng.IntN(4))/4}) // ends on quarter seconds
+		}
+		if round%4 == 1 { // just outside the range: in the widened answers only, then trimmed away
+			all = append(all, activity.Event{ID: 1000, Timestamp: from.Add(-time.Second), Duration: 0.75},
+				activity.Event{ID: 1001, Timestamp: to.Add(time.Second / 4), Duration: 1})
 		}
 		var a assembler
 		for start := from; start.Before(to); start = start.Add(time.Hour) {
