@@ -10,6 +10,7 @@ import (
 	"os"
 	"runtime/debug"
 	"sort"
+	"sync"
 	"text/tabwriter"
 	"time"
 
@@ -87,9 +88,25 @@ func runPreview(ctx context.Context, env Env, args []string) int {
 	if *noMasking {
 		cfg.AFKMasking = false
 	}
-	// The profiles are compiled before anything is read: a broken one fails at once.
-	if req.Engine, err = pipeline.Engine(cfg); err != nil {
-		return fail(ExitUsage, "%v", err)
+	// The profiles are compiled while the activity is read: a broken one stops the reading at
+	// once, and its error is the one reported, whatever else failed meanwhile.
+	readCtx, stopReading := context.WithCancel(ctx)
+	defer stopReading()
+	compiled := make(chan error, 1)
+	go func() {
+		var err error
+		if req.Engine, err = pipeline.Engine(cfg); err != nil {
+			stopReading()
+		}
+		compiled <- err
+	}()
+	compileErr := sync.OnceValue(func() error { return <-compiled })
+	fail = func(code int, format string, a ...any) int {
+		if err := compileErr(); err != nil {
+			code, format, a = ExitUsage, "%v", []any{err}
+		}
+		fmt.Fprintf(env.Stderr, "awcal preview: "+format+"\n", a...)
+		return code
 	}
 
 	if x, ok := src.(*pipeline.Export); ok && (req.From.IsZero() || req.To.IsZero()) {
@@ -118,13 +135,16 @@ func runPreview(ctx context.Context, env Env, args []string) int {
 	if x, ok := src.(*pipeline.Export); ok {
 		x.HandOver() // read once: its events are filtered where they are, not copied
 	}
-	act, err := syncer.ReadActivity(ctx, src, cfg, req.From, req.To)
+	act, err := syncer.ReadActivity(readCtx, src, cfg, req.From, req.To)
 	if err != nil {
 		var ce *syncer.ConfigError
 		if errors.As(err, &ce) {
 			return fail(ExitUsage, "%v", err)
 		}
 		return fail(ExitFailure, "%v", err)
+	}
+	if err := compileErr(); err != nil {
+		return fail(ExitUsage, "%v", err)
 	}
 	req.Buckets, req.Malformed = act.Buckets, act.Malformed
 	if err := writePreview(env.Stdout, env.Stderr, req); err != nil {

@@ -3,6 +3,8 @@ package cli
 import (
 	"bytes"
 	"encoding/json"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -187,6 +189,12 @@ func TestPreviewErrors(t *testing.T) {
 	// Nothing listens on port 1: reading from this aw-server fails.
 	unreachable := writeFile(t, "c.json", `{"activitywatch": {"url": "http://127.0.0.1:1"}, "calendar": {"kind": "ics", "path": "`+
 		filepath.ToSlash(filepath.Join(t.TempDir(), "c.ics"))+`"}}`)
+	// This aw-server answers nothing until the request is given up: the profiles are
+	// compiled while it is asked, and a broken one has to stop the reading.
+	silent := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { <-r.Context().Done() }))
+	t.Cleanup(silent.Close)
+	hanging := writeFile(t, "c.json", `{"activitywatch": {"url": "`+silent.URL+`"}, "calendar": {"kind": "ics", "path": "`+
+		filepath.ToSlash(filepath.Join(t.TempDir(), "c.ics"))+`"}}`)
 	tests := []struct {
 		name string
 		args []string
@@ -201,7 +209,11 @@ func TestPreviewErrors(t *testing.T) {
 		{"inverted range", []string{"--export", path, "--from", "2026-01-06", "--to", "2026-01-05"}, ExitUsage, "--to must be after --from"},
 		{"invalid regex", []string{"--export", path, "--profiles", badRegex}, ExitUsage,
 			`profile "X" (x): primary rule 1: invalid regex at position 2`},
-		{"a broken profile fails before aw-server is asked", []string{"--config", unreachable, "--profiles", badRegex}, ExitUsage,
+		{"a broken profile is reported, not that aw-server is unreachable", []string{"--config", unreachable, "--profiles", badRegex}, ExitUsage,
+			`profile "X" (x): primary rule 1: invalid regex at position 2`},
+		{"a broken profile stops a reading that hangs", []string{"--config", hanging, "--profiles", badRegex}, ExitUsage,
+			`profile "X" (x): primary rule 1: invalid regex at position 2`},
+		{"a broken profile is reported, not an empty range", []string{"--export", path, "--profiles", badRegex, "--from", "2026-01-06", "--to", "2026-01-05"}, ExitUsage,
 			`profile "X" (x): primary rule 1: invalid regex at position 2`},
 		{"unknown key", []string{"--export", path, "--profiles", typo}, ExitUsage, `profile 1: json: unknown field "treshold"`},
 		{"not profiles", []string{"--export", path, "--profiles", writeFile(t, "p.json", `"x"`)}, ExitUsage, "want a JSON array of profiles"},
