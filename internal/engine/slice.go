@@ -148,7 +148,9 @@ func (d *derivation) filter(covering []int32, out []int32) []int32 {
 		}
 		hosts = append(hosts, h)
 	}
-	d.hostBuf = hosts
+	if cap(hosts) > cap(d.hostBuf) { // kept only when it grew: a store per slice costs
+		d.hostBuf = hosts
+	}
 	away := d.awayBuf[:0]
 	if mask {
 		for _, s := range covering {
@@ -157,7 +159,9 @@ func (d *derivation) filter(covering []int32, out []int32) []int32 {
 			}
 		}
 	}
-	d.awayBuf = away
+	if cap(away) > cap(d.awayBuf) {
+		d.awayBuf = away
+	}
 	for i, s := range covering {
 		h := hosts[i]
 		if h == dropped {
