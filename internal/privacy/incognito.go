@@ -2,6 +2,7 @@ package privacy
 
 import (
 	"math"
+	"math/bits"
 	"regexp"
 	"sort"
 	"strings"
@@ -44,11 +45,12 @@ type privateTabs struct {
 	marker  map[string]bool // window title → it has a private-window marker
 	// windows is each window event's title and whether that has a marker, by data object.
 	windows dataCache[windowTitle]
-	// incognito is, per bucket index, a bit per event: the web events that are incognito tabs.
-	incognito [][]uint64
+	// private is, per bucket index, a bit per event: the web events that are incognito tabs and
+	// the window events that show a private browser window (see markWindows).
+	private [][]uint64
 }
 
-// windowTitle is what showsIn needs of a window event's data.
+// windowTitle is what markWindows needs of a window event's data.
 type windowTitle struct {
 	title  string
 	marked bool
@@ -73,7 +75,7 @@ func nanos(t time.Time) int64 {
 }
 
 // endNanos is an upper bound of nanos(e.End()) for an event that starts at from (nanoseconds):
-// overlap only rules out tabs, and showsIn then compares exact times.
+// overlap only rules out tabs, and showsTab then compares exact times.
 func endNanos(from int64, e *activity.Event) int64 {
 	d := e.Duration * float64(time.Second)
 	if !(d > 0) { // zero, negative or NaN: End is not after the start
@@ -88,9 +90,21 @@ func endNanos(from int64, e *activity.Event) int64 {
 	return math.MaxInt64
 }
 
+// privateActivity finds the private activity of buckets: the incognito tabs of every web bucket,
+// and the window events that show a private browser window (see markWindows).
+func privateActivity(buckets []activity.BucketEvents) *privateTabs {
+	tabs := incognitoTabs(buckets)
+	for bi, b := range buckets {
+		if activity.KindOf(b.Bucket) == activity.KindWindow {
+			tabs.markWindows(bi, b.Bucket.Hostname, b.Events)
+		}
+	}
+	return tabs
+}
+
 // incognitoTabs collects the incognito tabs of every web bucket.
 func incognitoTabs(buckets []activity.BucketEvents) *privateTabs {
-	tabs := &privateTabs{marker: map[string]bool{}, incognito: make([][]uint64, len(buckets))}
+	tabs := &privateTabs{marker: map[string]bool{}, private: make([][]uint64, len(buckets))}
 	var webs dataCache[bool]
 	for bi, b := range buckets {
 		if activity.KindOf(b.Bucket) != activity.KindWeb {
@@ -100,13 +114,13 @@ func incognitoTabs(buckets []activity.BucketEvents) *privateTabs {
 		if host == "unknown" {
 			host = ""
 		}
-		bits := make([]uint64, (len(b.Events)+63)/64)
-		tabs.incognito[bi] = bits
+		set := make([]uint64, (len(b.Events)+63)/64)
+		tabs.private[bi] = set
 		for ei, e := range b.Events {
 			if !webs.get(e.Data, incognito) {
 				continue
 			}
-			bits[ei/64] |= 1 << (ei % 64)
+			set[ei/64] |= 1 << (ei % 64)
 			t := privateTab{host: host, from: e.Timestamp.Add(-tabSlack), to: e.End().Add(tabSlack)}
 			t.title, _ = e.Data["title"].(string)
 			t.url, _ = e.Data["url"].(string)
@@ -125,27 +139,53 @@ func incognitoTabs(buckets []activity.BucketEvents) *privateTabs {
 	return tabs
 }
 
-// isIncognito reports whether event ei of bucket bi (a web bucket) is an incognito tab.
-func (tabs *privateTabs) isIncognito(bi, ei int) bool {
-	bits := tabs.incognito[bi]
-	return bits != nil && bits[ei/64]&(1<<(ei%64)) != 0
+// isPrivate reports whether event ei of bucket bi is private: an incognito tab, or a window
+// event that shows a private browser window.
+func (tabs *privateTabs) isPrivate(bi, ei int) bool {
+	set := tabs.private[bi]
+	return set != nil && set[ei/64]&(1<<(ei%64)) != 0
 }
 
-// showsIn reports whether a window event of host shows a private browser window: its title has
-// a private-window marker, or it overlaps an incognito tab of the same host and its title
-// contains that tab's title or url.
-func (tabs *privateTabs) showsIn(host string, e *activity.Event) bool {
-	w := tabs.window(e.Data)
-	if w.marked {
-		return true
+// privateEdits lists the private events of bucket bi as edits that drop them, in order.
+func (tabs *privateTabs) privateEdits(bi int) []edit {
+	var out []edit
+	for w, x := range tabs.private[bi] {
+		for x != 0 {
+			out = append(out, edit{index: w*64 + bits.TrailingZeros64(x)})
+			x &= x - 1
+		}
 	}
-	title := w.title
-	if title == "" || len(tabs.spans) == 0 {
-		return false
+	return out
+}
+
+// markWindows marks the events of window bucket bi, of host, that show a private browser
+// window: the title has a private-window marker, or the event overlaps an incognito tab of the
+// same host and its title contains that tab's title or url. It runs on every window event, so
+// the common case (no marker, no tab at that time) is decided here without a call.
+func (tabs *privateTabs) markWindows(bi int, host string, evs []activity.Event) {
+	var set []uint64
+	for ei := range evs {
+		e := &evs[ei]
+		w := tabs.window(e.Data)
+		if !w.marked {
+			if w.title == "" || len(tabs.spans) == 0 {
+				continue
+			}
+			if from := nanos(e.Timestamp); !tabs.overlap(from, endNanos(from, e)) || !tabs.showsTab(host, e, w.title) {
+				continue
+			}
+		}
+		if set == nil {
+			set = make([]uint64, (len(evs)+63)/64)
+		}
+		set[ei/64] |= 1 << (ei % 64)
 	}
-	if from := nanos(e.Timestamp); !tabs.overlap(from, endNanos(from, e)) {
-		return false
-	}
+	tabs.private[bi] = set
+}
+
+// showsTab reports whether window event e of host, titled title, overlaps an incognito tab of
+// the same host whose title or url its title contains.
+func (tabs *privateTabs) showsTab(host string, e *activity.Event, title string) bool {
 	end := e.End()
 	// Tabs are sorted by start; only those starting before the window event ends, and not
 	// longer than the longest tab before it starts, can overlap it.
@@ -184,27 +224,38 @@ func (tabs *privateTabs) judgeWindow(data map[string]any) windowTitle {
 }
 
 // overlap reports whether [from, to] meets a tab's time. Window events come in time order
-// (newest first), so the span next to the previous event's is tried before searching.
+// (newest first), so most fall before the same span as the previous one, which is tried first;
+// stepping to a neighbouring span comes next, and a search in any other order.
 func (tabs *privateTabs) overlap(from, to int64) bool {
-	ss := tabs.spans
-	if len(ss) == 0 {
-		return false
+	ss, i := tabs.spans, tabs.hint // i in [0, len(ss)]
+	if i < len(ss) && ss[i].to >= from && (i == 0 || ss[i-1].to < from) {
+		return ss[i].from <= to
 	}
-	// first is the first span that does not end before from (spans' ends increase).
-	first := func(i int) bool { return i == len(ss) || ss[i].to >= from }
-	i := tabs.hint
-	switch {
-	case first(i) && (i == 0 || !first(i-1)):
-	case i+1 <= len(ss) && first(i+1) && !first(i):
-		i++
-	case i > 0 && first(i-1) && (i == 1 || !first(i-2)):
-		i--
-	default:
-		i = sort.Search(len(ss), first)
-	}
-	tabs.hint = min(i, len(ss)-1)
-	return i < len(ss) && ss[i].from <= to
+	return tabs.overlapMoved(from, to)
 }
+
+// overlapMoved is overlap when from is not before the hinted span: it finds the first span that
+// does not end before from, stepping over a few spans or else searching, and moves the hint.
+func (tabs *privateTabs) overlapMoved(from, to int64) bool {
+	ss, i := tabs.spans, tabs.hint
+	for steps := 0; ; steps++ {
+		switch {
+		case i < len(ss) && ss[i].to < from:
+			i++
+		case i > 0 && ss[i-1].to >= from:
+			i--
+		default:
+			tabs.hint = i
+			return i < len(ss) && ss[i].from <= to
+		}
+		if steps == maxOverlapSteps {
+			i = sort.Search(len(ss), func(i int) bool { return ss[i].to >= from })
+		}
+	}
+}
+
+// maxOverlapSteps is how many spans overlapMoved steps over before it searches instead.
+const maxOverlapSteps = 4
 
 // markerWords are literals every alternative of privateWindowTitle contains, ignoring ASCII
 // case. None of their letters has a non-ASCII case variant (unlike k and s), so a title with

@@ -148,25 +148,32 @@ func (f *Filter) check(buckets []activity.BucketEvents) ([]edits, Stats) {
 	matched := make([]bool, len(f.rules))
 	var tabs *privateTabs
 	if f.dropIncognito {
-		tabs = incognitoTabs(buckets)
+		tabs = privateActivity(buckets)
 	}
 	// Each rule's verdict per subject, for this call: real activity repeats the same titles,
 	// urls and apps, so each rule runs once per distinct value.
 	verdicts := make([]map[string]bool, len(f.rules))
 	selects := make([]bool, len(f.rules)) // rule i's bucket word selects this bucket
+	if len(f.rules) == 0 {
+		// Only the private activity goes: its events are the bits set, and no other event
+		// needs looking at.
+		if tabs != nil {
+			for bi := range buckets {
+				all[bi] = tabs.privateEdits(bi)
+				st.Incognito += len(all[bi])
+			}
+		}
+		return all, st
+	}
 	for bi, b := range buckets {
-		kind := activity.KindOf(b.Bucket)
 		for i, r := range f.rules {
 			selects[i] = r.matcher.MatchesBucket(b.Bucket.Type)
 		}
 		for ei := range b.Events {
 			e := &b.Events[ei]
-			if f.dropIncognito && (kind == activity.KindWeb && tabs.isIncognito(bi, ei) ||
-				kind == activity.KindWindow && tabs.showsIn(b.Bucket.Hostname, e)) {
+			if f.dropIncognito && tabs.isPrivate(bi, ei) {
 				st.Incognito++
 				all[bi] = append(all[bi], edit{index: ei})
-			} else if len(f.rules) == 0 {
-				continue
 			} else if keep, changed := f.event(e, selects, verdicts, matched, &st); !keep || changed != nil {
 				all[bi] = append(all[bi], edit{index: ei, changed: changed})
 			}

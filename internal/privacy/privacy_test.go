@@ -364,7 +364,7 @@ func BenchmarkApply(b *testing.B) {
 
 // heavyMonth is 30 generated heavy days (the engine's BenchmarkDeriveRead workload), read from
 // an export as awcal's readers hand them over, and the default privacy settings.
-func heavyMonth(b *testing.B) ([]activity.BucketEvents, *Filter) {
+func heavyMonth(b testing.TB) ([]activity.BucketEvents, *Filter) {
 	var export bytes.Buffer
 	require.NoError(b, fakedata.WriteExport(&export, fakedata.Generate(fakedata.Options{Days: 30, Seed: 1, Intensity: fakedata.Heavy})))
 	in, _, err := activitywatch.ReadExport(&export)
