@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/bits"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -43,7 +44,10 @@ type privateTabs struct {
 	// event ended before it.
 	maxSpan time.Duration
 	marker  map[string]bool // window title → it has a private-window marker
-	// windows is each window event's title and whether that has a marker, by data object.
+	// texts are the tabs' distinct non-empty titles and urls: a window title that contains none
+	// shows no tab, whatever the times (see windowTitle.mayShowTab).
+	texts []string
+	// windows is each window event's title and what it may show, by data object.
 	windows dataCache[windowTitle]
 	// private is, per bucket index, a bit per event: the web events that are incognito tabs and
 	// the window events that show a private browser window (see markWindows).
@@ -53,8 +57,15 @@ type privateTabs struct {
 // windowTitle is what markWindows needs of a window event's data.
 type windowTitle struct {
 	title  string
-	marked bool
+	marked bool // it has a private-window marker
+	// mayShowTab: the title contains a tab's title or url (or there are too many to tell), so
+	// whether it shows a tab depends on the times and hosts.
+	mayShowTab bool
 }
+
+// maxTabTexts bounds the tab titles and urls each distinct window title is searched for;
+// beyond it, every window event's times are compared with the tabs' instead.
+const maxTabTexts = 64
 
 // span is a time range in nanoseconds since the Unix epoch (see nanos).
 type span struct{ from, to int64 }
@@ -129,6 +140,13 @@ func incognitoTabs(buckets []activity.BucketEvents) *privateTabs {
 		}
 	}
 	sort.Slice(tabs.list, func(i, j int) bool { return tabs.list[i].from.Before(tabs.list[j].from) })
+	for i := 0; i < len(tabs.list) && len(tabs.texts) <= maxTabTexts; i++ {
+		for _, text := range []string{tabs.list[i].title, tabs.list[i].url} {
+			if text != "" && !slices.Contains(tabs.texts, text) {
+				tabs.texts = append(tabs.texts, text)
+			}
+		}
+	}
 	for _, t := range tabs.list {
 		if n := len(tabs.spans); n > 0 && nanos(t.from) <= tabs.spans[n-1].to {
 			tabs.spans[n-1].to = max(tabs.spans[n-1].to, nanos(t.to))
@@ -168,7 +186,7 @@ func (tabs *privateTabs) markWindows(bi int, host string, evs []activity.Event) 
 		e := &evs[ei]
 		w := tabs.window(e.Data)
 		if !w.marked {
-			if w.title == "" || len(tabs.spans) == 0 {
+			if !w.mayShowTab {
 				continue
 			}
 			if from := nanos(e.Timestamp); !tabs.overlap(from, endNanos(from, e)) || !tabs.showsTab(host, e, w.title) {
@@ -219,6 +237,9 @@ func (tabs *privateTabs) judgeWindow(data map[string]any) windowTitle {
 			w.marked = hasPrivateMarker(w.title)
 			tabs.marker[w.title] = w.marked
 		}
+		w.mayShowTab = len(tabs.texts) > maxTabTexts || slices.ContainsFunc(tabs.texts, func(t string) bool {
+			return strings.Contains(w.title, t)
+		})
 	}
 	return w
 }

@@ -1,6 +1,7 @@
 package privacy
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -34,6 +35,18 @@ func TestPrivateWindowsAgreeWithTheDefinition(t *testing.T) {
 			at := t0.Add(time.Duration(rng.IntN(700)-50) * time.Second)
 			win = append(win, activity.Event{Timestamp: at, Duration: float64(rng.IntN(90)),
 				Data: map[string]any{"app": "x", "title": windowTitles[rng.IntN(len(windowTitles))]}})
+		}
+		if round%5 == 0 { // more tab titles than each window title is searched for
+			for k := range maxTabTexts + 2 {
+				at := t0.Add(time.Duration(rng.IntN(600)) * time.Second)
+				web = append(web, activity.Event{Timestamp: at, Duration: 30, Data: map[string]any{
+					"title": fmt.Sprintf("tab %d", k), "incognito": true}})
+			}
+			for range 5 {
+				at := t0.Add(time.Duration(rng.IntN(600)) * time.Second)
+				win = append(win, activity.Event{Timestamp: at, Duration: 30, Data: map[string]any{
+					"title": fmt.Sprintf("tab %d - Chromium", rng.IntN(maxTabTexts+2))}})
+			}
 		}
 		if rng.IntN(3) > 0 { // newest first, as aw-server answers
 			sortNewestFirst(win)
