@@ -32,7 +32,7 @@ const fixHint = "fix the file, or move it away to get a fresh default"
 // and column. The file is never changed, not even after a migration: the next Save writes the
 // current version. A missing file gives an error that wraps fs.ErrNotExist.
 func Load(path string) (*Config, error) {
-	data, err := os.ReadFile(path)
+	data, err := atomicfile.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("reading config: %w", err)
 	}

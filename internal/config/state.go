@@ -70,7 +70,7 @@ var (
 // is left alone: resetting it silently would make the next run re-sync from the first-sync
 // lookback.
 func LoadState(path string) (State, error) {
-	data, err := os.ReadFile(path)
+	data, err := atomicfile.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return State{}, nil
 	}

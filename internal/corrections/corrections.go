@@ -110,7 +110,7 @@ func Load(path string) (*File, error) {
 
 // readJSON decodes path strictly into v; a missing file is found=false.
 func readJSON(path string, v any) (found bool, err error) {
-	data, err := os.ReadFile(path)
+	data, err := atomicfile.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return false, nil
 	}

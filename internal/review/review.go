@@ -15,7 +15,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"strconv"
 	"sync"
@@ -73,7 +72,7 @@ var _ calendar.Store = (*File)(nil)
 // Load reads the proposals file at path; a missing file holds no proposals.
 func Load(path string) (*File, error) {
 	f := &File{path: path, byID: map[string]Proposal{}}
-	data, err := os.ReadFile(path)
+	data, err := atomicfile.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return f, nil
 	}
