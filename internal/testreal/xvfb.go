@@ -31,16 +31,8 @@ func StartXvfb(t testing.TB) string {
 		}
 		done := make(chan struct{})
 		go func() { _ = x.Wait(); close(done) }()
-		t.Cleanup(func() {
-			// Asked to stop, Xvfb removes its lock file and socket; killed, it leaves them.
-			_ = x.Process.Signal(syscall.SIGTERM)
-			select {
-			case <-done:
-			case <-time.After(10 * time.Second):
-				_ = x.Process.Kill()
-				<-done
-			}
-		})
+		// Asked to stop, Xvfb removes its lock file and socket; killed, it leaves them.
+		t.Cleanup(func() { Stop(x.Process, done, 10*time.Second) })
 		ok := false
 		for i := 0; i < 100 && !ok; i++ {
 			select {

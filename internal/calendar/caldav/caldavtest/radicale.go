@@ -11,7 +11,6 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -66,13 +65,7 @@ level = warning
 	var waitErr error
 	go func() { waitErr = cmd.Wait(); close(done) }()
 	t.Cleanup(func() {
-		_ = cmd.Process.Signal(syscall.SIGTERM)
-		select {
-		case <-done:
-		case <-time.After(5 * time.Second):
-			_ = cmd.Process.Kill()
-			<-done
-		}
+		testreal.Stop(cmd.Process, done, 5*time.Second)
 		if t.Failed() {
 			t.Logf("radicale log:\n%s", logs)
 		}
