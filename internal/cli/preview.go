@@ -188,8 +188,8 @@ func previewSource(env Env, configPath, exportPath string) (config.Config, synce
 // file).
 const previewHeapMargin = 8 << 20
 
-// previewRequest is one preview: the config it derives with (profiles, engine settings),
-// the activity read with it, the range and the output format.
+// previewRequest is one preview: the engine compiled from the config's profiles and engine
+// settings, the activity read with the config, the range and the output format.
 type previewRequest struct {
 	Engine   *engine.Engine
 	Buckets  []activity.BucketEvents

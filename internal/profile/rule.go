@@ -276,8 +276,9 @@ func OddKey(k string) bool {
 	return false
 }
 
-// FieldValueWithOddKeys is FieldValue for data whose odd keys (OddKey) are odd: besides the key itself
-// only its lower case and the odd keys are looked at, never every key.
+// FieldValueWithOddKeys is FieldValue for data whose keys that are not lower-case ASCII
+// (OddKey) are odd: besides the key itself only its lower case and those keys are looked at,
+// never every key.
 func FieldValueWithOddKeys(data map[string]any, odd []string, key string) (string, any, bool) {
 	if v, ok := data[key]; ok && v != nil {
 		return key, v, true
