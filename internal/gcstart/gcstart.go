@@ -1,7 +1,7 @@
 // Package gcstart spares a short-lived command the garbage collections of its start. Go's
 // collector first runs when the heap reaches 4 MB and then each time it doubles, so a command
 // that builds 20 MB of activity and exits collects four times on the way, for nothing: about
-// a fifth of a server-mode preview's CPU (docs/PERFORMANCE.md). Delay lets the heap reach a
+// 10 of the 60 ms of CPU a two-week server-mode preview took (docs/PERFORMANCE.md). Delay lets the heap reach a
 // few tens of MB before the first collection, after which the collector works as always.
 package gcstart
 
