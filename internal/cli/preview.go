@@ -200,29 +200,6 @@ type previewRequest struct {
 	Malformed map[string]int
 }
 
-// previewJSON is the stable --json output of "awcal preview".
-type previewJSON struct {
-	From        time.Time          `json:"from"`
-	To          time.Time          `json:"to"`
-	Blocks      []previewBlockJSON `json:"blocks"`
-	Diagnostics engine.Diagnostics `json:"diagnostics"`
-}
-
-type previewBlockJSON struct {
-	Profile  string                `json:"profile"`
-	Title    string                `json:"title"`
-	Start    time.Time             `json:"start"`
-	End      time.Time             `json:"end"`
-	Category string                `json:"category"`
-	Evidence []previewEvidenceJSON `json:"evidence"`
-}
-
-type previewEvidenceJSON struct {
-	Kind    string  `json:"kind"`
-	Label   string  `json:"label"`
-	Seconds float64 `json:"seconds"`
-}
-
 // writePreview derives the blocks of req and writes them to w as a table or JSON; warnings
 // (skipped events) go to warn.
 func writePreview(w, warn io.Writer, req previewRequest) error {
@@ -250,9 +227,12 @@ func writePreview(w, warn io.Writer, req previewRequest) error {
 			}
 			out.Blocks = append(out.Blocks, jb)
 		}
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(out)
+		b, err := appendPreviewJSON(make([]byte, 0, 1024*(len(out.Blocks)+1)), out) // a block takes under 1 KB
+		if err != nil {
+			return err
+		}
+		_, err = w.Write(b)
+		return err
 	}
 
 	const layout = "2006-01-02 15:04:05"
