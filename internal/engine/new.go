@@ -3,7 +3,6 @@ package engine
 import (
 	"fmt"
 	"math/bits"
-	"regexp"
 	"sort"
 	"strings"
 
@@ -72,12 +71,11 @@ func New(profiles []profile.Profile, opts Options) (*Engine, error) {
 	if pattern == "" {
 		pattern = DefaultAlwaysActive
 	}
-	// Checking through a rule gives the error position; the pattern itself is used as written
-	// (case-sensitive unless it says (?i), like aw-server's always_active_pattern).
-	if _, err := (profile.Rule{Pattern: pattern, Regex: true}).Compile(); err != nil {
+	// The pattern is used as written (case-sensitive unless it says (?i), like aw-server's
+	// always_active_pattern); its error gives the position, as a rule's does.
+	if e.always, err = profile.CompileRegexp(pattern); err != nil {
 		return nil, fmt.Errorf("always-active pattern %q: %w", pattern, err)
 	}
-	e.always = profile.NewRegexp(regexp.MustCompile(pattern))
 
 	n := 0
 	for _, c := range e.profiles {

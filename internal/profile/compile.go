@@ -45,32 +45,30 @@ type Set struct {
 }
 
 // Compile validates the profiles (returning a *ValidationError with every problem) and compiles
-// each rule once. Disabled profiles are validated and compiled too; callers skip them.
+// each rule once; rules with the same regular expression share it. Disabled profiles are
+// validated and compiled too; callers skip them.
 func Compile(ps []Profile) (*Set, error) {
-	if err := Validate(ps); err != nil {
+	pats := patterns{}
+	if err := validate(ps, pats); err != nil {
 		return nil, err
 	}
 	set := &Set{Profiles: make([]*Compiled, len(ps))}
 	for i, p := range ps {
 		set.Profiles[i] = &Compiled{
 			Profile:    p,
-			Primary:    mustCompile(p.Primary),
-			Supporting: mustCompile(p.Supporting),
-			HardBreak:  mustCompile(p.HardBreak),
+			Primary:    matchers(p.Primary, pats),
+			Supporting: matchers(p.Supporting, pats),
+			HardBreak:  matchers(p.HardBreak, pats),
 		}
 	}
 	return set, nil
 }
 
-// mustCompile compiles rules that Validate has accepted.
-func mustCompile(rules []Rule) []*Matcher {
+// matchers compiles rules that validate has accepted, their patterns through pats.
+func matchers(rules []Rule, pats patterns) []*Matcher {
 	ms := make([]*Matcher, len(rules))
 	for i, r := range rules {
-		m, err := r.Compile()
-		if err != nil {
-			panic("profile: rule passed validation but does not compile: " + err.Error())
-		}
-		ms[i] = m
+		ms[i] = r.matcher(pats)
 	}
 	return ms
 }

@@ -3,6 +3,7 @@ package profile
 import (
 	"bytes"
 	"regexp"
+	"regexp/syntax"
 	"slices"
 	"strings"
 	"unicode"
@@ -26,7 +27,17 @@ type Regexp struct {
 
 // NewRegexp pre-checks re.
 func NewRegexp(re *regexp.Regexp) *Regexp {
-	need, prefixes := requiredLiterals(re)
+	tree, err := syntax.Parse(re.String(), syntax.Perl)
+	if err != nil {
+		// Cannot happen for a compiled expression; no pre-check is always correct.
+		return &Regexp{re: re, caseless: true}
+	}
+	return newRegexp(re, tree)
+}
+
+// newRegexp pre-checks re, given the tree syntax.Parse(re.String(), syntax.Perl) gives.
+func newRegexp(re *regexp.Regexp, tree *syntax.Regexp) *Regexp {
+	need, prefixes := requiredLiterals(tree)
 	r := &Regexp{re: re, need: need, prefixes: prefixes, caseless: true}
 	for _, set := range r.need {
 		var setBytes [][]byte

@@ -2,41 +2,44 @@ package profile
 
 import (
 	"cmp"
-	"regexp"
 	"regexp/syntax"
 	"slices"
 	"strings"
 )
 
-// requiredLiterals returns sets of folded literals such that every match of re, folded,
-// contains at least one literal of each set (nil: no such guarantee), and, for an expression
-// anchored at the text's start, the folded texts one of which begins every matching text
-// (nil: any).
-func requiredLiterals(re *regexp.Regexp) (need [][]string, prefixes []string) {
-	tree, err := syntax.Parse(re.String(), syntax.Perl)
-	if err != nil {
-		return nil, nil // cannot happen for a compiled expression; no pre-check is always correct
-	}
+// requiredLiterals returns, for the parse tree of an expression, sets of folded literals such
+// that every match, folded, contains at least one literal of each set (nil: no such
+// guarantee), and, for an expression anchored at the text's start, the folded texts one of
+// which begins every matching text (nil: any).
+func requiredLiterals(tree *syntax.Regexp) (need [][]string, prefixes []string) {
 	tree = tree.Simplify()
-	need = literalsOf(tree).required()
+	var l litInfo
+	if tree.Op == syntax.OpConcat {
+		// The parts' languages give both the required sets and the prefixes.
+		parts := partsOf(tree.Sub)
+		l, prefixes = concatLiterals(parts), prefixesOf(tree.Sub, parts)
+	} else {
+		l = literalsOf(tree)
+	}
+	need = l.required()
 	// The most selective sets are enough: each one costs a look per subject.
 	slices.SortStableFunc(need, func(a, b []string) int { return cmp.Compare(shortestLen(b), shortestLen(a)) })
 	need = need[:min(len(need), maxSets)]
 	for i, set := range need {
 		need[i] = shortest(set)
 	}
-	return need, prefixesOf(tree)
+	return need, prefixes
 }
 
-// prefixesOf spells out the known start of an expression anchored at the text's start: the
-// longest run of parts after the anchor whose languages are small and known.
-func prefixesOf(re *syntax.Regexp) []string {
-	if re.Op != syntax.OpConcat || re.Sub[0].Op != syntax.OpBeginText {
+// prefixesOf spells out the known start of a concatenation anchored at the text's start, given
+// its parts and their languages: the longest run of parts after the anchor whose languages are
+// small and known.
+func prefixesOf(subs []*syntax.Regexp, parts []litInfo) []string {
+	if subs[0].Op != syntax.OpBeginText {
 		return nil
 	}
 	run := []string{""}
-	for _, sub := range re.Sub[1:] {
-		l := literalsOf(sub)
+	for _, l := range parts[1:] {
 		next, ok := product(run, l)
 		if !ok {
 			break
@@ -136,11 +139,20 @@ func literalsOf(re *syntax.Regexp) litInfo {
 			return exactly(appendNew(sub.exact, "")...)
 		}
 	case syntax.OpConcat:
-		return concatLiterals(re.Sub)
+		return concatLiterals(partsOf(re.Sub))
 	case syntax.OpAlternate:
 		return alternateLiterals(re.Sub)
 	}
 	return litInfo{} // anything: no literal is required
+}
+
+// partsOf analyses the parts of a concatenation.
+func partsOf(subs []*syntax.Regexp) []litInfo {
+	parts := make([]litInfo, len(subs))
+	for i, sub := range subs {
+		parts[i] = literalsOf(sub)
+	}
+	return parts
 }
 
 // classLiterals spells out a class of a few runes; a larger one requires nothing.
@@ -160,9 +172,9 @@ func classLiterals(ranges []rune) litInfo {
 	return exactly(out...)
 }
 
-// concatLiterals multiplies out runs of known languages; each run that cannot grow further
-// becomes a required set, and so do the sets of the other parts.
-func concatLiterals(subs []*syntax.Regexp) litInfo {
+// concatLiterals multiplies out runs of the parts' known languages; each run that cannot grow
+// further becomes a required set, and so do the sets of the other parts.
+func concatLiterals(parts []litInfo) litInfo {
 	run := []string{""}
 	var need [][]string
 	whole := true // run is the whole concatenation's language
@@ -171,8 +183,7 @@ func concatLiterals(subs []*syntax.Regexp) litInfo {
 		run = []string{""}
 		whole = false
 	}
-	for _, sub := range subs {
-		l := literalsOf(sub)
+	for _, l := range parts {
 		if !l.known {
 			flush()
 			need = append(need, l.need...)

@@ -30,17 +30,22 @@ type Matcher struct {
 // Compile checks the rule and compiles it once. Its error is a *RuleError naming the offending
 // field; an invalid regular expression wraps ErrInvalidRegex and gives the position.
 func (r Rule) Compile() (*Matcher, error) {
-	if err := r.check(); err != nil {
+	ps := patterns{}
+	if err := r.check(ps); err != nil {
 		return nil, err
 	}
+	return r.matcher(ps), nil
+}
+
+// matcher compiles a rule that check has accepted, its pattern through ps.
+func (r Rule) matcher(ps patterns) *Matcher {
 	m := &Matcher{bucket: bucketWord(r.Bucket), field: r.Field, negate: r.Negate}
 	if r.Regex {
-		// check already parsed the pattern, so this cannot fail.
-		m.re = NewRegexp(regexp.MustCompile("(?i)" + r.Pattern))
+		m.re = ps.regexp(r.Pattern)
 	} else {
 		m.lower = strings.ToLower(r.Pattern)
 	}
-	return m, nil
+	return m
 }
 
 // RuleError is one problem with one field of a rule.
@@ -52,8 +57,8 @@ type RuleError struct {
 func (e *RuleError) Error() string { return e.Err.Error() }
 func (e *RuleError) Unwrap() error { return e.Err }
 
-// check validates the rule's bucket word and pattern.
-func (r Rule) check() error {
+// check validates the rule's bucket word and pattern, parsing the pattern through ps.
+func (r Rule) check(ps patterns) error {
 	if !KnownBucketWord(r.Bucket) {
 		return &RuleError{"bucket", fmt.Errorf("%w %q: use window, web, editor, afk, any, "+
 			"or a full bucket type such as os.lockscreen.unlocks", ErrUnknownBucket, r.Bucket)}
@@ -62,7 +67,7 @@ func (r Rule) check() error {
 		return &RuleError{"pattern", ErrEmptyPattern}
 	}
 	if r.Regex {
-		if _, err := syntax.Parse(r.Pattern, syntax.Perl); err != nil {
+		if err := ps.parse(r.Pattern).err; err != nil {
 			return &RuleError{"pattern", regexError(r.Pattern, err)}
 		}
 	}

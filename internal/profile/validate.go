@@ -89,6 +89,11 @@ var hexColor = regexp.MustCompile(`^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$`)
 // KnownBucketWord), a non-empty pattern and, for regex rules, a pattern Go's RE2 accepts.
 // Disabled profiles are checked too: enabling one must not reveal an old mistake.
 func Validate(ps []Profile) error {
+	return validate(ps, patterns{})
+}
+
+// validate is Validate, parsing the rules' patterns through pats.
+func validate(ps []Profile, pats patterns) error {
 	var probs []*Problem
 	firstByID := make(map[string]int, len(ps))
 	for i, p := range ps {
@@ -128,7 +133,7 @@ func Validate(ps []Profile) error {
 			rules []Rule
 		}{{ListPrimary, p.Primary}, {ListSupporting, p.Supporting}, {ListHardBreak, p.HardBreak}} {
 			for k, r := range l.rules {
-				if err := r.check(); err != nil {
+				if err := r.check(pats); err != nil {
 					var re *RuleError
 					field := ""
 					if errors.As(err, &re) {
