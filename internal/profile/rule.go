@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"iter"
+	"maps"
 	"math"
 	"regexp"
 	"regexp/syntax"
@@ -257,12 +259,14 @@ func FieldValue(data map[string]any, key string) (string, any, bool) {
 	if v, ok := data[key]; ok && v != nil {
 		return key, v, true
 	}
-	var (
-		bestKey string
-		bestVal any
-		found   bool
-	)
-	for k, v := range data {
+	return smallestFold(key, maps.All(data), "", nil, false)
+}
+
+// smallestFold returns, among the best so far (when found) and the pairs whose key is not key
+// but equals it under Unicode case folding and whose value is not null, the one with the
+// smallest key.
+func smallestFold(key string, pairs iter.Seq2[string, any], bestKey string, bestVal any, found bool) (string, any, bool) {
+	for k, v := range pairs {
 		if v != nil && k != key && strings.EqualFold(k, key) && (!found || k < bestKey) {
 			bestKey, bestVal, found = k, v, true
 		}
@@ -303,12 +307,14 @@ func FieldValueWithOddKeys(data map[string]any, odd []string, key string) (strin
 			bestKey, bestVal, found = lower, v, true
 		}
 	}
-	for _, k := range odd {
-		if v := data[k]; v != nil && k != key && strings.EqualFold(k, key) && (!found || k < bestKey) {
-			bestKey, bestVal, found = k, v, true
+	oddPairs := func(yield func(string, any) bool) {
+		for _, k := range odd {
+			if !yield(k, data[k]) {
+				return
+			}
 		}
 	}
-	return bestKey, bestVal, found
+	return smallestFold(key, oddPairs, bestKey, bestVal, found)
 }
 
 // ValueText is the text of a data value as rules see it: strings as they are; other values as
