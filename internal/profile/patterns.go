@@ -40,8 +40,8 @@ func (ps patterns) regexp(p string) *Regexp {
 }
 
 // CompileRegexp compiles pattern as written (case-sensitive unless it says (?i)) with its
-// pre-checks; the check and the pre-checks share one parse. Its error is the one Rule{Pattern: pattern, Regex: true}.Compile
-// gives: a *RuleError for the field "pattern".
+// pre-checks; the check and the pre-checks share one parse. Its error is the one
+// Rule{Pattern: pattern, Regex: true}.Compile gives: a *RuleError for the field "pattern".
 func CompileRegexp(pattern string) (*Regexp, error) {
 	if pattern == "" {
 		return nil, &RuleError{"pattern", ErrEmptyPattern}

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -89,6 +90,36 @@ func FuzzRuleSet(f *testing.F) {
 		datas = append(datas, map[string]any{"title": title, "app": app})
 		ruleSetAgrees(t, rules, datas)
 	})
+}
+
+// FieldValue prefers the exact key, skips null values, and among keys equal under case folding
+// takes the smallest; FieldValueWithOddKeys agrees (they share smallestFold, so the agreement
+// test below cannot see a mistake in it).
+func TestFieldValueChoosesTheSmallestFoldedKey(t *testing.T) {
+	for _, tc := range []struct {
+		data    map[string]any
+		key     string
+		wantKey string
+		wantVal any
+		found   bool
+	}{
+		{map[string]any{"title": "exact", "TITLE": "upper"}, "title", "title", "exact", true},
+		{map[string]any{"Title": "b", "TITLE": "a", "tItle": "c"}, "title", "TITLE", "a", true},
+		{map[string]any{"title": nil, "TITLE": nil, "Title": "t"}, "title", "Title", "t", true},
+		{map[string]any{"\u212aey": "kelvin"}, "key", "\u212aey", "kelvin", true},
+		{map[string]any{"titles": "x", "TITLE": nil}, "title", "", nil, false},
+	} {
+		k, v, ok := FieldValue(tc.data, tc.key)
+		assert.Equal(t, []any{tc.wantKey, tc.wantVal, tc.found}, []any{k, v, ok}, "FieldValue %v %q", tc.data, tc.key)
+		var odd []string
+		for k := range tc.data {
+			if OddKey(k) {
+				odd = append(odd, k)
+			}
+		}
+		k, v, ok = FieldValueWithOddKeys(tc.data, odd, tc.key)
+		assert.Equal(t, []any{tc.wantKey, tc.wantVal, tc.found}, []any{k, v, ok}, "FieldValueWithOddKeys %v %q", tc.data, tc.key)
+	}
 }
 
 // Knowing the odd keys, the look-up that does not scan every key finds what FieldValue finds,
