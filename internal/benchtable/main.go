@@ -11,9 +11,11 @@
 //   - 1,000 profiles against 10 on the same week (go test benchmarks);
 //   - `awcal preview` against the fake aw-server (aw-server-rust's and the Python flavour) on
 //     14 heavy days, against the HTTP floor: the same requests fetched with curl (wall-clock
-//     and CPU time; the server runs in this process, so neither side's CPU includes it); and
-//     the same derivation inside this process, as the running app (tray, daemon) makes it,
-//     without a process's start-up.
+//     and CPU time; the server runs in this process, so neither side's CPU includes it); the
+//     least time the whole process could take on this machine's cores (its start-up, then the
+//     rest of its CPU time and the server's spread over every core); and the same derivation
+//     inside this process, as the running app (tray, daemon) makes it, without a process's
+//     start-up. Beside them, each process's start-up: `awcal version` and `curl --version`.
 //
 // Every figure is the best of three runs. Wall-clock times are printed with the CPU time
 // (user + system) beside them: on a shared machine the first measures the load too.
