@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 )
@@ -23,6 +24,17 @@ PASS
 	assert.Equal(t, 55101.0, res["BenchmarkDerive/days=30"]["events"])
 	_, err := need(res, "BenchmarkDerive/days=7", "ns/op")
 	assert.Error(t, err)
+}
+
+func TestLeastWallIsTheStartUpThenTheRestOnEveryCore(t *testing.T) {
+	start := usage{wall: 10 * time.Millisecond, cpu: 9 * time.Millisecond}
+	run := usage{wall: 50 * time.Millisecond, cpu: 45 * time.Millisecond, hostCPU: 8 * time.Millisecond}
+	// 36 ms of the process's own CPU after start-up and 8 of the server's, over two cores.
+	assert.Equal(t, 32*time.Millisecond, leastWall(start, run, 2))
+	assert.Equal(t, 54*time.Millisecond, leastWall(start, run, 1))
+	// A start-up that took more CPU than the run (noise between the best-of runs) adds nothing.
+	assert.Equal(t, 14*time.Millisecond, leastWall(usage{wall: 10 * time.Millisecond, cpu: 50 * time.Millisecond}, run, 2))
+	assert.Equal(t, 54*time.Millisecond, leastWall(start, run, 0))
 }
 
 func TestPrintTableAlignsTheColumns(t *testing.T) {

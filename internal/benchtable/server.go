@@ -156,10 +156,8 @@ func measureAgainst(awcal, dir, name string, h http.Handler, direct string, star
 	if !served {
 		return rows, nil // its connections are not this program's to close, nor its CPU ours to read
 	}
-	// No run of the whole process can be shorter than its start-up followed by the rest of its
-	// CPU time and the server's, spread over every core; nothing else runs during start-up.
 	cores := runtime.NumCPU()
-	least := start.wall + (aw.cpu-start.cpu+aw.hostCPU)/time.Duration(cores)
+	least := leastWall(start, aw, cores)
 	rows = append(rows, row{what: fmt.Sprintf("%s, whole process, least possible on %d cores", what, cores), value: dur(least),
 		floor: dur(floor.wall), floorName: "curl, same requests", ratio: ratio(least, floor.wall), target: "≤ 1.5×"})
 	// The same derivation inside a running awcal, as the tray and the daemon make it: no
@@ -173,6 +171,15 @@ func measureAgainst(awcal, dir, name string, h http.Handler, direct string, star
 	}
 	return append(rows, row{what: fmt.Sprintf("the same derivation inside running awcal (%s), wall", name), value: dur(inApp),
 		floor: dur(floor.wall), floorName: "curl, same requests", ratio: ratio(inApp, floor.wall), target: "≤ 1.5×"}), nil
+}
+
+// leastWall is the shortest wall time a whole process (run, with an in-process server's CPU
+// in run.hostCPU) could take on this many cores: its start-up (start, a run of the same
+// binary that does nothing else; nothing else runs meanwhile) followed by the rest of its CPU
+// time and the server's, spread over every core.
+func leastWall(start, run usage, cores int) time.Duration {
+	rest := max(run.cpu-start.cpu, 0) + run.hostCPU
+	return start.wall + rest/time.Duration(max(cores, 1))
 }
 
 // measureOnce runs a command once.
