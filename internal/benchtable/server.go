@@ -123,10 +123,10 @@ func measureAgainst(awcal, dir, name string, h http.Handler, direct string, star
 		return nil, err
 	}
 	args, err := preview(direct, "config.json")
-	cfgPath := args[2] // preview's --config
 	if err != nil {
 		return nil, err
 	}
+	cfgPath := args[2] // preview's --config
 	if _, err := measureOnce(awcal, recorded...); err != nil {
 		return nil, err
 	}
@@ -159,7 +159,7 @@ func measureAgainst(awcal, dir, name string, h http.Handler, direct string, star
 	cores := runtime.NumCPU()
 	least := leastWall(start, aw, cores)
 	rows = append(rows, row{what: fmt.Sprintf("%s, whole process, least possible on %d cores", what, cores), value: dur(least),
-		floor: dur(floor.wall), floorName: "curl, same requests", ratio: ratio(least, floor.wall), target: "≤ 1.5×"})
+		floor: dur(floor.wall), floorName: "curl, same requests", ratio: ratio(least, floor.wall), target: "(≤ 1.5×)"})
 	// The same derivation inside a running awcal, as the tray and the daemon make it: no
 	// process start-up, the profiles compiled already; connections dialled anew each run.
 	inApp, err := measureDerivation(cfgPath, from, to, func() {
@@ -170,7 +170,7 @@ func measureAgainst(awcal, dir, name string, h http.Handler, direct string, star
 		return nil, err
 	}
 	return append(rows, row{what: fmt.Sprintf("the same derivation inside running awcal (%s), wall", name), value: dur(inApp),
-		floor: dur(floor.wall), floorName: "curl, same requests", ratio: ratio(inApp, floor.wall), target: "≤ 1.5×"}), nil
+		floor: dur(floor.wall), floorName: "curl, same requests", ratio: ratio(inApp, floor.wall), target: "–"}), nil
 }
 
 // leastWall is the shortest wall time a whole process (run, with an in-process server's CPU
