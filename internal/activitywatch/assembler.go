@@ -10,14 +10,17 @@ import (
 	"github.com/awcal/awcal/internal/activity"
 )
 
-// assembler joins the answers of consecutive pieces, fed oldest piece first.
+// assembler joins the answers of consecutive pieces of [from, to], fed oldest piece first.
 //
 // It keeps each piece's answer as it came and remembers only what joining changes: the
 // events that continue one of an earlier piece (left out of the result) and the events that
-// a later piece continued (their end moves). The result is built in one pass over the
-// answers, which trims the events to the range as it copies them.
+// a later piece continued (their end moves). From the second piece on, each answer is copied
+// as it is added, trimmed to the range and oldest first, into the array the result is made
+// of, so that only the last answer is copied once every answer is in; the result then puts
+// the array newest first in place.
 type assembler struct {
-	pieces []assembledPiece
+	from, to time.Time
+	pieces   []assembledPiece
 	// byID holds the events with an id that reach the end of the piece they first appeared
 	// in: only they can come back in the next piece (within the Python aw-server's rounding).
 	byID map[int64]*boundaryEvent
@@ -26,6 +29,16 @@ type assembler struct {
 	open    map[string][]*boundaryEvent
 	openEnd time.Time
 	kept    int // events the result holds, before trimming
+
+	// joined holds the copied pieces' events, oldest first, trimmed to the range except for
+	// those a later piece may continue; copied counts the pieces copied.
+	joined []activity.Event
+	copied int
+	// last is the event copied last (when any is); unordered records that an event came
+	// out of order (the result is then sorted, from the answers).
+	last      eventRef
+	anyCopied bool
+	unordered bool
 }
 
 // assembledPiece is one piece's answer and what joining changed in it.
@@ -42,6 +55,7 @@ type assembledPiece struct {
 // boundaryEvent is an event that reaches the end of the piece it first appeared in.
 type boundaryEvent struct {
 	pos int       // its position in that piece's answer
+	at  int       // its position in joined, once copied
 	end time.Time // its end, as far as the pieces read so far continued it
 	// extended: a later piece continued it, so its duration is recomputed from end.
 	extended bool
@@ -88,6 +102,49 @@ func (a *assembler) add(p piece, evs []activity.Event) {
 	a.kept += len(evs) - len(ap.continued)
 	a.pieces = append(a.pieces, ap)
 	a.open, a.openEnd = nextOpen, p.end
+	if len(a.pieces) > 1 { // one answer alone may be the result as it is
+		a.copyPieces(p.end)
+	}
+}
+
+// copyPieces copies the pieces not copied yet into joined, the pieces having covered the
+// range up to reached. The first time, joined is made large enough for the whole range at
+// the density of the pieces so far, with a tenth to spare.
+func (a *assembler) copyPieces(reached time.Time) {
+	if a.joined == nil {
+		n := a.kept
+		if covered := reached.Sub(a.from); covered > 0 && a.to.After(reached) {
+			n += int(float64(a.kept) * 1.1 * float64(a.to.Sub(reached)) / float64(covered))
+		}
+		a.joined = make([]activity.Event, 0, n)
+	}
+	for ; a.copied < len(a.pieces); a.copied++ {
+		k := a.copied
+		ap := &a.pieces[k]
+		cont, bound := ap.continued, ap.boundary
+		for pos := len(ap.evs) - 1; pos >= 0; pos-- {
+			if len(cont) > 0 && cont[len(cont)-1] == pos {
+				cont = cont[:len(cont)-1]
+				continue
+			}
+			r := eventRef{k, pos}
+			if a.anyCopied && !a.unordered && a.compare(r, a.last) > 0 {
+				a.unordered = true
+			}
+			a.last, a.anyCopied = r, true
+			ev := ap.evs[pos]
+			if len(bound) > 0 && bound[len(bound)-1].pos == pos {
+				// A later piece may still move its end: it is trimmed in result.
+				bound[len(bound)-1].at = len(a.joined)
+				bound = bound[:len(bound)-1]
+				a.joined = append(a.joined, ev)
+				continue
+			}
+			if clampEvent(&ev, a.from, a.to) {
+				a.joined = append(a.joined, ev)
+			}
+		}
+	}
 }
 
 // continued returns the event that ev (a part at the start of its piece) continues, or nil.
@@ -117,44 +174,53 @@ type eventRef struct{ piece, pos int }
 //
 // No two events share their piece and position, so the order is total and any sort gives
 // the same result. Each answer is newest first and later pieces hold later events, so the
-// events taken newest piece first are usually in order already: they are copied in that
-// order while it is checked, and sorted only when the check fails.
-func (a *assembler) result(from, to time.Time) []activity.Event {
+// events taken oldest piece first, each answer backwards, are usually in order already: they
+// are copied in that order while it is checked, and sorted only when the check fails.
+func (a *assembler) result() []activity.Event {
 	if len(a.pieces) == 1 && len(a.pieces[0].continued) == 0 && slices.IsSortedFunc(a.pieces[0].evs, newerFirst) {
-		return clamp(a.pieces[0].evs, from, to) // nothing joined: the answer is the result
+		return clamp(a.pieces[0].evs, a.from, a.to) // nothing joined: the answer is the result
 	}
-	out := make([]activity.Event, 0, a.kept)
-	var last eventRef
-	for k := len(a.pieces) - 1; k >= 0; k-- {
-		ap := &a.pieces[k]
-		cont, bound := ap.continued, ap.boundary
-		for pos := range ap.evs {
-			if len(cont) > 0 && cont[0] == pos {
-				cont = cont[1:]
-				continue
+	if len(a.pieces) == 0 {
+		return []activity.Event{}
+	}
+	a.copyPieces(a.to)
+	if a.unordered {
+		return a.sortedResult()
+	}
+	// The events a later piece may have continued: their end as joined, then trimmed.
+	var dropped []int
+	for k := range a.pieces {
+		for _, b := range a.pieces[k].boundary {
+			ev := &a.joined[b.at]
+			if b.extended {
+				ev.Duration = toSeconds(b.end.Sub(ev.Timestamp))
 			}
-			r := eventRef{k, pos}
-			if len(out) > 0 && a.compare(last, r) > 0 {
-				return a.sortedResult(from, to)
-			}
-			last = r
-			ev := ap.evs[pos]
-			if len(bound) > 0 && bound[0].pos == pos {
-				if bound[0].extended {
-					ev.Duration = toSeconds(bound[0].end.Sub(ev.Timestamp))
-				}
-				bound = bound[1:]
-			}
-			if clampEvent(&ev, from, to) {
-				out = append(out, ev)
+			if !clampEvent(ev, a.from, a.to) {
+				dropped = append(dropped, b.at)
 			}
 		}
 	}
+	out := a.joined
+	if len(dropped) > 0 {
+		slices.Sort(dropped)
+		kept := out[:dropped[0]]
+		for i, at := range dropped {
+			next := len(out)
+			if i+1 < len(dropped) {
+				next = dropped[i+1]
+			}
+			kept = append(kept, out[at+1:next]...)
+		}
+		clear(out[len(kept):])
+		out = kept
+	}
+	slices.Reverse(out)
 	return out
 }
 
 // sortedResult is result for answers that are not in order: the events are sorted first.
-func (a *assembler) sortedResult(from, to time.Time) []activity.Event {
+func (a *assembler) sortedResult() []activity.Event {
+	from, to := a.from, a.to
 	refs := make([]eventRef, 0, a.kept)
 	for k := range a.pieces {
 		ap := &a.pieces[k]

@@ -18,10 +18,10 @@ func TestAssemblerResultIsTheStableSort(t *testing.T) {
 	base := time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
 	rng := rand.New(rand.NewPCG(7, 8))
 	for round := range 500 {
-		var a assembler
 		var all []activity.Event
 		id := int64(0)
 		pieces := 1 + rng.IntN(5)
+		a := assembler{from: base, to: base.Add(time.Duration(pieces) * time.Hour)}
 		for k := range pieces {
 			p := piece{base.Add(time.Duration(k) * time.Hour), base.Add(time.Duration(k+1) * time.Hour)}
 			evs := make([]activity.Event, rng.IntN(30))
@@ -43,7 +43,7 @@ func TestAssemblerResultIsTheStableSort(t *testing.T) {
 		}
 		want := slices.Clone(all)
 		slices.SortStableFunc(want, func(x, y activity.Event) int { return y.Timestamp.Compare(x.Timestamp) })
-		got := a.result(base, base.Add(time.Duration(pieces)*time.Hour))
+		got := a.result()
 		require.Len(t, got, len(want))
 		for i := range want {
 			require.Equal(t, want[i].ID, got[i].ID, "round %d, event %d", round, i)
@@ -89,7 +89,7 @@ func TestAssemblerJoinsAndTrims(t *testing.T) {
 			all = append(all, activity.Event{ID: 1000, Timestamp: from.Add(-time.Second), Duration: 0.75},
 				activity.Event{ID: 1001, Timestamp: to.Add(time.Second / 4), Duration: 1})
 		}
-		var a assembler
+		a := assembler{from: from, to: to}
 		for start := from; start.Before(to); start = start.Add(time.Hour) {
 			p := piece{start, start.Add(time.Hour)}
 			if p.end.After(to) {
@@ -105,12 +105,48 @@ func TestAssemblerJoinsAndTrims(t *testing.T) {
 			a.add(p, evs)
 		}
 		want := overlapping(all, from, to)
-		got := a.result(from, to)
+		got := a.result()
 		require.Len(t, got, len(want), "round %d", round)
 		for i := range want {
 			require.Equal(t, want[i].ID, got[i].ID, "round %d, event %d", round, i)
 			require.True(t, want[i].Timestamp.Equal(got[i].Timestamp), "round %d, event %d", round, i)
 			require.InDelta(t, want[i].Duration, got[i].Duration, 1e-9, "round %d, event %d", round, i)
+		}
+	}
+}
+
+// TestAssemblerCopiesEachAnswerAsItComes: from the second piece on, each answer is copied
+// into the result's array as it is added, so that the result only copies the last one; at a
+// steady density the array made at the second piece holds the whole range, and the result
+// is that array, put newest first in place.
+func TestAssemblerCopiesEachAnswerAsItComes(t *testing.T) {
+	from := time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
+	const pieces, perPiece = 14, 100
+	a := assembler{from: from, to: from.Add(pieces * 24 * time.Hour)}
+	var first *activity.Event
+	for k := range pieces {
+		p := piece{from.Add(time.Duration(k) * 24 * time.Hour), from.Add(time.Duration(k+1) * 24 * time.Hour)}
+		evs := make([]activity.Event, perPiece)
+		for i := range evs { // newest first, each a minute long, none reaching the piece's end
+			evs[i] = activity.Event{ID: int64(k*perPiece + i + 1), Timestamp: p.end.Add(-time.Duration(i+2) * time.Minute), Duration: 60}
+		}
+		a.add(p, evs)
+		if k == 0 {
+			require.Empty(t, a.joined, "one answer may be the result as it is: not copied")
+			continue
+		}
+		require.Len(t, a.joined, (k+1)*perPiece, "after piece %d", k)
+		if k == 1 {
+			first = &a.joined[0]
+			require.GreaterOrEqual(t, cap(a.joined), pieces*perPiece, "made for the whole range at this density")
+		}
+	}
+	got := a.result()
+	require.Len(t, got, pieces*perPiece)
+	require.Same(t, first, &got[0], "the array made at the second piece, never grown")
+	for i := range got {
+		if i > 0 {
+			require.True(t, got[i].Timestamp.Before(got[i-1].Timestamp), "newest first at %d", i)
 		}
 	}
 }

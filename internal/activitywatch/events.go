@@ -46,10 +46,8 @@ func (c *Client) Events(ctx context.Context, bucketID string, from, to time.Time
 	if to.Equal(from) {
 		return Events{}, nil
 	}
-	var (
-		asm       assembler
-		malformed int
-	)
+	asm := assembler{from: from, to: to}
+	malformed := 0
 	// Two pieces are under way at a time, so that aw-server prepares one answer while the
 	// client decodes the other: when piece i's answer is in, piece i+2 is asked for (once the
 	// pieces before it are asked), sized by the density of that answer (the first two pieces
@@ -132,7 +130,7 @@ func (c *Client) Events(ctx context.Context, bucketID string, from, to time.Time
 			check = mayBeCutOff(evs, a.p)
 		}
 	}
-	return Events{Events: asm.result(from, to), Malformed: malformed, Owned: true}, nil
+	return Events{Events: asm.result(), Malformed: malformed, Owned: true}, nil
 }
 
 // pieceAnswer is the answer to one piece's request. Its goroutine sets n (how many events the
