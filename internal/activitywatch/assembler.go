@@ -108,16 +108,9 @@ func (a *assembler) add(p piece, evs []activity.Event) {
 }
 
 // copyPieces copies the pieces not copied yet into joined, the pieces having covered the
-// range up to reached. The first time, joined is made large enough for the whole range at
-// the density of the pieces so far, with a tenth to spare.
+// range up to reached.
 func (a *assembler) copyPieces(reached time.Time) {
-	if a.joined == nil {
-		n := a.kept
-		if covered := reached.Sub(a.from); covered > 0 && a.to.After(reached) {
-			n += int(float64(a.kept) * 1.1 * float64(a.to.Sub(reached)) / float64(covered))
-		}
-		a.joined = make([]activity.Event, 0, n)
-	}
+	a.reserve(reached)
 	for ; a.copied < len(a.pieces); a.copied++ {
 		k := a.copied
 		ap := &a.pieces[k]
@@ -145,6 +138,29 @@ func (a *assembler) copyPieces(reached time.Time) {
 			}
 		}
 	}
+}
+
+// maxGrowth bounds how many times larger than the events so far joined is made at once:
+// a dense start of a long range must not reserve memory the rest may never need.
+const maxGrowth = 8
+
+// reserve makes room in joined for every event added, the pieces having covered the range
+// up to reached: room for the rest of the range too at the density so far, with a tenth to
+// spare, but at most maxGrowth times the events so far. At a steady density the array made
+// at the second piece is never made again.
+func (a *assembler) reserve(reached time.Time) {
+	need := a.kept
+	if need <= cap(a.joined) && a.joined != nil {
+		return
+	}
+	n := need
+	if covered := reached.Sub(a.from); covered > 0 && a.to.After(reached) {
+		rest := float64(need) * 1.1 * float64(a.to.Sub(reached)) / float64(covered)
+		n = need + int(min(rest, float64((maxGrowth-1)*need)))
+	}
+	joined := make([]activity.Event, len(a.joined), n)
+	copy(joined, a.joined)
+	a.joined = joined
 }
 
 // continued returns the event that ev (a part at the start of its piece) continues, or nil.

@@ -150,3 +150,42 @@ func TestAssemblerCopiesEachAnswerAsItComes(t *testing.T) {
 		}
 	}
 }
+
+// TestAssemblerReservesAtMostMaxGrowth: a dense start of a long range reserves at most
+// maxGrowth times its events; a range that turns denser grows the array and loses nothing.
+func TestAssemblerReservesAtMostMaxGrowth(t *testing.T) {
+	from := time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
+	day := func(k int) piece {
+		return piece{from.Add(time.Duration(k) * 24 * time.Hour), from.Add(time.Duration(k+1) * 24 * time.Hour)}
+	}
+	events := func(p piece, n, firstID int) []activity.Event {
+		evs := make([]activity.Event, n)
+		for i := range evs {
+			evs[i] = activity.Event{ID: int64(firstID + i), Timestamp: p.end.Add(-time.Duration(i+2) * time.Minute), Duration: 60}
+		}
+		return evs
+	}
+	const days = 90
+	dense := assembler{from: from, to: from.Add(days * 24 * time.Hour)}
+	dense.add(day(0), events(day(0), 100, 1))
+	dense.add(day(1), events(day(1), 100, 101))
+	require.Len(t, dense.joined, 200)
+	require.LessOrEqual(t, cap(dense.joined), maxGrowth*200, "not the 90 days at the first two days' density")
+	require.Greater(t, cap(dense.joined), 200, "room for more at that density")
+
+	sparse := assembler{from: from, to: from.Add(days * 24 * time.Hour)}
+	id, want := 1, 0
+	for k := range days {
+		n := 1
+		if k >= 2 {
+			n = 300
+		}
+		sparse.add(day(k), events(day(k), n, id))
+		id, want = id+n, want+n
+	}
+	got := sparse.result()
+	require.Len(t, got, want)
+	for i := 1; i < len(got); i++ {
+		require.True(t, got[i].Timestamp.Before(got[i-1].Timestamp), "newest first at %d", i)
+	}
+}
