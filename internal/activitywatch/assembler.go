@@ -231,6 +231,11 @@ func (a *assembler) result() []activity.Event {
 		out = kept
 	}
 	slices.Reverse(out)
+	if cap(out) > 2*len(out) {
+		// The range turned sparser than its start: the caller holds the result for a while,
+		// and need not hold the room reserved for events that never came.
+		out = slices.Clone(out)
+	}
 	return out
 }
 

@@ -152,7 +152,8 @@ func TestAssemblerCopiesEachAnswerAsItComes(t *testing.T) {
 }
 
 // TestAssemblerReservesAtMostMaxGrowth: a dense start of a long range reserves at most
-// maxGrowth times its events; a range that turns denser grows the array and loses nothing.
+// maxGrowth times its events, and the result does not keep that room when the events never
+// came; a range that turns denser grows the array and loses nothing.
 func TestAssemblerReservesAtMostMaxGrowth(t *testing.T) {
 	from := time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
 	day := func(k int) piece {
@@ -172,6 +173,12 @@ func TestAssemblerReservesAtMostMaxGrowth(t *testing.T) {
 	require.Len(t, dense.joined, 200)
 	require.LessOrEqual(t, cap(dense.joined), maxGrowth*200, "not the 90 days at the first two days' density")
 	require.Greater(t, cap(dense.joined), 200, "room for more at that density")
+	for k := 2; k < days; k++ {
+		dense.add(day(k), nil)
+	}
+	got := dense.result()
+	require.Len(t, got, 200)
+	require.LessOrEqual(t, cap(got), 2*len(got), "the room for events that never came is not kept")
 
 	sparse := assembler{from: from, to: from.Add(days * 24 * time.Hour)}
 	id, want := 1, 0
@@ -183,7 +190,7 @@ func TestAssemblerReservesAtMostMaxGrowth(t *testing.T) {
 		sparse.add(day(k), events(day(k), n, id))
 		id, want = id+n, want+n
 	}
-	got := sparse.result()
+	got = sparse.result()
 	require.Len(t, got, want)
 	for i := 1; i < len(got); i++ {
 		require.True(t, got[i].Timestamp.Before(got[i-1].Timestamp), "newest first at %d", i)
