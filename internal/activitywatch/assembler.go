@@ -110,6 +110,9 @@ func (a *assembler) add(p piece, evs []activity.Event) {
 // copyPieces copies the pieces not copied yet into joined, the pieces having covered the
 // range up to reached.
 func (a *assembler) copyPieces(reached time.Time) {
+	if a.unordered { // the result is sorted from the answers: no more copies
+		return
+	}
 	a.reserve(reached)
 	for ; a.copied < len(a.pieces); a.copied++ {
 		k := a.copied
@@ -121,8 +124,9 @@ func (a *assembler) copyPieces(reached time.Time) {
 				continue
 			}
 			r := eventRef{k, pos}
-			if a.anyCopied && !a.unordered && a.compare(r, a.last) > 0 {
-				a.unordered = true
+			if a.anyCopied && a.compare(r, a.last) > 0 {
+				a.unordered, a.joined = true, nil
+				return
 			}
 			a.last, a.anyCopied = r, true
 			ev := ap.evs[pos]
