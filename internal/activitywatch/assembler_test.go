@@ -196,3 +196,27 @@ func TestAssemblerReservesAtMostMaxGrowth(t *testing.T) {
 		require.True(t, got[i].Timestamp.Before(got[i-1].Timestamp), "newest first at %d", i)
 	}
 }
+
+// TestAssemblerStopsCopyingAnswersOutOfOrder: once an answer is found out of order, the
+// result is sorted from the answers, so the join lets go of its array and copies no more.
+func TestAssemblerStopsCopyingAnswersOutOfOrder(t *testing.T) {
+	from := time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
+	a := assembler{from: from, to: from.Add(3 * time.Hour)}
+	hour := func(k int) piece { return piece{from.Add(time.Duration(k) * time.Hour), from.Add(time.Duration(k+1) * time.Hour)} }
+	ev := func(id int64, at time.Duration) activity.Event {
+		return activity.Event{ID: id, Timestamp: from.Add(at), Duration: 60}
+	}
+	a.add(hour(0), []activity.Event{ev(2, 20*time.Minute), ev(1, 10*time.Minute)})
+	a.add(hour(1), []activity.Event{ev(3, 70*time.Minute), ev(4, 80*time.Minute)}) // oldest first: out of order
+	require.True(t, a.unordered)
+	require.Nil(t, a.joined, "the array is let go")
+	copied := a.copied
+	a.add(hour(2), []activity.Event{ev(6, 150*time.Minute), ev(5, 130*time.Minute)})
+	require.Equal(t, copied, a.copied, "no later answer is copied")
+	got := a.result()
+	var ids []int64
+	for _, e := range got {
+		ids = append(ids, e.ID)
+	}
+	require.Equal(t, []int64{6, 5, 4, 3, 2, 1}, ids, "sorted from the answers")
+}
