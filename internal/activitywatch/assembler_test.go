@@ -202,7 +202,9 @@ func TestAssemblerReservesAtMostMaxGrowth(t *testing.T) {
 func TestAssemblerStopsCopyingAnswersOutOfOrder(t *testing.T) {
 	from := time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
 	a := assembler{from: from, to: from.Add(3 * time.Hour)}
-	hour := func(k int) piece { return piece{from.Add(time.Duration(k) * time.Hour), from.Add(time.Duration(k+1) * time.Hour)} }
+	hour := func(k int) piece {
+		return piece{from.Add(time.Duration(k) * time.Hour), from.Add(time.Duration(k+1) * time.Hour)}
+	}
 	ev := func(id int64, at time.Duration) activity.Event {
 		return activity.Event{ID: id, Timestamp: from.Add(at), Duration: 60}
 	}
