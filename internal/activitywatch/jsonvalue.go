@@ -377,16 +377,22 @@ func (d *valueDecoder) time(raw []byte) (time.Time, bool) {
 // computed from the calendar fields directly (time.Date normalises, and costs several times
 // as much): time.Unix(...).UTC() is the same value time.Date(..., time.UTC).Add(-offset) is.
 func fastTime(b []byte) (time.Time, bool) {
-	if len(b) < 20 || b[4] != '-' || b[7] != '-' || b[10] != 'T' || b[13] != ':' || b[16] != ':' {
+	if len(b) < 20 {
 		return time.Time{}, false
 	}
-	y, ok1 := digitsValue(b[0:4])
-	mo, ok2 := digitsValue(b[5:7])
-	dd, ok3 := digitsValue(b[8:10])
-	h, ok4 := digitsValue(b[11:13])
-	mi, ok5 := digitsValue(b[14:16])
-	s, ok6 := digitsValue(b[17:19])
-	if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6) || mo < 1 || mo > 12 || dd < 1 ||
+	f := b[:19:19] // the fixed fields, checked once
+	if f[4] != '-' || f[7] != '-' || f[10] != 'T' || f[13] != ':' || f[16] != ':' {
+		return time.Time{}, false
+	}
+	y1, ok1 := twoDigits(f[0], f[1])
+	y2, ok2 := twoDigits(f[2], f[3])
+	mo, ok3 := twoDigits(f[5], f[6])
+	dd, ok4 := twoDigits(f[8], f[9])
+	h, ok5 := twoDigits(f[11], f[12])
+	mi, ok6 := twoDigits(f[14], f[15])
+	s, ok7 := twoDigits(f[17], f[18])
+	y := y1*100 + y2
+	if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6 && ok7) || mo < 1 || mo > 12 || dd < 1 ||
 		dd > daysIn(mo, y) || h > 23 || mi > 59 || s > 59 {
 		return time.Time{}, false
 	}
@@ -394,13 +400,13 @@ func fastTime(b []byte) (time.Time, bool) {
 	if b[i] == '.' {
 		j := i + 1
 		for j < len(b) && b[j] >= '0' && b[j] <= '9' {
+			ns = ns*10 + int(b[j]-'0')
 			j++
 		}
 		digits := j - i - 1
 		if digits == 0 || digits > 9 {
 			return time.Time{}, false
 		}
-		ns, _ = digitsValue(b[i+1 : j])
 		ns *= int(pow10Int[9-digits])
 		i = j
 	}
@@ -421,8 +427,19 @@ func fastTime(b []byte) (time.Time, bool) {
 		return time.Time{}, false
 	}
 	sec := daysSinceEpoch(y, mo, dd)*86400 + int64(h*3600+mi*60+s-offset)
-	t := time.Unix(sec, int64(ns)).UTC()
-	return t, !t.IsZero() // the zero time is no time: parseTime refuses it
+	if sec == zeroTimeUnix && ns == 0 { // the zero time is no time: parseTime refuses it
+		return time.Time{}, false
+	}
+	return time.Unix(sec, int64(ns)).UTC(), true
+}
+
+// zeroTimeUnix is the zero time.Time in Unix seconds (0001-01-01T00:00:00Z).
+var zeroTimeUnix = time.Time{}.Unix()
+
+// twoDigits is the value of two decimal digits; ok is false if either byte is not one.
+func twoDigits(a, b byte) (int, bool) {
+	x, y := a-'0', b-'0'
+	return int(x)*10 + int(y), x <= 9 && y <= 9
 }
 
 // digitsValue is the value of a run of decimal digits (at most 9); ok is false if a byte is
@@ -452,8 +469,21 @@ func daysIn(m, y int) int {
 var monthDays = [13]uint8{0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31}
 
 // daysSinceEpoch is the number of days from 1970-01-01 to the date (y ≥ 0), proleptic
-// Gregorian (Howard Hinnant's days_from_civil).
+// Gregorian: looked up for the years activity is recorded in, else computed.
 func daysSinceEpoch(y, m, d int) int64 {
+	if i := uint(y - firstTableYear); i < uint(len(yearStarts)) {
+		ys := yearStarts[i]
+		days := int64(ys.days) + int64(daysBeforeMonth[m]) + int64(d-1)
+		if m > 2 && ys.leap {
+			days++
+		}
+		return days
+	}
+	return civilDays(y, m, d)
+}
+
+// civilDays is daysSinceEpoch by Howard Hinnant's days_from_civil.
+func civilDays(y, m, d int) int64 {
 	if m <= 2 {
 		y--
 	}
@@ -464,6 +494,25 @@ func daysSinceEpoch(y, m, d int) int64 {
 	doe := yoe*365 + yoe/4 - yoe/100 + doy
 	return int64(era)*146097 + int64(doe) - 719468
 }
+
+// yearStarts holds, for each year from firstTableYear on, civilDays of its first day and
+// whether it is a leap year.
+var yearStarts = func() (t [300]struct {
+	days int32
+	leap bool
+}) {
+	for i := range t {
+		y := firstTableYear + i
+		t[i].days = int32(civilDays(y, 1, 1))
+		t[i].leap = daysIn(2, y) == 29
+	}
+	return t
+}()
+
+const firstTableYear = 1900
+
+// daysBeforeMonth is the days of a common year before each month (1-based).
+var daysBeforeMonth = [13]int16{0, 0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334}
 
 // unquote appends the unescaped text of a valid JSON string (with its quotes) to dst, as
 // encoding/json unquotes: invalid UTF-8 and lone surrogates become U+FFFD.
