@@ -73,9 +73,11 @@ test: deps-test ## run every test: core (also with CGO_ENABLED=0), UI, keyring, 
 	CGO_ENABLED=0 $(GO) build $(CORE)
 	AWCAL_REQUIRE_REAL=1 .ci/with-keyring $(GO) test -count=1 -timeout 40m $(PKGS)
 	@# The race detector on the paths where goroutines share fetched activity: buckets read
-	@# concurrently, answers decoded as they arrive, an export handing its events over.
+	@# concurrently, answers decoded as they arrive, an export handing its events over; and the
+	@# engine's block phase, split between two workers.
 	$(GO) test -race -count=1 ./internal/pipeline/ ./internal/activitywatch/ ./internal/privacy/
 	$(GO) test -race -count=1 -run 'Preview|Export|Fetch|ReadActivity' ./internal/cli/ ./internal/syncer/
+	$(GO) test -race -count=1 -run 'TestBlocksSplit|TestStarters' ./internal/engine/
 
 # The core packages' tests under Wine, each package whole: all but reliability (it builds the
 # Linux app with cgo and drives it with SIGKILL, flock and Radicale; make windows-check runs

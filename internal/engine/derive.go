@@ -20,41 +20,29 @@ type derivation struct {
 	hosts    map[string]int32
 	webHosts [][]int32 // per browser: hosts of its selected web buckets
 
-	tkIDs          map[typeKind]int32
-	tks            []tkRec
-	seed           maphash.Seed
-	byHash         map[uint64]int32 // data hash → the latest record with it
-	byMap          *[1 << byMapBits]mapMatch
-	datas          []dataRec
-	oddKeyBuf      []string             // the datas' odd keys
-	groupCache     []map[string][]int32 // per rule group: subject → the rules it matches
-	labelOf        []int32              // per match id: its evidence label's id in labels, -1 before
-	labels         []evidenceKey        // distinct evidence labels
-	labelIDs       map[evidenceKey]int32
-	slotOf         []int32 // per label id: 1 + its line in the block's evidence, 0 when not in it
-	lineIDs        []int32 // the label ids of a block's evidence lines
-	groupOf        []int32 // per data id: 1 + its evidence group in the block's title, 0 when none
-	blockBuf       []blockSlice
-	memberBuf      []blockSlice // evidence groups' members
-	tallies        [3]tally     // a block's projects and sites
-	titles         memo         // cleaned window title by data id
-	projects       memo         // project read from a window title, by data id
-	editorProjects memo         // the base name of an editor state's project, by data id
-	urlHosts       memo         // the host of a url (with its port), by data id
-	matchIDs       map[[2]int32]int32
-	matches        []matchRec
-	bits           []uint64 // rule bitsets, e.words per match
+	tkIDs      map[typeKind]int32
+	tks        []tkRec
+	seed       maphash.Seed
+	byHash     map[uint64]int32 // data hash → the latest record with it
+	byMap      *[1 << byMapBits]mapMatch
+	datas      []dataRec
+	oddKeyBuf  []string             // the datas' odd keys
+	groupCache []map[string][]int32 // per rule group: subject → the rules it matches
+	matchIDs   map[[2]int32]int32
+	matches    []matchRec
+	bits       []uint64 // rule bitsets, e.words per match
 
 	slices []sliceRec
 	states []int32
 
-	hostBuf  []int32
-	awayBuf  []int32
-	unionBuf []uint64
-	profBuf  []int32
-	plans    *[1 << planBits]slicePlan // Phase 1's plans by union, when the rules fit in a word
+	hostBuf []int32
+	awayBuf []int32
+	profBuf []int32
+	plans   *[1 << planBits]slicePlan // Phase 1's plans by union, when the rules fit in a word
 
 	diag Diagnostics
+
+	blockScratch
 }
 
 // Derive turns the input's events into blocks (ENGINE.md §1–§6). It never fails: malformed
@@ -69,20 +57,7 @@ func (e *Engine) Derive(in Input) Result {
 	cands, q, hasQ := d.run(in.Seeds)
 	booked := d.allocate(cands)
 
-	res := Result{Blocks: make([]Block, 0, len(booked)), Diagnostics: d.diag}
-	for _, b := range booked {
-		c := &cands[b.cand]
-		p := &e.profiles[c.profile].Profile
-		bs := d.blockSlices(b, c)
-		res.Blocks = append(res.Blocks, Block{
-			ProfileID: p.ID,
-			Start:     time.UnixMicro(b.start).UTC(),
-			End:       time.UnixMicro(b.end).UTC(),
-			Title:     d.title(p, bs),
-			Fitness:   time.Duration(c.fitness) * time.Microsecond,
-			Evidence:  d.evidence(bs),
-		})
-	}
+	res := Result{Blocks: d.blocks(cands, booked), Diagnostics: d.diag}
 	if hasQ {
 		res.Quiescent = time.UnixMicro(q).UTC()
 	}
@@ -97,8 +72,8 @@ func newDerivation(e *Engine, in Input) *derivation {
 		e: e, from: in.From.UnixMicro(), to: in.To.UnixMicro(),
 		hosts: map[string]int32{}, tkIDs: map[typeKind]int32{}, seed: maphash.MakeSeed(), byHash: map[uint64]int32{},
 		byMap:    new([1 << byMapBits]mapMatch),
-		matchIDs: map[[2]int32]int32{}, unionBuf: make([]uint64, e.words), groupCache: make([]map[string][]int32, e.ruleSet.Groups()),
-		labelIDs: map[evidenceKey]int32{},
+		matchIDs: map[[2]int32]int32{}, groupCache: make([]map[string][]int32, e.ruleSet.Groups()),
+		blockScratch: newBlockScratch(e.words),
 	}
 	if e.words == 1 {
 		d.plans = new([1 << planBits]slicePlan)
