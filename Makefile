@@ -74,10 +74,10 @@ test: deps-test ## run every test: core (also with CGO_ENABLED=0), UI, keyring, 
 	AWCAL_REQUIRE_REAL=1 .ci/with-keyring $(GO) test -count=1 -timeout 40m $(PKGS)
 	@# The race detector on the paths where goroutines share fetched activity: buckets read
 	@# concurrently, answers decoded as they arrive, an export handing its events over; and the
-	@# engine's block phase, split between two workers.
+	@# engine's sweep beside Phase 1, and its block phase split between two workers.
 	$(GO) test -race -count=1 ./internal/pipeline/ ./internal/activitywatch/ ./internal/privacy/
 	$(GO) test -race -count=1 -run 'Preview|Export|Fetch|ReadActivity' ./internal/cli/ ./internal/syncer/
-	$(GO) test -race -count=1 -run 'TestBlocksSplit|TestStarters' ./internal/engine/
+	$(GO) test -race -count=1 -run 'TestBlocksSplit|TestSweepBeside|TestStarters' ./internal/engine/
 
 # The core packages' tests under Wine, each package whole: all but reliability (it builds the
 # Linux app with cgo and drives it with SIGKILL, flock and Radicale; make windows-check runs

@@ -216,7 +216,7 @@ func derive(e *Engine, in Input) *derivation {
 	d := newDerivation(e, in)
 	if d.to > d.from {
 		d.load(in.Buckets)
-		d.slice()
+		d.slice(nil)
 	}
 	return d
 }

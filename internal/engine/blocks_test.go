@@ -22,8 +22,8 @@ func TestBlocksSplitBuildsWhatOneRunBuilds(t *testing.T) {
 
 	d := newDerivation(e, in)
 	d.load(in.Buckets)
-	d.slice()
-	cands, _, _ := d.run(nil)
+	d.slice(nil)
+	cands, _, _ := d.runSwept(nil)
 	booked := d.allocate(cands)
 	total := 0
 	for _, b := range booked {

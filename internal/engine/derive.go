@@ -53,8 +53,7 @@ func (e *Engine) Derive(in Input) Result {
 		return Result{Blocks: []Block{}}
 	}
 	d.load(in.Buckets)
-	d.slice()
-	cands, q, hasQ := d.run(in.Seeds)
+	cands, q, hasQ := d.sliceAndRun(in.Seeds)
 	booked := d.allocate(cands)
 
 	res := Result{Blocks: d.blocks(cands, booked), Diagnostics: d.diag}
@@ -84,8 +83,8 @@ func newDerivation(e *Engine, in Input) *derivation {
 // run is Phase 1 (§4): every profile's machine over the slices, seeded first. It also finds the
 // latest quiescent point: an instant no slice spans at which every machine is idle or certain
 // to break. Within a gap the break condition only gets truer, so the candidates are the slice
-// starts and the window's end.
-func (d *derivation) run(seeds []Seed) (cands []candidate, q int64, hasQ bool) {
+// starts and the window's end. The slices come from views, in order, as slice sends them.
+func (d *derivation) run(seeds []Seed, views <-chan sweptSlices) (cands []candidate, q int64, hasQ bool) {
 	fsms := make([]fsm, len(d.e.profiles))
 	for i := range fsms {
 		fsms[i] = fsm{profile: int32(i), threshold: d.e.threshold[i], softBreak: d.e.softBreak[i]}
@@ -109,11 +108,13 @@ func (d *derivation) run(seeds []Seed) (cands []candidate, q int64, hasQ bool) {
 			busy = append(busy, int32(p))
 		}
 	}
-	for i, sl := range d.slices {
+	var view sweptSlices
+	for i := 0; i < len(view.slices) || view.more(views, i); i++ {
+		sl := view.slices[i]
 		if quiescent(fsms, busy, sl.start) {
 			q, hasQ = sl.start, true
 		}
-		u := d.union(d.sliceStates(sl))
+		u := d.union(view.states[sl.off : sl.off+sl.n])
 		var primaries []int32
 		var toks []profile.Token // nil: classify each stepped profile
 		if d.plans != nil {

@@ -549,8 +549,8 @@ func TestPlansAgreeWithClassifying(t *testing.T) {
 		planned++
 		classified := derive(e, in)
 		classified.plans = nil
-		wantCands, wantQ, wantHasQ := classified.run(nil)
-		gotCands, gotQ, gotHasQ := withPlans.run(nil)
+		wantCands, wantQ, wantHasQ := classified.runSwept(nil)
+		gotCands, gotQ, gotHasQ := withPlans.runSwept(nil)
 		require.Equal(t, wantCands, gotCands, "seed %d", seed)
 		require.Equal(t, []any{wantQ, wantHasQ}, []any{gotQ, gotHasQ}, "seed %d", seed)
 	}

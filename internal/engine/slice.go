@@ -68,7 +68,9 @@ func byStartOrder(evs []nevent, runs []int32) []int32 {
 // slice is Phase 0 (§2) as a sweep line: walk the event starts in time order keeping the set of
 // open events (sorted by event order, so it is already in state order); every boundary pair
 // yields a slice whose states are the open events. O(N log N) for the sort plus the output.
-func (d *derivation) slice() {
+// When out is not nil, the slices so far are sent on it every sliceChunk slices and at the
+// end, and it is closed: slices are only ever appended, so what was sent stays as it was.
+func (d *derivation) slice(out chan<- sweptSlices) {
 	evs := d.events
 	n := len(evs)
 	byStart := byStartOrder(evs, d.runs)
@@ -78,6 +80,7 @@ func (d *derivation) slice() {
 
 	active := make([]int32, 0, 16)
 	var t int64
+	sent := 0
 	for i := 0; i < n || len(active) > 0; {
 		if len(active) == 0 {
 			t = evs[byStart[i]].start // skip the gap
@@ -95,6 +98,10 @@ func (d *derivation) slice() {
 			next = min(next, evs[a].end)
 		}
 		d.emit(t, next, active)
+		if out != nil && len(d.slices)-sent >= sliceChunk {
+			out <- sweptSlices{d.slices, d.states}
+			sent = len(d.slices)
+		}
 		open := active[:0]
 		for _, a := range active {
 			if evs[a].end > next {
@@ -103,6 +110,10 @@ func (d *derivation) slice() {
 		}
 		active = open
 		t = next
+	}
+	if out != nil {
+		out <- sweptSlices{d.slices, d.states}
+		close(out)
 	}
 }
 
