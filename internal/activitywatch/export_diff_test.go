@@ -120,6 +120,7 @@ func TestReadExportAgreesWithLayeredReader(t *testing.T) {
 func FuzzDecodeEventListLayered(f *testing.F) {
 	for _, tt := range eventCases {
 		f.Add([]byte("[" + tt.raw + "]"))
+		f.Add([]byte("[" + tt.raw + "," + tt.raw + "]")) // the second time, its data is known
 	}
 	f.Add([]byte(`null`))
 	f.Add([]byte(`{"a": 1}`))

@@ -1,9 +1,11 @@
 package activitywatch
 
 import (
+	"bytes"
 	"encoding/binary"
 	"math/bits"
 	"strconv"
+	"time"
 
 	"github.com/awcal/awcal/internal/activity"
 )
@@ -76,7 +78,11 @@ func (s *jsonStream) plainEvent(d *valueDecoder) (activity.Event, plainState) {
 	if b[i] != '{' {
 		return activity.Event{}, plainOther
 	}
-	var id, ts, dur, data []byte
+	var (
+		id, dur, data []byte
+		t             time.Time
+		m             map[string]any // data's map, when it was known
+	)
 	seen := 0
 	for i++; ; {
 		i = skipWS(b, i)
@@ -118,12 +124,19 @@ func (s *jsonStream) plainEvent(d *valueDecoder) (activity.Event, plainState) {
 			bit = seenID
 			end, st = scanNumber(b, i)
 		case "timestamp":
+			// fastTime takes nothing but digits and the separators of the form: a string it
+			// reads as a time holds no escape, so its end is the first quote after it opens.
 			bit = seenTimestamp
 			if b[i] != '"' {
 				return activity.Event{}, plainOther
 			}
-			var escaped bool
-			if end, st, escaped = scanString(b, i); escaped {
+			q := bytes.IndexByte(b[i+1:], '"')
+			if q < 0 {
+				return activity.Event{}, plainMore
+			}
+			end, st = i+q+2, plainDone
+			var ok bool
+			if t, ok = fastTime(b[i+1 : end-1]); !ok {
 				return activity.Event{}, plainOther
 			}
 		case "duration":
@@ -136,7 +149,20 @@ func (s *jsonStream) plainEvent(d *valueDecoder) (activity.Event, plainState) {
 			bit = seenData
 			switch b[i] {
 			case '{':
-				end, st = scanFlatObject(b, i)
+				// Data the decoder has seen, byte for byte, was validated then: only its end
+				// is looked for. Other data is validated here.
+				e, est := objectEnd(b, i)
+				if est == plainMore {
+					return activity.Event{}, plainMore
+				}
+				if est == plainDone {
+					m = d.datas[string(b[i:e])]
+				}
+				if m != nil {
+					end, st = e, plainDone
+				} else {
+					end, st = scanFlatObject(b, i)
+				}
 			case 'n':
 				end, st = scanLiteral(b, i, "null")
 			default:
@@ -155,7 +181,6 @@ func (s *jsonStream) plainEvent(d *valueDecoder) (activity.Event, plainState) {
 		case seenID:
 			id = v
 		case seenTimestamp:
-			ts = v
 		case seenDuration:
 			dur = v
 		default:
@@ -175,22 +200,21 @@ func (s *jsonStream) plainEvent(d *valueDecoder) (activity.Event, plainState) {
 		}
 		i++
 	}
-	if ts == nil {
-		return activity.Event{}, plainOther
-	}
-	t, ok := fastTime(ts[1 : len(ts)-1])
-	if !ok {
+	if seen&seenTimestamp == 0 {
 		return activity.Event{}, plainOther
 	}
 	var sec float64
 	if dur != nil {
+		var ok bool
 		if sec, ok = parseSeconds(dur); !ok || sec > maxEventSeconds {
 			return activity.Event{}, plainOther
 		}
 	}
-	m, err := d.data(data)
-	if err != nil {
-		return activity.Event{}, plainOther
+	if m == nil {
+		var err error
+		if m, err = d.data(data); err != nil {
+			return activity.Event{}, plainOther
+		}
 	}
 	s.pos += i
 	return activity.Event{ID: rawID(id), Timestamp: t, Duration: sec, Data: m}, plainDone
@@ -407,6 +431,35 @@ func scanFlatObject(b []byte, i int) (int, plainState) {
 			return 0, plainOther
 		}
 	}
+}
+
+// objectEnd returns the index after the first '}' from b[i] on that is not in a string: the
+// end of the object at b[i] if it is flat (else the end of its first nested object, which no
+// decoder has seen as data). It says plainMore when the window ends first, and plainOther for
+// an invalid string. Without escapes, quotes open and close strings in turn: a '}' after an
+// even number of them is outside. With a backslash, or a '}' inside a string, it looks for the
+// end string by string.
+func objectEnd(b []byte, i int) (int, plainState) {
+	e := bytes.IndexByte(b[i:], '}')
+	if e < 0 {
+		return 0, plainMore
+	}
+	if seg := b[i : i+e]; bytes.IndexByte(seg, '\\') < 0 && bytes.Count(seg, []byte{'"'})%2 == 0 {
+		return i + e + 1, plainDone
+	}
+	for j := i + 1; j < len(b); j++ {
+		switch b[j] {
+		case '}':
+			return j + 1, plainDone
+		case '"':
+			end, st, _ := scanString(b, j)
+			if st != plainDone {
+				return 0, st
+			}
+			j = end - 1
+		}
+	}
+	return 0, plainMore
 }
 
 // exactPow10 are the powers of ten a float64 holds exactly.

@@ -130,6 +130,47 @@ func TestPlainEventLeavesTheRestToTheGeneralPath(t *testing.T) {
 	assert.Equal(t, int64(-7), ev.ID)
 }
 
+// TestPlainEventFindsKnownDataWhereItEnds: data the decoder has seen is not validated again,
+// only its end looked for. With braces, quotes and backslashes in its strings, the event is
+// still read to its end, into what the general path reads; cut anywhere it asks for more; and
+// data that merely begins like known data is validated (and left to the general path when it
+// is not flat).
+func TestPlainEventFindsKnownDataWhereItEnds(t *testing.T) {
+	const ts = `"timestamp":"2026-03-02T09:00:00Z"`
+	for _, data := range []string{`{}`, `{"a":"}"}`, `{"a":"\"}"}`, `{"a":"\\"}`, `{"a":"x\\\"}y"}`,
+		`{"a":1,"b":"}}","c":"{"}`, `{ "a" : "b" }`, `{"a":"\u007d"}`} {
+		raw := `{` + ts + `,"data":` + data + `,"duration":1}`
+		d := newValueDecoder()
+		for seen := range 2 { // the second time, the decoder knows the data
+			s := newJSONStream(bytes.NewReader([]byte(raw + "]")))
+			s.refill()
+			ev, st := s.plainEvent(d)
+			require.Equal(t, plainDone, st, "%s, seen %d", raw, seen)
+			assert.Equal(t, len(raw), s.pos, raw)
+			want, _, err := decodeEventListLayered([]byte("[" + raw + "]"))
+			require.NoError(t, err)
+			assert.Equal(t, want[0], ev, raw)
+		}
+		for cut := range len(raw) {
+			s := newJSONStream(bytes.NewReader([]byte(raw[:cut])))
+			s.refill()
+			_, st := s.plainEvent(d)
+			assert.Equal(t, plainMore, st, raw[:cut])
+		}
+	}
+	d := newValueDecoder()
+	known := `{` + ts + `,"data":{"a":{"b":1}` + `}`
+	for _, raw := range []string{`{` + ts + `,"data":{"a":1}}`, known} {
+		s := newJSONStream(bytes.NewReader([]byte(raw + " ")))
+		s.refill()
+		s.plainEvent(d)
+	}
+	s := newJSONStream(bytes.NewReader([]byte(known + " ")))
+	s.refill()
+	_, st := s.plainEvent(d)
+	assert.Equal(t, plainOther, st, "nested data, seen or not, is the general path's")
+}
+
 // TestFastTimeAgreesWithParseTime: the common forms, on days across the calendar's rules
 // (leap years, centuries, the days a month lacks), read as parseTime reads them — the same
 // time.Time value, not only the same instant — and every valid one is taken by fastTime.
