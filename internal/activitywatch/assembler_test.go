@@ -1,6 +1,7 @@
 package activitywatch
 
 import (
+	"math"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -221,4 +222,78 @@ func TestAssemblerStopsCopyingAnswersOutOfOrder(t *testing.T) {
 		ids = append(ids, e.ID)
 	}
 	require.Equal(t, []int64{6, 5, 4, 3, 2, 1}, ids, "sorted from the answers")
+}
+
+// TestClampEventAgreesWithTimeArithmetic: the integer check that settles most events trims
+// and keeps exactly what time.Time's arithmetic does, at the range's edges to the nanosecond
+// (durations that round either way), for durations no event can have, and for ranges and
+// events outside the years an int64 of nanoseconds holds.
+func TestClampEventAgreesWithTimeArithmetic(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	from := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	to := from.Add(time.Hour)
+	far := []time.Time{time.Date(1000, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2262, 6, 1, 0, 0, 0, 0, time.UTC),
+		time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)}
+	durations := []float64{0, 1e-9, 0.4e-9, 0.5e-9, 0.6e-9, 1.5e-9, 3600, 3600 + 1e-9, 7.363, -1, math.NaN(), math.Inf(1), 1e12, maxEventSeconds}
+	fast := 0
+	for i := range 20000 {
+		f, tt := from, to
+		if i%10 == 0 {
+			f = far[rng.IntN(len(far))]
+			if i%20 == 0 {
+				f, tt = from, far[rng.IntN(len(far))]
+			}
+		}
+		var start time.Time
+		switch rng.IntN(4) {
+		case 0:
+			start = f.Add(time.Duration(rng.IntN(5)-2) * time.Nanosecond)
+		case 1:
+			start = tt.Add(-time.Duration(rng.IntN(5)) * time.Nanosecond)
+		case 2:
+			start = far[rng.IntN(len(far))]
+		default:
+			start = f.Add(time.Duration(rng.Int64N(int64(2*time.Hour))) - 30*time.Minute)
+		}
+		dur := durations[rng.IntN(len(durations))]
+		if rng.IntN(2) == 0 {
+			dur = float64(rng.IntN(7200)) + float64(rng.IntN(1000))/1000
+		}
+		want := activity.Event{ID: 1, Timestamp: start, Duration: dur}
+		got := want
+		wantKept, gotKept := trimEvent(&want, f, tt), clampEvent(&got, f, tt)
+		require.Equal(t, wantKept, gotKept, "%v %v in [%v, %v]", start, dur, f, tt)
+		if wantKept {
+			require.True(t, want.Timestamp.Equal(got.Timestamp) && (want.Duration == got.Duration || math.IsNaN(want.Duration) && math.IsNaN(got.Duration)),
+				"%v %v in [%v, %v]: %v, want %v", start, dur, f, tt, got, want)
+		}
+		if s, e, ok := spanNanos(&activity.Event{Timestamp: start, Duration: dur}); ok && s >= from.UnixNano() && e <= to.UnixNano() && f == from && tt == to {
+			fast++
+		}
+	}
+	require.Greater(t, fast, 1000, "the integer check settles many events")
+}
+
+// TestMayBeCutOffAgreesWithTimeArithmetic: the integer comparisons decide as time.Time's do,
+// at the cut-off and the piece's end to the nanosecond, and for events no int64 holds.
+func TestMayBeCutOffAgreesWithTimeArithmetic(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	p := piece{time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC), time.Date(2026, 3, 6, 0, 0, 0, 0, time.UTC)}
+	limit := p.end.Add(-pythonCutOff + cutOffMargin)
+	for range 5000 {
+		var e activity.Event
+		switch rng.IntN(3) {
+		case 0: // at the cut-off, reaching the end or not by a nanosecond
+			e.Timestamp = limit.Add(time.Duration(rng.IntN(3)-1) * time.Nanosecond)
+			e.Duration = p.end.Sub(e.Timestamp).Seconds() + float64(rng.IntN(3)-1)*1e-9
+		case 1:
+			e.Timestamp = time.Date(1000+rng.IntN(9000), 1, 1, 0, 0, 0, 0, time.UTC)
+			e.Duration = float64(rng.IntN(2)) * 1e12
+		default:
+			e.Timestamp = p.start.Add(time.Duration(rng.Int64N(int64(p.end.Sub(p.start)))))
+			e.Duration = float64(rng.Int64N(int64(4 * 24 * time.Hour / time.Second)))
+		}
+		want := !e.Timestamp.After(limit) && !e.End().Before(p.end)
+		require.Equal(t, want, mayBeCutOff([]activity.Event{e}, p), "%v %v", e.Timestamp, e.Duration)
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math"
 	"net/url"
 	"strings"
 	"sync"
@@ -196,8 +197,16 @@ func mayBeCutOff(evs []activity.Event, p piece) bool {
 	if p.start.After(limit) {
 		limit = p.start
 	}
-	for _, e := range evs {
-		if !e.Timestamp.After(limit) && !e.End().Before(p.end) {
+	limitNs, ok := unixNanos(limit)
+	endNs, endOK := unixNanos(p.end)
+	ok = ok && endOK
+	for i := range evs {
+		e := &evs[i]
+		if start, end, spanOK := spanNanos(e); ok && spanOK {
+			if start <= limitNs && end >= endNs {
+				return true
+			}
+		} else if !e.Timestamp.After(limit) && !e.End().Before(p.end) {
 			return true
 		}
 	}
@@ -257,6 +266,20 @@ func clamp(evs []activity.Event, from, to time.Time) []activity.Event {
 
 // clampEvent trims e to [from, to] as clamp does, and reports whether it is kept.
 func clampEvent(e *activity.Event, from, to time.Time) bool {
+	// Most events lie inside: that is settled in integer nanoseconds, without time.Time's
+	// arithmetic.
+	if start, end, ok := spanNanos(e); ok {
+		if f, ok := unixNanos(from); ok && start >= f {
+			if t, ok := unixNanos(to); ok && end <= t {
+				return true
+			}
+		}
+	}
+	return trimEvent(e, from, to)
+}
+
+// trimEvent is clampEvent in time.Time's arithmetic.
+func trimEvent(e *activity.Event, from, to time.Time) bool {
 	end := e.End()
 	if end.Before(from) || e.Timestamp.After(to) {
 		return false
@@ -271,6 +294,30 @@ func clampEvent(e *activity.Event, from, to time.Time) bool {
 		e.Duration = toSeconds(end.Sub(e.Timestamp))
 	}
 	return true
+}
+
+// nanosLimit bounds the Unix seconds whose nanoseconds an int64 holds, with room to add a
+// duration of at most maxEventSeconds.
+const nanosLimit = math.MaxInt64/int64(time.Second) - maxEventSeconds - 1
+
+// unixNanos is t in Unix nanoseconds; ok is false when an int64 cannot hold it (years before
+// 1678 or after about 2261).
+func unixNanos(t time.Time) (int64, bool) {
+	sec := t.Unix()
+	if sec <= -nanosLimit || sec >= nanosLimit {
+		return 0, false
+	}
+	return sec*int64(time.Second) + int64(t.Nanosecond()), true
+}
+
+// spanNanos is e's start and end (as e.End computes it) in Unix nanoseconds; ok is false when
+// they do not fit, or the duration is not one a decoded event can have.
+func spanNanos(e *activity.Event) (start, end int64, ok bool) {
+	start, ok = unixNanos(e.Timestamp)
+	if !ok || !(e.Duration >= 0 && e.Duration <= maxEventSeconds) { // NaN fails both
+		return 0, 0, false
+	}
+	return start, start + int64(math.Round(e.Duration*float64(time.Second))), true
 }
 
 // LastEvent returns the newest event of bucketID (found reports whether it has any).
