@@ -66,10 +66,13 @@ func (c *Client) Events(ctx context.Context, bucketID string, from, to time.Time
 		next    = from
 		size    = c.pieceSize
 		reports = make(chan pieceReport)
-		// Piece i is decoded with decoders[i%2]: equal strings and data objects are shared
-		// across the bucket's pieces, and piece i+2 is asked for only once piece i is read.
+		// Piece i is decoded with decoders[i%2], and piece i+2 is asked for only once piece
+		// i is read: equal strings are shared across a decoder's pieces, and data objects
+		// across all the bucket's pieces (each distinct one is decoded once).
 		decoders = [2]*valueDecoder{newValueDecoder(), newValueDecoder()}
+		shared   sharedDatas
 	)
+	decoders[0].shared, decoders[1].shared = &shared, &shared
 	report := func(r pieceReport) {
 		select {
 		case reports <- r:

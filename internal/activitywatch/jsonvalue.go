@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"sync"
 	"time"
 	"unicode"
 	"unicode/utf16"
@@ -21,13 +22,46 @@ import (
 type valueDecoder struct {
 	strs  map[string]string
 	datas map[string]map[string]any // raw object → decoded map; nil: it does not decode
-	buf   []byte
-	key   []byte
-	list  eventList // the events of the list being read
+	// shared, when set, holds the data maps of the decoders reading the same bucket at once.
+	shared *sharedDatas
+	buf    []byte
+	key    []byte
+	list   eventList // the events of the list being read
 }
 
 func newValueDecoder() *valueDecoder {
 	return &valueDecoder{strs: map[string]string{}, datas: map[string]map[string]any{}}
+}
+
+// sharedDatas lets the decoders of one bucket's pieces, which run at the same time, share the
+// data maps they decode: each distinct object is decoded once per bucket rather than once per
+// decoder, and its events share one map. Only a decoder's own misses come here.
+type sharedDatas struct {
+	mu sync.Mutex
+	m  map[string]map[string]any
+}
+
+// get returns the map decoded from raw (nil: it does not decode), if a decoder has put one.
+func (sd *sharedDatas) get(raw []byte) (map[string]any, bool) {
+	sd.mu.Lock()
+	defer sd.mu.Unlock()
+	m, ok := sd.m[string(raw)]
+	return m, ok
+}
+
+// put records m as decoded from raw and returns what is recorded: m, or the map another
+// decoder put meanwhile.
+func (sd *sharedDatas) put(raw []byte, m map[string]any) map[string]any {
+	sd.mu.Lock()
+	defer sd.mu.Unlock()
+	if had, ok := sd.m[string(raw)]; ok {
+		return had
+	}
+	if sd.m == nil {
+		sd.m = map[string]map[string]any{}
+	}
+	sd.m[string(raw)] = m
+	return m
 }
 
 var errNumberRange = errors.New("a number is out of range")
@@ -257,9 +291,21 @@ func (d *valueDecoder) data(raw []byte) (map[string]any, error) {
 		}
 		return m, nil
 	}
+	if d.shared != nil {
+		if m, ok := d.shared.get(raw); ok {
+			d.datas[string(raw)] = m
+			if m == nil {
+				return nil, errNumberRange
+			}
+			return m, nil
+		}
+	}
 	m, err := d.object(raw, true)
 	if err != nil {
 		m = nil
+	}
+	if d.shared != nil {
+		m = d.shared.put(raw, m)
 	}
 	d.datas[string(raw)] = m
 	return m, err

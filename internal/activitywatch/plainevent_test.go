@@ -277,3 +277,33 @@ func TestPlainRunFindsTheFirstSpecialByte(t *testing.T) {
 		}
 	}
 }
+
+// TestEventsDecodeEachDataOnce: a bucket's pieces are decoded by two decoders at once, and
+// every distinct data object of the range is still decoded once: the events that have it
+// share one map, whichever piece they came in.
+func TestEventsDecodeEachDataOnce(t *testing.T) {
+	opts := fakedata.Options{Days: 14, Seed: 2, Intensity: fakedata.Heavy}
+	data := fakedata.Generate(opts)
+	from, _ := fakedata.Day(opts, 0)
+	_, to := fakedata.Day(opts, opts.Days-1)
+	h := awfake.New(awfake.Rust)
+	for _, be := range data {
+		h.AddBucket(be.Bucket)
+		h.AddEvents(be.Bucket.ID, be.Events...)
+	}
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	window := data[0].Bucket.ID
+	got, err := New(srv.URL).Events(t.Context(), window, from, to)
+	require.NoError(t, err)
+	maps := map[string]uintptr{}
+	for _, ev := range got.Events {
+		k := dataKey(ev.Data)
+		p := reflect.ValueOf(ev.Data).Pointer()
+		if q, ok := maps[k]; ok {
+			require.Equal(t, q, p, "events with data %s share its map", k)
+		}
+		maps[k] = p
+	}
+	require.Greater(t, len(got.Events), 10*len(maps), "the data repeat")
+}
