@@ -9,20 +9,23 @@ import (
 	"github.com/awcal/awcal/internal/profile"
 )
 
+// heavyWeek is a generated week of heavy activity, derived with the starter profiles: events
+// and slices enough for every phase that can use a second core to use it.
+func heavyWeek(t *testing.T) (*Engine, Input) {
+	t.Helper()
+	opts := fakedata.Options{Days: 7, Seed: 3, Intensity: fakedata.Heavy}
+	from, _ := fakedata.Day(opts, 0)
+	_, to := fakedata.Day(opts, opts.Days-1)
+	return newEngine(t, profile.Starters(), DefaultOptions()), Input{From: from, To: to, Buckets: fakedata.Generate(opts)}
+}
+
 // TestBlocksSplitBuildsWhatOneRunBuilds: a heavy week has slices enough for the block phase to
 // be split between two workers, and the blocks are those one run through the same bookings
 // builds, titles and evidence included. (The race detector runs this test in make test: a
 // field the worker writes outside its own scratch is reported there.)
 func TestBlocksSplitBuildsWhatOneRunBuilds(t *testing.T) {
-	opts := fakedata.Options{Days: 7, Seed: 3, Intensity: fakedata.Heavy}
-	from, _ := fakedata.Day(opts, 0)
-	_, to := fakedata.Day(opts, opts.Days-1)
-	in := Input{From: from, To: to, Buckets: fakedata.Generate(opts)}
-	e := newEngine(t, profile.Starters(), DefaultOptions())
-
-	d := newDerivation(e, in)
-	d.load(in.Buckets)
-	d.slice(nil)
+	e, in := heavyWeek(t)
+	d := derive(e, in)
 	cands, _, _ := d.runSwept(nil)
 	booked := d.allocate(cands)
 	total := 0
