@@ -52,7 +52,8 @@ func (c *Client) Events(ctx context.Context, bucketID string, from, to time.Time
 	// Two pieces are under way at a time, so that aw-server prepares one answer while the
 	// client decodes the other: when piece i's answer is in, piece i+2 is asked for (once the
 	// pieces before it are asked), sized by the density of that answer (the first two pieces
-	// are pieceSize long). The answers are joined oldest first. The first piece's look-back
+	// are pieceSize long); when the rest of the range fits in one more piece of that size, it
+	// is asked for at once too (three are then under way). The answers are joined oldest first. The first piece's look-back
 	// (see lookBack) runs once its answer is in, beside the other requests: no request waits
 	// for it, nor for the joining.
 	ctx, cancel := context.WithCancel(ctx)
@@ -66,13 +67,23 @@ func (c *Client) Events(ctx context.Context, bucketID string, from, to time.Time
 		next    = from
 		size    = c.pieceSize
 		reports = make(chan pieceReport)
-		// Piece i is decoded with decoders[i%2], and piece i+2 is asked for only once piece
-		// i is read: equal strings are shared across a decoder's pieces, and data objects
-		// across all the bucket's pieces (each distinct one is decoded once).
-		decoders = [2]*valueDecoder{newValueDecoder(), newValueDecoder()}
-		shared   sharedDatas
+		// Each piece is decoded by a decoder no other piece uses meanwhile, taken from idle
+		// and put back once its answer is read (at most three are made): equal strings are
+		// shared across a decoder's pieces, and data objects across all the bucket's pieces
+		// (each distinct one is decoded once).
+		idle   []*valueDecoder
+		shared sharedDatas
 	)
-	decoders[0].shared, decoders[1].shared = &shared, &shared
+	decoder := func() *valueDecoder {
+		if n := len(idle); n > 0 {
+			d := idle[n-1]
+			idle = idle[:n-1]
+			return d
+		}
+		d := newValueDecoder()
+		d.shared = &shared
+		return d
+	}
 	report := func(r pieceReport) {
 		select {
 		case reports <- r:
@@ -85,9 +96,9 @@ func (c *Client) Events(ctx context.Context, bucketID string, from, to time.Time
 			p.end = next.Add(size)
 		}
 		next = p.end
-		a := &pieceAnswer{p: p}
+		d := decoder()
+		a := &pieceAnswer{p: p, d: d}
 		first := len(asked) == 0
-		d := decoders[len(asked)%2]
 		asked = append(asked, a)
 		wg.Add(1)
 		go func() {
@@ -110,7 +121,10 @@ func (c *Client) Events(ctx context.Context, bucketID string, from, to time.Time
 	failed := false
 	for i := 0; i < len(asked); {
 		r := <-reports
-		r.a.answered = true
+		if !r.a.answered {
+			r.a.answered = true
+			idle = append(idle, r.a.d) // read: the look-back has a decoder of its own
+		}
 		if r.done {
 			r.a.done = true
 			failed = failed || r.a.err != nil
@@ -119,6 +133,12 @@ func (c *Client) Events(ctx context.Context, bucketID string, from, to time.Time
 			a := asked[len(asked)-2]
 			size = c.nextPieceSize(a.p.end.Sub(a.p.start), a.n)
 			ask()
+			if next.Before(to) && !next.Add(size).Before(to) {
+				// The rest fits in one more piece of this size: asked now, aw-server prepares
+				// it beside the two under way instead of after them, and the reading ends
+				// sooner; three are then under way at most.
+				ask()
+			}
 		}
 		for ; i < len(asked) && asked[i].done; i++ {
 			a := asked[i]
@@ -143,6 +163,7 @@ func (c *Client) Events(ctx context.Context, bucketID string, from, to time.Time
 // reports.
 type pieceAnswer struct {
 	p              piece
+	d              *valueDecoder // decodes the answer; free again once it is answered
 	n              int
 	evs            []activity.Event
 	bad            int

@@ -77,6 +77,61 @@ func TestEventsPiecesFollowDensity(t *testing.T) {
 	}
 }
 
+// TestEventsAsksTheLastPieceBesideTheOnesBefore: when the rest of the range fits in one more
+// piece, it is asked for with the piece before it, not once the piece two before it is in.
+// The answer to the first piece sized by density is held until the last piece is asked for:
+// asked only after that answer, the read would wait for ever (it is given a minute to fail).
+// What is read is still what pieces of a day give.
+func TestEventsAsksTheLastPieceBesideTheOnesBefore(t *testing.T) {
+	opts := fakedata.Options{Days: 14, Seed: 1, Intensity: fakedata.Heavy}
+	generated := fakedata.Generate(opts)
+	from, _ := fakedata.Day(opts, 0)
+	_, to := fakedata.Day(opts, opts.Days-1)
+	s := awtest.New(t)
+	window := generated[0].Bucket
+	require.Equal(t, activity.KindWindow, activity.KindOf(window))
+	s.AddBucket(window)
+	s.AddEvents(window.ID, generated[0].Events...)
+	want, err := activitywatch.New(s.URL(), activitywatch.WithPieceSize(24*time.Hour)).Events(context.Background(), window.ID, from, to)
+	require.NoError(t, err)
+
+	hold := holdUntilLastPiece{held: from.Add(48 * time.Hour), last: to, asked: make(chan struct{})}
+	c := activitywatch.New(s.URL(), activitywatch.WithHTTPClient(&http.Client{Transport: &hold}))
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	got, err := c.Events(ctx, window.ID, from, to)
+	require.NoError(t, err, "the last piece is asked for while the one held is under way")
+	assert.True(t, hold.didHold, "the piece from %s was asked for, and held", hold.held)
+	assert.Equal(t, want, got)
+}
+
+// holdUntilLastPiece holds the answer to the piece that starts at held until the piece that
+// ends at last is asked for.
+type holdUntilLastPiece struct {
+	held, last time.Time
+	asked      chan struct{}
+	once       sync.Once
+	didHold    bool
+}
+
+func (h *holdUntilLastPiece) RoundTrip(req *http.Request) (*http.Response, error) {
+	q := req.URL.Query()
+	start, _ := time.Parse(time.RFC3339Nano, q.Get("start"))
+	end, _ := time.Parse(time.RFC3339Nano, q.Get("end"))
+	if end.Equal(h.last) && start.After(h.held) {
+		h.once.Do(func() { close(h.asked) })
+	}
+	resp, err := http.DefaultTransport.RoundTrip(req)
+	if start.Equal(h.held) {
+		h.didHold = true
+		select {
+		case <-h.asked:
+		case <-req.Context().Done():
+		}
+	}
+	return resp, err
+}
+
 // TestEventsLongPeriodsOnThePythonServer: AFK-like buckets (one event after another, some
 // lasting days, with gaps) read in pieces from the Python aw-server, whose 24-hour cut-off
 // leaves long events out of a piece's answer, give what one unpaged query to aw-server-rust
