@@ -6,6 +6,7 @@ import (
 	"io"
 	"math"
 	"net/url"
+	"runtime"
 	"strings"
 	"sync"
 	"time"
@@ -112,6 +113,7 @@ func (c *Client) Events(ctx context.Context, bucketID string, from, to time.Time
 			a.evs, a.bad, a.err = evs, bad, err
 			report(pieceReport{a: a, done: true})
 		}()
+		runtime.Gosched() // the request goes out now, not when a core is next free
 	}
 	ask()
 	if next.Before(to) {
