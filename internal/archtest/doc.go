@@ -4,7 +4,8 @@
 //   - Only internal/ui (and app, assets, outside internal/) may import fyne.io/...: every other
 //     internal package builds without cgo and without a display.
 //   - engine and profile depend on nothing but the standard library and internal/activity (and
-//     engine on profile), do no I/O, read no clock and start no goroutines.
+//     engine on profile), do no I/O, read no clock and start no goroutines, except through the
+//     engine's inParallel (engine/parallel.go), which waits for the one it starts.
 //   - Every internal package but internal/ui builds with CGO_ENABLED=0.
 //   - Only internal/pipeline builds the pipeline's parts (activitywatch.New, privacy.New,
 //     engine.New, ics.Open, caldav.Open and caldav.Discover); every entry point asks it.

@@ -2,7 +2,6 @@ package engine
 
 import (
 	"runtime"
-	"sync"
 	"time"
 )
 
@@ -55,14 +54,13 @@ func (d *derivation) blocks(cands []candidate, booked []booking) []Block {
 			}
 		}
 	}
-	var wg sync.WaitGroup
-	if split < len(booked) {
-		w := *d
-		w.blockScratch = newBlockScratch(d.e.words)
-		wg.Go(func() { w.build(out[split:], cands, booked[split:]) })
+	if split == len(booked) {
+		d.build(out, cands, booked)
+		return out
 	}
-	d.build(out[:split], cands, booked[:split])
-	wg.Wait()
+	w := *d
+	w.blockScratch = newBlockScratch(d.e.words)
+	inParallel(func() { w.build(out[split:], cands, booked[split:]) }, func() { d.build(out[:split], cands, booked[:split]) })
 	return out
 }
 

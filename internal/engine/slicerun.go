@@ -34,13 +34,8 @@ func (d *derivation) sliceAndRun(seeds []Seed) (cands []candidate, q int64, hasQ
 		return d.runSwept(seeds)
 	}
 	views := make(chan sweptSlices, 64)
-	swept := make(chan struct{})
-	go func() {
-		defer close(swept)
-		d.slice(views)
-	}()
-	cands, q, hasQ = d.run(seeds, views)
-	<-swept // d.slices and d.states are the sweep's own until it ends
+	// d.slices and d.states are the sweep's own until it ends; Phase 1 reads the views.
+	inParallel(func() { d.slice(views) }, func() { cands, q, hasQ = d.run(seeds, views) })
 	return cands, q, hasQ
 }
 
