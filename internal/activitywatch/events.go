@@ -54,9 +54,9 @@ func (c *Client) Events(ctx context.Context, bucketID string, from, to time.Time
 	// client decodes the other: when piece i's answer is in, piece i+2 is asked for (once the
 	// pieces before it are asked), sized by the density of that answer (the first two pieces
 	// are pieceSize long); when the rest of the range fits in one more piece of that size, it
-	// is asked for at once too (three are then under way). The answers are joined oldest first. The first piece's look-back
-	// (see lookBack) runs once its answer is in, beside the other requests: no request waits
-	// for it, nor for the joining.
+	// is asked for at once too (three are then under way). The answers are joined oldest
+	// first. The first piece's look-back (see lookBack) runs once its answer is in, beside the
+	// other requests: no request waits for it, nor for the joining.
 	ctx, cancel := context.WithCancel(ctx)
 	var wg sync.WaitGroup
 	defer wg.Wait()

@@ -180,7 +180,7 @@ func (s *jsonStream) plainEvent(d *valueDecoder) (activity.Event, plainState) {
 		switch v := b[i:end]; bit {
 		case seenID:
 			id = v
-		case seenTimestamp:
+		case seenTimestamp: // t is read already
 		case seenDuration:
 			dur = v
 		default:

@@ -158,16 +158,31 @@ func TestPlainEventFindsKnownDataWhereItEnds(t *testing.T) {
 			assert.Equal(t, plainMore, st, raw[:cut])
 		}
 	}
+	// Known bytes are looked up, not validated: bytes that only a decoder's table holds (no
+	// valid JSON here) are taken, where unknown they would be the general path's.
 	d := newValueDecoder()
+	odd := map[string]any{"a": 1.0}
+	d.datas[`{"a":1,}`] = odd
+	s := newJSONStream(bytes.NewReader([]byte(`{` + ts + `,"data":{"a":1,}} `)))
+	s.refill()
+	ev, st := s.plainEvent(d)
+	require.Equal(t, plainDone, st, "the known data's end is found and looked up")
+	assert.Equal(t, odd, ev.Data)
+	s = newJSONStream(bytes.NewReader([]byte(`{` + ts + `,"data":{"a":1,}} `)))
+	s.refill()
+	_, st = s.plainEvent(newValueDecoder())
+	assert.Equal(t, plainOther, st, "unknown, the same bytes are validated")
+
+	d = newValueDecoder()
 	known := `{` + ts + `,"data":{"a":{"b":1}` + `}`
 	for _, raw := range []string{`{` + ts + `,"data":{"a":1}}`, known} {
 		s := newJSONStream(bytes.NewReader([]byte(raw + " ")))
 		s.refill()
 		s.plainEvent(d)
 	}
-	s := newJSONStream(bytes.NewReader([]byte(known + " ")))
+	s = newJSONStream(bytes.NewReader([]byte(known + " ")))
 	s.refill()
-	_, st := s.plainEvent(d)
+	_, st = s.plainEvent(d)
 	assert.Equal(t, plainOther, st, "nested data, seen or not, is the general path's")
 }
 
