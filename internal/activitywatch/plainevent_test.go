@@ -191,7 +191,8 @@ func TestPlainEventFindsKnownDataWhereItEnds(t *testing.T) {
 // time.Time value, not only the same instant — and every valid one is taken by fastTime.
 func TestFastTimeAgreesWithParseTime(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
-	for _, y := range []int{0, 1, 4, 99, 100, 399, 400, 1600, 1900, 1969, 1970, 1999, 2000, 2024, 2026, 2100, 2400, 9999} {
+	// 1899, 1900, 2199 and 2200: either side of both ends of fastTime's table of years.
+	for _, y := range []int{0, 1, 4, 99, 100, 399, 400, 1600, 1899, 1900, 1969, 1970, 1999, 2000, 2024, 2026, 2100, 2199, 2200, 2400, 9999} {
 		for m := 1; m <= 12; m++ {
 			for d := 1; d <= 31; d++ {
 				date := fmt.Sprintf("%04d-%02d-%02dT%02d:%02d:%02d", y, m, d, rng.IntN(24), rng.IntN(60), rng.IntN(60))
@@ -213,6 +214,26 @@ func TestFastTimeAgreesWithParseTime(t *testing.T) {
 			}
 		}
 	}
+	// The zero time is no time: both refuse it, whichever offset names it.
+	for _, s := range []string{"0001-01-01T00:00:00Z", "0001-01-01T05:30:00+05:30"} {
+		_, err := parseTime(s)
+		require.Error(t, err, s)
+		_, ok := fastTime([]byte(s))
+		require.False(t, ok, s)
+	}
+}
+
+// TestYearTableAgreesWithCivilDays: the table of years gives every day of every year it
+// holds, and the years on either side of it, the count days_from_civil computes.
+func TestYearTableAgreesWithCivilDays(t *testing.T) {
+	for y := firstTableYear - 2; y < firstTableYear+len(yearStarts)+2; y++ {
+		for m := 1; m <= 12; m++ {
+			for d := 1; d <= daysIn(m, y); d++ {
+				require.Equal(t, civilDays(y, m, d), daysSinceEpoch(y, m, d), "%04d-%02d-%02d", y, m, d)
+			}
+		}
+	}
+	require.Equal(t, int64(0), daysSinceEpoch(1970, 1, 1))
 }
 
 // FuzzFastTime: whatever fastTime takes, parseTime reads as the same value.
